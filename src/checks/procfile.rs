@@ -1,0 +1,65 @@
+//! `missing-procfile`: the stack found at the root has no default way to start its web
+//! process and nothing declares one (platforms.md §1-2: Python has no default on
+//! Scalingo; Node needs `scripts.start` or `main` on Clever Cloud).
+
+use super::start::{node_start, parse_procfile};
+use crate::finding::Finding;
+use crate::repo::RepoFacts;
+use crate::rules::Rule;
+
+/// Root files by which Scalingo's Python buildpack recognises a Python app.
+const PYTHON_MARKERS: &[&str] = &[
+    "requirements.txt",
+    "Pipfile",
+    "pyproject.toml",
+    "setup.py",
+    "manage.py",
+    "uv.lock",
+    "poetry.lock",
+];
+
+/// Java frameworks for which Scalingo's buildpack provides a default web process.
+const JAVA_DEFAULTS: &[&str] = &["spring-boot", "quarkus", "micronaut", "wildfly-swarm"];
+
+pub fn missing_procfile(rule: &Rule, facts: &RepoFacts) -> Vec<Finding> {
+    let procfile = facts.manifest("Procfile").map(parse_procfile);
+    if procfile
+        .as_ref()
+        .is_some_and(|decls| decls.iter().any(|d| d.name == "web"))
+    {
+        return Vec::new();
+    }
+    let declared = match &procfile {
+        Some(_) => "the Procfile declares no `web` process",
+        None => "no Procfile",
+    };
+    let Some(why) = stack_without_default(facts) else {
+        return Vec::new();
+    };
+    vec![rule.repo_finding("Procfile", format!("{declared} and {why}"))]
+}
+
+/// Describes the root stack when it has no default start command; Scalingo picks the
+/// first of Java, Node.js, PHP, Python, Ruby that matches, so Node wins over Python.
+fn stack_without_default(facts: &RepoFacts) -> Option<String> {
+    if let Some(pom) = facts.manifest("pom.xml") {
+        let pom = String::from_utf8_lossy(pom);
+        return (!JAVA_DEFAULTS.iter().any(|f| pom.contains(f))).then(|| {
+            "this Maven app uses no framework with a default start command (Spring Boot, Quarkus, Micronaut)".to_string()
+        });
+    }
+    if let Some(package) = facts.manifest("package.json") {
+        // A malformed package.json is reported on its own; do not guess here.
+        let start = node_start(package).ok()?;
+        return (start.start_script.is_none() && start.main.is_none()).then(|| {
+            "package.json has neither `scripts.start` nor `main`, so `npm start` has nothing to run".to_string()
+        });
+    }
+    if facts.has("composer.json") || facts.has("index.php") || facts.has("Gemfile") {
+        return None;
+    }
+    let marker = PYTHON_MARKERS.iter().find(|m| facts.has(m))?;
+    Some(format!(
+        "this Python app (found `{marker}`) has no default start command"
+    ))
+}

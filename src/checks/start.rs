@@ -1,0 +1,80 @@
+//! How an app declares its processes: the Procfile and package.json's start script.
+
+/// One `type: command` line of a Procfile.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProcessDecl {
+    pub name: String,
+    pub command: String,
+    /// 1-based line number.
+    pub line: usize,
+}
+
+/// Parses a Procfile the way Scalingo does: `<type>: <command>`, type names made of
+/// ASCII letters and digits; blank lines, comments and malformed lines are skipped.
+pub fn parse_procfile(text: &[u8]) -> Vec<ProcessDecl> {
+    let text = String::from_utf8_lossy(text);
+    text.lines()
+        .enumerate()
+        .filter_map(|(i, line)| {
+            let (name, command) = line.split_once(':')?;
+            let name = name.trim();
+            let valid = !name.is_empty()
+                && name.len() <= 24
+                && name.bytes().all(|b| b.is_ascii_alphanumeric());
+            valid.then(|| ProcessDecl {
+                name: name.to_string(),
+                command: command.trim().to_string(),
+                line: i + 1,
+            })
+        })
+        .collect()
+}
+
+/// What package.json says about starting the app.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NodeStart {
+    pub start_script: Option<String>,
+    pub main: Option<String>,
+}
+
+/// Reads `scripts.start` and `main` from package.json; `Err` when it is not valid JSON.
+pub fn node_start(package_json: &[u8]) -> Result<NodeStart, String> {
+    let value: serde_json::Value =
+        serde_json::from_slice(package_json).map_err(|e| e.to_string())?;
+    let text = |v: Option<&serde_json::Value>| {
+        v.and_then(|s| s.as_str())
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(String::from)
+    };
+    Ok(NodeStart {
+        start_script: text(value.pointer("/scripts/start")),
+        main: text(value.get("main")),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn procfile_lines() {
+        let decls = parse_procfile(
+            b"# c\nweb: gunicorn app:app\r\n\nworker:rq worker\nbad line\nweb-2: x\n",
+        );
+        let names: Vec<_> = decls.iter().map(|d| (d.name.as_str(), d.line)).collect();
+        assert_eq!(names, vec![("web", 2), ("worker", 4)]);
+        assert_eq!(decls[0].command, "gunicorn app:app");
+    }
+
+    #[test]
+    fn package_json_start() {
+        let start = node_start(br#"{"scripts":{"start":"node server.js"}}"#).unwrap();
+        assert_eq!(start.start_script.as_deref(), Some("node server.js"));
+        assert_eq!(
+            node_start(br#"{"main":" "}"#).unwrap(),
+            NodeStart::default()
+        );
+        assert!(node_start(b"{").is_err());
+    }
+}

@@ -1,0 +1,367 @@
+//! What a file is, from its path (and first line for scripts): its language, which
+//! decides how comments are masked, and its role, which decides which rules apply.
+
+use serde::Deserialize;
+use std::fmt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Language {
+    Javascript,
+    Typescript,
+    Python,
+    Ruby,
+    Php,
+    Go,
+    Java,
+    Kotlin,
+    Properties,
+    Yaml,
+    Toml,
+    Json,
+    Xml,
+    Dotenv,
+    Procfile,
+    Dockerfile,
+    Shell,
+    Ini,
+    Markdown,
+    Text,
+}
+
+impl Language {
+    pub fn name(self) -> &'static str {
+        match self {
+            Language::Javascript => "javascript",
+            Language::Typescript => "typescript",
+            Language::Python => "python",
+            Language::Ruby => "ruby",
+            Language::Php => "php",
+            Language::Go => "go",
+            Language::Java => "java",
+            Language::Kotlin => "kotlin",
+            Language::Properties => "properties",
+            Language::Yaml => "yaml",
+            Language::Toml => "toml",
+            Language::Json => "json",
+            Language::Xml => "xml",
+            Language::Dotenv => "dotenv",
+            Language::Procfile => "procfile",
+            Language::Dockerfile => "dockerfile",
+            Language::Shell => "shell",
+            Language::Ini => "ini",
+            Language::Markdown => "markdown",
+            Language::Text => "text",
+        }
+    }
+
+    /// Data and config formats: files of these languages get the `config` role.
+    fn is_config_format(self) -> bool {
+        matches!(
+            self,
+            Language::Properties
+                | Language::Yaml
+                | Language::Toml
+                | Language::Json
+                | Language::Xml
+                | Language::Dotenv
+                | Language::Procfile
+                | Language::Dockerfile
+                | Language::Ini
+        )
+    }
+}
+
+impl fmt::Display for Language {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Why a file is in the repository. Only `Source` and `Config` are production; rules
+/// choose their roles, and none of the first rules looks at tests, docs or examples.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Role {
+    Source,
+    Config,
+    /// Configuration that only applies to development or test environments.
+    DevConfig,
+    Test,
+    Docs,
+    Example,
+    Fixture,
+}
+
+impl Role {
+    pub fn name(self) -> &'static str {
+        match self {
+            Role::Source => "source",
+            Role::Config => "config",
+            Role::DevConfig => "dev-config",
+            Role::Test => "test",
+            Role::Docs => "docs",
+            Role::Example => "example",
+            Role::Fixture => "fixture",
+        }
+    }
+}
+
+/// Language of a file from its name; `None` when twelve has no rule for that kind.
+pub fn language_of(rel_path: &str, first_line: &[u8]) -> Option<Language> {
+    let name = file_name(rel_path);
+    let lower = name.to_ascii_lowercase();
+    let by_name = match lower.as_str() {
+        // Lock files are generated; no rule reads them.
+        "package-lock.json"
+        | "npm-shrinkwrap.json"
+        | "composer.lock"
+        | "yarn.lock"
+        | "pnpm-lock.yaml"
+        | "gemfile.lock"
+        | "poetry.lock"
+        | "pipfile.lock"
+        | "uv.lock"
+        | "go.sum"
+        | "cargo.lock" => return None,
+        "procfile" => Some(Language::Procfile),
+        "dockerfile" | "containerfile" => Some(Language::Dockerfile),
+        "gemfile" | "rakefile" | "guardfile" | "config.ru" => Some(Language::Ruby),
+        _ if lower == ".env" || lower.starts_with(".env.") => Some(Language::Dotenv),
+        _ if lower.starts_with("dockerfile.") || lower.ends_with(".dockerfile") => {
+            Some(Language::Dockerfile)
+        }
+        _ => None,
+    };
+    if by_name.is_some() {
+        return by_name;
+    }
+    let ext = lower.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
+    let by_ext = match ext {
+        "js" | "mjs" | "cjs" | "jsx" => Some(Language::Javascript),
+        "ts" | "mts" | "cts" | "tsx" => Some(Language::Typescript),
+        "py" | "pyw" => Some(Language::Python),
+        "rb" | "rake" | "gemspec" => Some(Language::Ruby),
+        "php" | "phtml" => Some(Language::Php),
+        "go" => Some(Language::Go),
+        "java" => Some(Language::Java),
+        "kt" | "kts" => Some(Language::Kotlin),
+        "properties" => Some(Language::Properties),
+        "yml" | "yaml" => Some(Language::Yaml),
+        "toml" => Some(Language::Toml),
+        "json" => Some(Language::Json),
+        "xml" => Some(Language::Xml),
+        "sh" | "bash" => Some(Language::Shell),
+        "ini" | "cfg" | "conf" => Some(Language::Ini),
+        "md" | "markdown" | "rst" => Some(Language::Markdown),
+        "txt" | "pem" | "key" => Some(Language::Text),
+        _ => None,
+    };
+    by_ext.or_else(|| language_of_shebang(first_line))
+}
+
+fn language_of_shebang(first_line: &[u8]) -> Option<Language> {
+    let line = first_line.strip_prefix(b"#!")?;
+    let line = String::from_utf8_lossy(line);
+    let interpreter = line
+        .split_whitespace()
+        .find(|word| !word.ends_with("/env") && !word.starts_with('-'))?;
+    let program = interpreter.rsplit('/').next().unwrap_or(interpreter);
+    match program.trim_end_matches(|c: char| c.is_ascii_digit() || c == '.') {
+        "node" => Some(Language::Javascript),
+        "python" => Some(Language::Python),
+        "ruby" => Some(Language::Ruby),
+        "php" => Some(Language::Php),
+        "sh" | "bash" | "dash" | "zsh" => Some(Language::Shell),
+        _ => None,
+    }
+}
+
+fn file_name(rel_path: &str) -> &str {
+    rel_path.rsplit('/').next().unwrap_or(rel_path)
+}
+
+const TEST_DIRS: &[&str] = &[
+    "test",
+    "tests",
+    "spec",
+    "specs",
+    "__tests__",
+    "__mocks__",
+    "e2e",
+    "cypress",
+    "testing",
+];
+const FIXTURE_DIRS: &[&str] = &[
+    "fixtures",
+    "fixture",
+    "__fixtures__",
+    "testdata",
+    "test-data",
+    "seeds",
+    "seed",
+];
+const EXAMPLE_DIRS: &[&str] = &["examples", "example", "samples", "sample"];
+const DOC_DIRS: &[&str] = &["docs", "doc", "documentation"];
+/// Suffixes that mark a template of a config file rather than the config itself.
+const EXAMPLE_SUFFIXES: &[&str] = &[
+    ".example",
+    ".sample",
+    ".dist",
+    ".template",
+    ".tmpl",
+    ".tpl",
+    ".default",
+];
+/// Words in a config file's name that tie it to a non-production environment.
+const DEV_ENV_WORDS: &[&str] = &["dev", "development", "local", "test", "testing", "ci"];
+
+/// Role of a file from its path relative to the scanned root. Precedence, first match
+/// wins: fixture, test, example, docs, dev-config, config, source.
+pub fn role_of(rel_path: &str, language: Language) -> Role {
+    let lower = rel_path.to_ascii_lowercase();
+    let mut parts: Vec<&str> = lower.split('/').collect();
+    let name = parts.pop().unwrap_or("");
+    let in_dir = |dirs: &[&str]| parts.iter().any(|p| dirs.contains(p));
+
+    if in_dir(FIXTURE_DIRS) || name == "seeds.rb" {
+        return Role::Fixture;
+    }
+    if in_dir(TEST_DIRS) || is_test_file_name(file_name(rel_path)) {
+        return Role::Test;
+    }
+    if in_dir(EXAMPLE_DIRS) || EXAMPLE_SUFFIXES.iter().any(|s| name.ends_with(s)) {
+        return Role::Example;
+    }
+    if in_dir(DOC_DIRS)
+        || language == Language::Markdown
+        || name.starts_with("readme")
+        || name.starts_with("changelog")
+    {
+        return Role::Docs;
+    }
+    if is_dev_config(&parts, name, language) {
+        return Role::DevConfig;
+    }
+    if language.is_config_format() {
+        return Role::Config;
+    }
+    Role::Source
+}
+
+/// Test file conventions of each stack; `name` keeps its case (`UserTest.php`).
+fn is_test_file_name(name: &str) -> bool {
+    let stem = name.split('.').next().unwrap_or(name);
+    let lower = name.to_ascii_lowercase();
+    let name = lower.as_str();
+    let class_like = ["Test", "Tests", "IT", "Spec"]
+        .iter()
+        .any(|s| stem.ends_with(s) && stem.len() > s.len());
+    name.ends_with("_test.go")
+        || (name.ends_with(".py") && (stem.starts_with("test_") || stem.ends_with("_test")))
+        || name == "conftest.py"
+        || name.ends_with("_spec.rb")
+        || name.ends_with("_test.rb")
+        || [".test.", ".spec.", ".e2e."]
+            .iter()
+            .any(|m| name.contains(m))
+        || (class_like
+            && [".java", ".kt", ".php", ".groovy"]
+                .iter()
+                .any(|e| name.ends_with(e)))
+}
+
+/// Settings files named for development, local, test or CI environments
+/// (`settings/dev.py`, `config/environments/development.rb`, `application-dev.yml`,
+/// `docker-compose.yml`, `.env.development`).
+fn is_dev_config(parts: &[&str], name: &str, language: Language) -> bool {
+    if name.starts_with("docker-compose") || name.starts_with("compose.") {
+        return true;
+    }
+    let stem = name.split('.').next().unwrap_or(name);
+    let words: Vec<&str> = stem
+        .split(['-', '_'])
+        .chain(name.split('.').skip(1))
+        .collect();
+    // `.env.local` holds a machine's real values: committing it is no dev-only matter.
+    let named_for_dev = words
+        .iter()
+        .any(|w| DEV_ENV_WORDS.contains(w) && !(language == Language::Dotenv && *w == "local"));
+    let in_settings_dir = parts
+        .last()
+        .is_some_and(|d| matches!(*d, "settings" | "environments" | "config" | "conf"));
+    let settings_like = in_settings_dir
+        || stem.starts_with("settings")
+        || stem.starts_with("application")
+        || stem.starts_with("appsettings")
+        || stem.starts_with("config")
+        || language == Language::Dotenv
+        || language.is_config_format();
+    named_for_dev && settings_like
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn role(path: &str) -> Role {
+        let lang = language_of(path, b"").unwrap_or(Language::Text);
+        role_of(path, lang)
+    }
+
+    #[test]
+    fn languages_from_names_extensions_and_shebangs() {
+        assert_eq!(language_of("Procfile", b""), Some(Language::Procfile));
+        assert_eq!(language_of("a/.env.local", b""), Some(Language::Dotenv));
+        assert_eq!(language_of("src/app.tsx", b""), Some(Language::Typescript));
+        assert_eq!(
+            language_of("bin/www", b"#!/usr/bin/env node"),
+            Some(Language::Javascript)
+        );
+        assert_eq!(
+            language_of("bin/run", b"#!/usr/bin/python3.11 -u"),
+            Some(Language::Python)
+        );
+        assert_eq!(language_of("logo.png", b""), None);
+    }
+
+    #[test]
+    fn roles_follow_precedence() {
+        assert_eq!(role("src/server.js"), Role::Source);
+        assert_eq!(role("test/app.test.js"), Role::Test);
+        assert_eq!(role("src/app.spec.ts"), Role::Test);
+        assert_eq!(role("pkg/server_test.go"), Role::Test);
+        assert_eq!(role("app/test_views.py"), Role::Test);
+        assert_eq!(role("src/test/java/AppTest.java"), Role::Test);
+        assert_eq!(role("spec/models/user_spec.rb"), Role::Test);
+        assert_eq!(role("tests/fixtures/x.py"), Role::Fixture);
+        assert_eq!(role(".env.example"), Role::Example);
+        assert_eq!(role(".env.sample"), Role::Example);
+        assert_eq!(role(".env.dist"), Role::Example);
+        assert_eq!(role("examples/basic/server.js"), Role::Example);
+        assert_eq!(role("README.md"), Role::Docs);
+        assert_eq!(role("docs/conf.py"), Role::Docs);
+        assert_eq!(role("config/settings/dev.py"), Role::DevConfig);
+        assert_eq!(role("config/environments/development.rb"), Role::DevConfig);
+        assert_eq!(
+            role("src/main/resources/application-dev.properties"),
+            Role::DevConfig
+        );
+        assert_eq!(role("docker-compose.yml"), Role::DevConfig);
+        assert_eq!(role(".env.development"), Role::DevConfig);
+        assert_eq!(role(".env"), Role::Config);
+        assert_eq!(role(".env.local"), Role::Config);
+        assert_eq!(role("config/settings/local.py"), Role::DevConfig);
+        assert_eq!(role("config/environments/production.rb"), Role::Source);
+        assert_eq!(
+            role("src/main/resources/application.properties"),
+            Role::Config
+        );
+        assert_eq!(role("Procfile"), Role::Config);
+        // A source file whose name merely contains "test" somewhere is still source.
+        assert_eq!(role("src/latest.js"), Role::Source);
+        assert_eq!(role("app/contest.py"), Role::Source);
+        assert_eq!(role("app/Http/latest.php"), Role::Source);
+        assert_eq!(role("src/UserTest.php"), Role::Test);
+    }
+}

@@ -1,0 +1,82 @@
+//! The command line: `twelve check`, `twelve rules`, `twelve explain`.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+use twelve::config::FailOn;
+use twelve::report::Format;
+
+const AFTER_HELP: &str = "\
+Examples:
+  twelve check                      scan the current directory
+  twelve check fixtures/express-uploads --format json
+  twelve check --fail-on warning --ignore log-to-file
+  twelve rules                      list every rule
+  twelve explain hardcoded-port     full docs of one rule
+
+Exit codes:
+  0  no finding at or above the fail level
+  1  findings at or above the fail level (--fail-on, default: error)
+  2  usage, configuration or I/O error on the target";
+
+#[derive(Debug, Parser)]
+#[command(name = "twelve", version, about = "Twelve-factor compliance linter for apps deployed to a PaaS", after_help = AFTER_HELP)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Scan an application repository and report twelve-factor violations.
+    #[command(after_help = AFTER_HELP)]
+    Check(CheckArgs),
+    /// List every rule: id, factor, severity, title.
+    Rules {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Print the full documentation of a rule.
+    Explain {
+        /// A rule id, as listed by `twelve rules`.
+        rule: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Directories (or files) to scan.
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Configuration file (default: twelve.toml in the scanned directory, if any).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Run only these rules (comma-separated ids).
+    #[arg(long, value_delimiter = ',', value_name = "RULE,...")]
+    pub select: Vec<String>,
+    /// Do not run these rules (comma-separated ids).
+    #[arg(long, value_delimiter = ',', value_name = "RULE,...")]
+    pub ignore: Vec<String>,
+    /// Lowest severity that makes the exit code 1.
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
+    /// When to use colours in text output.
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+    /// Print only the summary line (text format).
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Worker threads (0: one per core).
+    #[arg(long, default_value_t = 0)]
+    pub threads: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
+}

@@ -1,0 +1,240 @@
+//! `twelve.toml`: which rules run, where, and how severe they are. Errors point at the
+//! span in the file (miette), and the CLI exits with code 2.
+
+use crate::finding::Severity;
+use crate::rules::Registry;
+use miette::{Diagnostic, NamedSource, SourceSpan};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// The fail level: findings at or above it make the exit code 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum FailOn {
+    Error,
+    Warning,
+    Note,
+    Never,
+}
+
+impl FailOn {
+    pub fn fails(self, severity: Severity) -> bool {
+        match self {
+            FailOn::Error => severity >= Severity::Error,
+            FailOn::Warning => severity >= Severity::Warning,
+            FailOn::Note => true,
+            FailOn::Never => false,
+        }
+    }
+}
+
+/// The file as written; `toml::Spanned` keeps where each rule id was, for errors.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawConfig {
+    #[serde(default)]
+    select: Vec<toml::Spanned<String>>,
+    #[serde(default)]
+    ignore: Vec<toml::Spanned<String>>,
+    #[serde(default)]
+    exclude: Vec<String>,
+    #[serde(default = "yes")]
+    default_excludes: bool,
+    fail_on: Option<FailOn>,
+    max_file_size: Option<u64>,
+    #[serde(default)]
+    severity: BTreeMap<toml::Spanned<String>, Severity>,
+    #[serde(default)]
+    per_path_ignores: BTreeMap<String, Vec<toml::Spanned<String>>>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// Effective configuration, validated against the rule registry.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Only these rules run (empty: all).
+    pub select: Vec<String>,
+    pub ignore: Vec<String>,
+    /// Globs of paths not to scan, relative to the scanned root.
+    pub exclude: Vec<String>,
+    pub default_excludes: bool,
+    pub fail_on: FailOn,
+    pub max_file_size: u64,
+    pub severity: BTreeMap<String, Severity>,
+    pub per_path_ignores: Vec<(String, Vec<String>)>,
+}
+
+/// Files over 1 MiB are mostly generated or data; the limit is configurable.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 1024 * 1024;
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            select: Vec::new(),
+            ignore: Vec::new(),
+            exclude: Vec::new(),
+            default_excludes: true,
+            fail_on: FailOn::Error,
+            max_file_size: DEFAULT_MAX_FILE_SIZE,
+            severity: BTreeMap::new(),
+            per_path_ignores: Vec::new(),
+        }
+    }
+}
+
+impl Config {
+    /// Reads and validates a config file.
+    pub fn load(path: &Path, registry: &Registry) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|e| ConfigError::Unreadable {
+            path: path.display().to_string(),
+            reason: e.to_string(),
+        })?;
+        Config::parse(&path.display().to_string(), &text, registry)
+    }
+
+    pub fn parse(name: &str, text: &str, registry: &Registry) -> Result<Config, ConfigError> {
+        let source = || NamedSource::new(name, text.to_string());
+        let raw: RawConfig = toml::from_str(text).map_err(|e| ConfigError::Syntax {
+            message: e.message().to_string(),
+            src: source(),
+            span: e.span().map(SourceSpan::from),
+        })?;
+        let check = |id: &toml::Spanned<String>| -> Result<String, ConfigError> {
+            if registry.get(id.get_ref()).is_some() {
+                Ok(id.get_ref().clone())
+            } else {
+                Err(ConfigError::UnknownRule {
+                    rule: id.get_ref().clone(),
+                    src: source(),
+                    span: id.span().into(),
+                })
+            }
+        };
+        let ids =
+            |list: &[toml::Spanned<String>]| list.iter().map(check).collect::<Result<Vec<_>, _>>();
+        let mut severity = BTreeMap::new();
+        for (id, level) in &raw.severity {
+            severity.insert(check(id)?, *level);
+        }
+        let mut per_path_ignores = Vec::new();
+        for (glob, list) in &raw.per_path_ignores {
+            per_path_ignores.push((glob.clone(), ids(list)?));
+        }
+        let defaults = Config::default();
+        Ok(Config {
+            select: ids(&raw.select)?,
+            ignore: ids(&raw.ignore)?,
+            exclude: raw.exclude,
+            default_excludes: raw.default_excludes,
+            fail_on: raw.fail_on.unwrap_or(defaults.fail_on),
+            max_file_size: raw.max_file_size.unwrap_or(defaults.max_file_size),
+            severity,
+            per_path_ignores,
+        })
+    }
+
+    /// Whether a rule is on, after `select` and `ignore` (ignore wins).
+    pub fn rule_enabled(&self, id: &str) -> bool {
+        (self.select.is_empty() || self.select.iter().any(|s| s == id))
+            && !self.ignore.iter().any(|s| s == id)
+    }
+}
+
+/// A configuration problem; exit code 2.
+#[derive(Debug, Diagnostic)]
+pub enum ConfigError {
+    #[diagnostic(code(twelve::config::unreadable))]
+    Unreadable { path: String, reason: String },
+    #[diagnostic(code(twelve::config::syntax))]
+    Syntax {
+        message: String,
+        #[source_code]
+        src: NamedSource<String>,
+        #[label("here")]
+        span: Option<SourceSpan>,
+    },
+    #[diagnostic(
+        code(twelve::config::unknown_rule),
+        help("`twelve rules` lists every rule id")
+    )]
+    UnknownRule {
+        rule: String,
+        #[source_code]
+        src: NamedSource<String>,
+        #[label("no rule has this id")]
+        span: SourceSpan,
+    },
+}
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ConfigError::Unreadable { path, reason } => {
+                write!(f, "cannot read config file {path}: {reason}")
+            }
+            ConfigError::Syntax { message, src, .. } => {
+                write!(f, "invalid config {}: {}", src.name(), message.trim())
+            }
+            ConfigError::UnknownRule { rule, src, .. } => {
+                write!(f, "unknown rule `{rule}` in {}", src.name())
+            }
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn registry() -> Registry {
+        Registry::builtin().unwrap()
+    }
+
+    #[test]
+    fn parses_a_full_config() {
+        let text = r#"
+select = ["hardcoded-port", "log-to-file"]
+ignore = ["log-to-file"]
+exclude = ["legacy/**"]
+fail-on = "warning"
+max-file-size = 2048
+[severity]
+hardcoded-port = "warning"
+[per-path-ignores]
+"scripts/**" = ["hardcoded-port"]
+"#;
+        let config = Config::parse("twelve.toml", text, &registry()).unwrap();
+        assert!(config.rule_enabled("hardcoded-port"));
+        assert!(!config.rule_enabled("log-to-file"));
+        assert!(!config.rule_enabled("missing-procfile"));
+        assert_eq!(config.fail_on, FailOn::Warning);
+        assert_eq!(config.max_file_size, 2048);
+        assert_eq!(config.severity["hardcoded-port"], Severity::Warning);
+    }
+
+    #[test]
+    fn unknown_key_points_at_its_span() {
+        let err = Config::parse("twelve.toml", "selct = []\n", &registry()).unwrap_err();
+        let ConfigError::Syntax { span, message, .. } = &err else {
+            panic!("{err:?}")
+        };
+        assert!(message.contains("selct"), "{message}");
+        assert_eq!(span.map(|s| s.offset()), Some(0));
+    }
+
+    #[test]
+    fn unknown_rule_points_at_its_span() {
+        let err = Config::parse("t.toml", "ignore = [\"nope\"]\n", &registry()).unwrap_err();
+        let ConfigError::UnknownRule { span, rule, .. } = &err else {
+            panic!("{err:?}")
+        };
+        assert_eq!(rule, "nope");
+        assert_eq!(span.offset(), 10);
+    }
+}

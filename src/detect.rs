@@ -1,0 +1,222 @@
+//! Runs the pattern rules on one file. Patterns match the comment-masked text, so a
+//! commented-out line never fires; spans point into the original text.
+
+use crate::finding::Finding;
+use crate::rules::{Matcher, Pattern, Rule};
+use crate::source::SourceFile;
+use regex::bytes::{Captures, Regex};
+
+/// Findings of every applicable pattern rule in `file`, in no particular order.
+pub fn detect(file: &SourceFile, rules: &[&Rule]) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for rule in rules {
+        let Matcher::Patterns(patterns) = &rule.matcher else {
+            continue;
+        };
+        if !rule.applies_to(&file.rel_path, file.language, file.role) || !file_gate(rule, file) {
+            continue;
+        }
+        let before = findings.len();
+        for pattern in patterns {
+            if !pattern_applies(pattern, file) {
+                continue;
+            }
+            for caps in pattern.regex.captures_iter(&file.masked) {
+                let Some((start, end)) = reported_span(&caps) else {
+                    continue;
+                };
+                if !secret_is_real(pattern, &caps)
+                    || line_excluded(rule, file, start, end)
+                    || block_excluded(rule, file, start)
+                {
+                    continue;
+                }
+                // One finding per rule and line, however many patterns agree.
+                let line = file.lines.position(&file.text, start).line;
+                if findings[before..]
+                    .iter()
+                    .any(|f: &Finding| f.start.line == line)
+                {
+                    continue;
+                }
+                let message = rule.message(pattern.label.as_deref());
+                findings.push(rule.finding(&file.rel_path, file.locate(start, end), message));
+                if rule.spec.once_per_file {
+                    break;
+                }
+            }
+            if rule.spec.once_per_file && findings.len() > before {
+                break;
+            }
+        }
+    }
+    drop_superseded(findings, rules)
+}
+
+/// Drops findings of a rule when a rule named in its `superseded_by` fired on that line.
+fn drop_superseded(findings: Vec<Finding>, rules: &[&Rule]) -> Vec<Finding> {
+    let superseded = |f: &Finding| {
+        rules.iter().find(|r| r.id() == f.rule).is_some_and(|rule| {
+            findings.iter().any(|other| {
+                other.start.line == f.start.line && rule.spec.superseded_by.contains(&other.rule)
+            })
+        })
+    };
+    let keep: Vec<bool> = findings.iter().map(|f| !superseded(f)).collect();
+    findings
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(f, k)| k.then_some(f))
+        .collect()
+}
+
+/// `require_file` and `unless_file` look at the whole masked file.
+fn file_gate(rule: &Rule, file: &SourceFile) -> bool {
+    rule.require_file.iter().all(|r| r.is_match(&file.masked))
+        && !rule.unless_file.iter().any(|r| r.is_match(&file.masked))
+}
+
+/// Like a rule, a pattern with `languages` or `files` applies to files matching either.
+fn pattern_applies(pattern: &Pattern, file: &SourceFile) -> bool {
+    let no_filter = pattern.languages.is_empty() && pattern.files.is_none();
+    no_filter
+        || pattern.languages.contains(&file.language)
+        || pattern
+            .files
+            .as_ref()
+            .is_some_and(|g| g.is_match(&file.rel_path))
+}
+
+/// The `hit` group, else the `secret` group, else the whole match.
+fn reported_span(caps: &Captures) -> Option<(usize, usize)> {
+    let m = caps
+        .name("hit")
+        .or_else(|| caps.name("secret"))
+        .or_else(|| caps.get(0))?;
+    Some((m.start(), m.end()))
+}
+
+/// Whether the lines of the match also match an `unless_line` exclusion.
+fn line_excluded(rule: &Rule, file: &SourceFile, start: usize, end: usize) -> bool {
+    if rule.unless_line.is_empty() {
+        return false;
+    }
+    let first = file.lines.position(&file.text, start).line;
+    let last = file.lines.position(&file.text, end).line;
+    let (from, _) = file.lines.line_bounds(&file.masked, first - 1);
+    let (_, to) = file.lines.line_bounds(&file.masked, last - 1);
+    let lines = &file.masked[from..to.max(from)];
+    rule.unless_line.iter().any(|r: &Regex| r.is_match(lines))
+}
+
+/// Whether the enclosing top-level block (nearest unindented line above) is excluded.
+fn block_excluded(rule: &Rule, file: &SourceFile, start: usize) -> bool {
+    if rule.unless_top_level.is_empty() {
+        return false;
+    }
+    let line = file.lines.position(&file.text, start).line;
+    let enclosing = (1..line).rev().find_map(|n| {
+        let (from, to) = file.lines.line_bounds(&file.masked, n - 1);
+        let text = &file.masked[from..to];
+        text.first()
+            .is_some_and(|b| !b.is_ascii_whitespace())
+            .then_some(text)
+    });
+    enclosing.is_some_and(|text| rule.unless_top_level.iter().any(|r| r.is_match(text)))
+}
+
+/// A `secret` group must not be a placeholder and must reach the pattern's entropy.
+fn secret_is_real(pattern: &Pattern, caps: &Captures) -> bool {
+    let Some(secret) = caps.name("secret") else {
+        return true;
+    };
+    let value = String::from_utf8_lossy(secret.as_bytes());
+    !is_placeholder(&value) && pattern.min_entropy.is_none_or(|min| entropy(&value) >= min)
+}
+
+/// Words and shapes that mark a value as a stand-in, shared by every rule (as
+/// gitleaks does): `${VAR}`, `{{ var }}`, `<your-key>`, `changeme`, `xxxx`...
+pub fn is_placeholder(value: &str) -> bool {
+    const WORDS: &[&str] = &[
+        "changeme",
+        "change_me",
+        "change-me",
+        "changeit",
+        "example",
+        "placeholder",
+        "your_",
+        "your-",
+        "yourkey",
+        "dummy",
+        "sample",
+        "replace",
+        "redacted",
+        "notasecret",
+        "not-a-secret",
+        "todo",
+        "fixme",
+        "xxxx",
+        "****",
+        "....",
+        "0000000",
+        "1234567",
+    ];
+    let lower = value.to_ascii_lowercase();
+    // The name of an environment variable (`STRIPE_SECRET_KEY`) or a URL is not a secret.
+    let env_name = value.contains('_')
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_');
+    if env_name || value.contains("://") {
+        return true;
+    }
+    let shaped = ["${", "{{", "<%", "%(", "#{", "%s", "{0}"]
+        .iter()
+        .any(|s| lower.contains(s))
+        || (lower.starts_with('<') && lower.ends_with('>'))
+        || lower.starts_with('$')
+        || lower.starts_with("env:");
+    shaped || WORDS.iter().any(|w| lower.contains(w))
+}
+
+/// Shannon entropy in bits per character.
+pub fn entropy(value: &str) -> f64 {
+    let mut counts = std::collections::HashMap::new();
+    for c in value.chars() {
+        *counts.entry(c).or_insert(0usize) += 1;
+    }
+    let len = value.chars().count() as f64;
+    counts
+        .values()
+        .map(|&n| {
+            let p = n as f64 / len;
+            -p * p.log2()
+        })
+        .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_are_recognised() {
+        for v in [
+            "${SECRET}",
+            "{{ secret }}",
+            "<your-api-key>",
+            "changeme",
+            "xxxxxxxxxxxx",
+            "sk_test_EXAMPLE",
+        ] {
+            assert!(is_placeholder(v), "{v}");
+        }
+        assert!(!is_placeholder("9f8e7d6c5b4a39281706f5e4d3c2b1a0"));
+    }
+
+    #[test]
+    fn entropy_separates_words_from_keys() {
+        assert!(entropy("aaaaaaaaaaaa") < 1.0);
+        assert!(entropy("9f8e7d6c5b4a39281706f5e4d3c2b1a0") > 3.5);
+    }
+}

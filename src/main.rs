@@ -1,0 +1,144 @@
+//! Wires the command line to the scan and the reporters; nothing else lives here.
+
+mod cli;
+
+use clap::Parser;
+use cli::{CheckArgs, Cli, Color, Command};
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use twelve::config::Config;
+use twelve::report::{self, Format, rules_doc, text};
+use twelve::rules::Registry;
+use twelve::scan::Scanner;
+
+const EXIT_FINDINGS: u8 = 1;
+const EXIT_ERROR: u8 = 2;
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            let _ = err.print();
+            return ExitCode::from(if err.use_stderr() { EXIT_ERROR } else { 0 });
+        }
+    };
+    let registry = match Registry::builtin() {
+        Ok(registry) => registry,
+        Err(message) => return fail(&message),
+    };
+    match cli.command {
+        Command::Check(args) => check(&registry, args),
+        Command::Rules { format } => {
+            let out = match format {
+                Format::Json => rules_doc::list_json(&registry),
+                Format::Text => rules_doc::list(&registry),
+            };
+            print(&out)
+        }
+        Command::Explain { rule } => match registry.get(&rule) {
+            Some(rule) => print(&rules_doc::explain(rule)),
+            None => fail(&format!(
+                "unknown rule `{rule}`; `twelve rules` lists every rule id"
+            )),
+        },
+    }
+}
+
+fn check(registry: &Registry, args: CheckArgs) -> ExitCode {
+    for path in &args.paths {
+        if !path.exists() {
+            return fail(&format!("{}: no such file or directory", path.display()));
+        }
+    }
+    let mut config = match load_config(registry, &args) {
+        Ok(config) => config,
+        Err(report) => {
+            eprintln!("{report:?}");
+            return ExitCode::from(EXIT_ERROR);
+        }
+    };
+    for id in args.select.iter().chain(&args.ignore) {
+        if registry.get(id).is_none() {
+            return fail(&format!(
+                "unknown rule `{id}`; `twelve rules` lists every rule id"
+            ));
+        }
+    }
+    if !args.select.is_empty() {
+        config.select = args.select.clone();
+    }
+    config.ignore.extend(args.ignore.iter().cloned());
+    if let Some(level) = args.fail_on {
+        config.fail_on = level;
+    }
+    let scanner = match Scanner::new(registry, &config, args.threads) {
+        Ok(scanner) => scanner,
+        Err(err) => return fail(&err.0),
+    };
+    let report = scanner.scan(&args.paths);
+    let out = match args.format {
+        Format::Json => report::json::render(&report),
+        Format::Text => {
+            let color = match args.color {
+                Color::Always => true,
+                Color::Never => false,
+                Color::Auto => {
+                    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+                }
+            };
+            let options = text::TextOptions {
+                color,
+                quiet: args.quiet,
+                width: 100,
+            };
+            text::render(&report, &options)
+        }
+    };
+    let printed = print(&out);
+    if printed != ExitCode::SUCCESS {
+        return printed;
+    }
+    let failing = report
+        .findings
+        .iter()
+        .any(|f| config.fail_on.fails(f.severity));
+    if failing {
+        ExitCode::from(EXIT_FINDINGS)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// `--config FILE`, else `twelve.toml` in the first scanned directory, else defaults.
+fn load_config(registry: &Registry, args: &CheckArgs) -> Result<Config, miette::Report> {
+    let implicit = args
+        .paths
+        .first()
+        .filter(|p| p.is_dir())
+        .map(|p| p.join("twelve.toml"))
+        .filter(|p| p.is_file());
+    let path: Option<PathBuf> = args.config.clone().or(implicit);
+    match path {
+        Some(path) => Config::load(Path::new(&path), registry).map_err(miette::Report::new),
+        None => Ok(Config::default()),
+    }
+}
+
+fn print(out: &str) -> ExitCode {
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(out.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Ok(()) => ExitCode::SUCCESS,
+        // A closed pipe (`twelve check | head`) is not an error worth a message.
+        Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(err) => fail(&format!("cannot write output: {err}")),
+    }
+}
+
+fn fail(message: &str) -> ExitCode {
+    eprintln!("twelve: error: {message}");
+    ExitCode::from(EXIT_ERROR)
+}

@@ -1,0 +1,282 @@
+//! The rule registry: rule files embedded from `rules/`, validated and compiled once.
+
+pub mod spec;
+
+use crate::checks::Check;
+use crate::classify::{Language, Role};
+use crate::finding::{Excerpt, Finding, Position, Severity};
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use regex::bytes::Regex;
+use spec::{PatternSpec, RuleSpec};
+use std::fmt::Write as _;
+
+include!(concat!(env!("OUT_DIR"), "/rule_files.rs"));
+
+/// A pattern ready to run.
+#[derive(Debug)]
+pub struct Pattern {
+    pub regex: Regex,
+    pub languages: Vec<Language>,
+    pub files: Option<GlobSet>,
+    pub label: Option<String>,
+    pub min_entropy: Option<f64>,
+}
+
+/// What a rule runs: regexes over each candidate file, or a structural check.
+#[derive(Debug)]
+pub enum Matcher {
+    Patterns(Vec<Pattern>),
+    Check(Check),
+}
+
+#[derive(Debug)]
+pub struct Rule {
+    pub spec: RuleSpec,
+    /// Path of the rule file inside the crate, for error messages.
+    pub source_path: &'static str,
+    pub matcher: Matcher,
+    files: Option<GlobSet>,
+    pub unless_line: Vec<Regex>,
+    pub unless_top_level: Vec<Regex>,
+    pub unless_file: Vec<Regex>,
+    pub require_file: Vec<Regex>,
+}
+
+impl Rule {
+    pub fn id(&self) -> &str {
+        &self.spec.id
+    }
+
+    /// Whether a file of this path, language and role is one this rule looks at.
+    pub fn applies_to(&self, rel_path: &str, language: Language, role: Role) -> bool {
+        if !self.spec.roles.contains(&role) {
+            return false;
+        }
+        let no_filter = self.spec.languages.is_empty() && self.files.is_none();
+        no_filter
+            || self.spec.languages.contains(&language)
+            || self.files.as_ref().is_some_and(|g| g.is_match(rel_path))
+    }
+
+    pub fn severity(&self) -> Severity {
+        self.spec.severity
+    }
+
+    /// The rule's message with `{label}` filled in.
+    pub fn message(&self, label: Option<&str>) -> String {
+        self.spec.message.replace("{label}", label.unwrap_or(""))
+    }
+
+    /// A finding of this rule; its fingerprint is assigned once all are sorted.
+    pub fn finding(
+        &self,
+        file: &str,
+        (start, end, excerpt): (Position, Position, Excerpt),
+        message: String,
+    ) -> Finding {
+        Finding {
+            rule: self.spec.id.clone(),
+            factor: self.spec.factor,
+            severity: self.spec.severity,
+            file: file.to_string(),
+            start,
+            end,
+            message,
+            help: self.spec.help.clone(),
+            excerpt,
+            fingerprint: String::new(),
+        }
+    }
+
+    /// A repository-level finding about `file` (line 0: no line to point at).
+    pub fn repo_finding(&self, file: &str, message: String) -> Finding {
+        self.finding(file, Default::default(), message)
+    }
+}
+
+pub struct Registry {
+    pub rules: Vec<Rule>,
+}
+
+impl Registry {
+    /// Loads the rules embedded in the binary.
+    pub fn builtin() -> Result<Registry, String> {
+        Registry::from_files(RULE_FILES)
+    }
+
+    pub fn from_files(files: &[(&'static str, &'static str)]) -> Result<Registry, String> {
+        let mut rules = Vec::new();
+        let mut errors = String::new();
+        for (path, text) in files {
+            match compile(path, text) {
+                Ok(rule) => rules.push(rule),
+                Err(e) => {
+                    let _ = writeln!(errors, "{path}: {e}");
+                }
+            }
+        }
+        rules.sort_by(|a, b| a.spec.id.cmp(&b.spec.id));
+        for pair in rules.windows(2) {
+            if pair[0].spec.id == pair[1].spec.id {
+                let _ = writeln!(
+                    errors,
+                    "{} and {}: duplicate rule id `{}`",
+                    pair[0].source_path, pair[1].source_path, pair[0].spec.id
+                );
+            }
+        }
+        for rule in &rules {
+            for other in &rule.spec.superseded_by {
+                if !rules.iter().any(|r| &r.spec.id == other) {
+                    let _ = writeln!(
+                        errors,
+                        "{}: `superseded_by` names unknown rule `{other}`",
+                        rule.source_path
+                    );
+                }
+            }
+        }
+        if errors.is_empty() {
+            Ok(Registry { rules })
+        } else {
+            Err(format!("invalid built-in rules:\n{errors}"))
+        }
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Rule> {
+        self.rules.iter().find(|r| r.spec.id == id)
+    }
+
+    pub fn ids(&self) -> impl Iterator<Item = &str> {
+        self.rules.iter().map(|r| r.spec.id.as_str())
+    }
+}
+
+fn compile(path: &'static str, text: &str) -> Result<Rule, String> {
+    let spec: RuleSpec = toml::from_str(text).map_err(|e| e.to_string())?;
+    validate(&spec, path)?;
+    let matcher = match &spec.check {
+        Some(name) => {
+            Matcher::Check(Check::from_name(name).ok_or_else(|| format!("unknown check `{name}`"))?)
+        }
+        None => Matcher::Patterns(
+            spec.patterns
+                .iter()
+                .map(compile_pattern)
+                .collect::<Result<_, _>>()?,
+        ),
+    };
+    Ok(Rule {
+        files: globs(&spec.files)?,
+        unless_line: regexes(&spec.unless_line)?,
+        unless_top_level: regexes(&spec.unless_top_level)?,
+        unless_file: regexes(&spec.unless_file)?,
+        require_file: regexes(&spec.require_file)?,
+        matcher,
+        source_path: path,
+        spec,
+    })
+}
+
+fn validate(spec: &RuleSpec, path: &str) -> Result<(), String> {
+    let stem = path
+        .rsplit('/')
+        .next()
+        .and_then(|n| n.strip_suffix(".toml"))
+        .unwrap_or("");
+    if stem != spec.id {
+        return Err(format!("rule id `{}` must match the file name", spec.id));
+    }
+    let kebab = !spec.id.is_empty()
+        && spec
+            .id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    if !kebab || spec.id.starts_with('-') || spec.id.ends_with('-') {
+        return Err(format!("rule id `{}` must be kebab-case", spec.id));
+    }
+    let meta = spec
+        .check
+        .as_deref()
+        .and_then(Check::from_name)
+        .is_some_and(Check::is_meta);
+    match spec.factor {
+        Some(f) if !(1..=12).contains(&f) => {
+            return Err(format!("factor {f} is not between 1 and 12"));
+        }
+        None if !meta => return Err("`factor` is required".into()),
+        _ => {}
+    }
+    if spec.check.is_some() != spec.patterns.is_empty() {
+        return Err("a rule has either `patterns` or a `check`, not both or neither".into());
+    }
+    if spec.message.ends_with('.') || spec.message.starts_with(|c: char| c.is_uppercase()) {
+        return Err("the message starts in lower case and has no final period".into());
+    }
+    if spec.bad.is_empty() || spec.good.is_empty() {
+        return Err("every rule has at least one `bad` and one `good` example".into());
+    }
+    Ok(())
+}
+
+fn compile_pattern(spec: &PatternSpec) -> Result<Pattern, String> {
+    Ok(Pattern {
+        regex: regex(&spec.regex)?,
+        languages: spec.languages.clone(),
+        files: globs(&spec.files)?,
+        label: spec.label.clone(),
+        min_entropy: spec.min_entropy,
+    })
+}
+
+fn regex(source: &str) -> Result<Regex, String> {
+    // Multi-line mode so `^`/`$` anchor at lines, as rule authors expect.
+    Regex::new(&format!("(?m){source}")).map_err(|e| format!("bad regex `{source}`: {e}"))
+}
+
+fn regexes(sources: &[String]) -> Result<Vec<Regex>, String> {
+    sources.iter().map(|s| regex(s)).collect()
+}
+
+fn globs(patterns: &[String]) -> Result<Option<GlobSet>, String> {
+    if patterns.is_empty() {
+        return Ok(None);
+    }
+    let mut builder = GlobSetBuilder::new();
+    for pattern in patterns {
+        // A glob without a slash matches the file name at any depth, like .gitignore.
+        let full = if pattern.contains('/') {
+            pattern.clone()
+        } else {
+            format!("**/{pattern}")
+        };
+        builder.add(Glob::new(&full).map_err(|e| format!("bad glob `{pattern}`: {e}"))?);
+    }
+    builder
+        .build()
+        .map(Some)
+        .map_err(|e| format!("bad globs: {e}"))
+}
+
+/// Builds a glob set with the same conventions as rule globs (for config excludes).
+pub fn glob_set(patterns: &[String]) -> Result<Option<GlobSet>, String> {
+    globs(patterns)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_rules_load_and_validate() {
+        let registry = Registry::builtin().unwrap_or_else(|e| panic!("{e}"));
+        assert!(registry.rules.len() >= 10, "expected the first rule set");
+    }
+
+    #[test]
+    fn invalid_rules_are_reported_with_their_file() {
+        let bad: &[(&str, &str)] = &[("rules/x/Bad.toml", "id = 'Bad'")];
+        let err = Registry::from_files(bad).err().unwrap();
+        assert!(err.contains("rules/x/Bad.toml"), "{err}");
+    }
+}

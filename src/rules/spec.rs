@@ -1,0 +1,124 @@
+//! The schema of a rule file under `rules/`. One file holds a rule's metadata, what it
+//! matches (patterns or the name of a structural check), its docs and its examples.
+
+use crate::classify::{Language, Role};
+use crate::finding::Severity;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleSpec {
+    /// Stable kebab-case id, read after "ignore": `ignore[hardcoded-port]`.
+    pub id: String,
+    /// The twelve-factor factor, 1 to 12; absent only for twelve's own meta rules.
+    pub factor: Option<u8>,
+    pub severity: Severity,
+    pub title: String,
+    /// Lower case, no final period; may use `{label}` for the matching pattern's label.
+    pub message: String,
+    /// One line telling how to fix it.
+    pub help: String,
+    /// Files in these languages are candidates (together with `files`).
+    #[serde(default)]
+    pub languages: Vec<Language>,
+    /// Globs (relative to the scanned root) of candidate files, besides `languages`.
+    #[serde(default)]
+    pub files: Vec<String>,
+    /// Roles the rule applies to; production code and config by default.
+    #[serde(default = "default_roles")]
+    pub roles: Vec<Role>,
+    /// Report at most one finding per file (the first match).
+    #[serde(default)]
+    pub once_per_file: bool,
+    #[serde(default)]
+    pub patterns: Vec<PatternSpec>,
+    /// A match is dropped when its line also matches one of these (e.g. reads the env).
+    #[serde(default)]
+    pub unless_line: Vec<String>,
+    /// A match is dropped when the nearest line above it with no indentation matches
+    /// one of these: the enclosing top-level block, e.g. `development:` in database.yml.
+    #[serde(default)]
+    pub unless_top_level: Vec<String>,
+    /// A file is skipped when it matches one of these anywhere (code only, not comments).
+    #[serde(default)]
+    pub unless_file: Vec<String>,
+    /// A file is a candidate only when it matches all of these (code only).
+    #[serde(default)]
+    pub require_file: Vec<String>,
+    /// Rules that report the same problem more precisely: a finding of this rule is
+    /// dropped when one of theirs sits on the same line.
+    #[serde(default)]
+    pub superseded_by: Vec<String>,
+    /// Name of the Rust check that implements a structural rule (instead of patterns).
+    pub check: Option<String>,
+    pub docs: Docs,
+    #[serde(default)]
+    pub bad: Vec<Example>,
+    #[serde(default)]
+    pub good: Vec<Example>,
+}
+
+fn default_roles() -> Vec<Role> {
+    vec![Role::Source, Role::Config]
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PatternSpec {
+    /// Matched against the comment-masked bytes. The span reported is the group named
+    /// `hit`, else the group named `secret`, else the whole match; `secret` is checked against the placeholder list and `min_entropy`.
+    pub regex: String,
+    /// Restricts this pattern to files in these languages or matching `files`.
+    #[serde(default)]
+    pub languages: Vec<Language>,
+    /// Restricts this pattern to files matching these globs or in `languages`.
+    #[serde(default)]
+    pub files: Vec<String>,
+    /// Words substituted for `{label}` in the message.
+    pub label: Option<String>,
+    /// Minimum Shannon entropy (bits per character) of the `secret` group.
+    pub min_entropy: Option<f64>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Docs {
+    /// What it does.
+    pub what: String,
+    /// Why is this bad: the factor's reason.
+    pub why: String,
+    /// How to fix it.
+    pub fix: String,
+    /// What the rule deliberately does not flag.
+    pub not_flagged: String,
+    /// What it means on each host, keyed by host id.
+    #[serde(default)]
+    pub hosts: BTreeMap<String, String>,
+    pub references: Vec<String>,
+}
+
+/// A small repository: one file (`path` + `code`) or several (`files`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Example {
+    pub path: Option<String>,
+    pub code: Option<String>,
+    #[serde(default)]
+    pub files: BTreeMap<String, String>,
+}
+
+impl Example {
+    /// Every file of the example as (path, contents).
+    pub fn all_files(&self) -> Vec<(&str, &str)> {
+        let mut out: Vec<(&str, &str)> = self
+            .files
+            .iter()
+            .map(|(p, c)| (p.as_str(), c.as_str()))
+            .collect();
+        if let (Some(path), Some(code)) = (&self.path, &self.code) {
+            out.push((path.as_str(), code.as_str()));
+        }
+        out
+    }
+}

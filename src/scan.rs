@@ -1,0 +1,285 @@
+//! One scan, data flowing one way: walk → classify → read → detect → decide. The
+//! result is plain data (findings and a summary) for the reporters.
+
+use crate::classify::{language_of, role_of};
+use crate::config::Config;
+use crate::detect::detect;
+use crate::finding::{Finding, assign_fingerprints};
+use crate::repo::RepoFacts;
+use crate::rules::{Matcher, Registry, Rule, glob_set};
+use crate::source::SourceFile;
+use crate::suppress;
+use crate::walk::{Entry, SkipReason, WalkOptions, walk};
+use globset::GlobSet;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// A path that could not be read; the scan goes on without it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ScanProblem {
+    pub path: String,
+    pub message: String,
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct Summary {
+    pub files_scanned: usize,
+    /// Skipped paths counted by reason (`SkipReason::key`).
+    pub skipped: BTreeMap<&'static str, usize>,
+    pub problems: Vec<ScanProblem>,
+}
+
+#[derive(Debug, Default)]
+pub struct Report {
+    pub findings: Vec<Finding>,
+    pub summary: Summary,
+}
+
+pub struct Scanner<'a> {
+    registry: &'a Registry,
+    config: &'a Config,
+    rules: Vec<&'a Rule>,
+    exclude: Option<GlobSet>,
+    per_path: Vec<(GlobSet, Vec<String>)>,
+    threads: usize,
+}
+
+/// Errors that stop a scan before it starts (exit code 2).
+#[derive(Debug)]
+pub struct ScanSetupError(pub String);
+
+impl<'a> Scanner<'a> {
+    pub fn new(
+        registry: &'a Registry,
+        config: &'a Config,
+        threads: usize,
+    ) -> Result<Self, ScanSetupError> {
+        let exclude = glob_set(&config.exclude).map_err(ScanSetupError)?;
+        let per_path = config
+            .per_path_ignores
+            .iter()
+            .map(|(glob, rules)| {
+                let set = glob_set(std::slice::from_ref(glob)).map_err(ScanSetupError)?;
+                Ok((set.expect("one glob gives a set"), rules.clone()))
+            })
+            .collect::<Result<_, ScanSetupError>>()?;
+        Ok(Scanner {
+            registry,
+            config,
+            rules: registry
+                .rules
+                .iter()
+                .filter(|r| config.rule_enabled(r.id()))
+                .collect(),
+            exclude,
+            per_path,
+            threads,
+        })
+    }
+
+    /// Scans each root; paths in findings are prefixed with the root when there are
+    /// several, so they stay unambiguous.
+    pub fn scan(&self, roots: &[PathBuf]) -> Report {
+        let mut report = Report::default();
+        for root in roots {
+            let prefix = (roots.len() > 1).then(|| root_display(root));
+            self.scan_root(root, prefix.as_deref(), &mut report);
+        }
+        for finding in &mut report.findings {
+            if let Some(level) = self.config.severity.get(&finding.rule) {
+                finding.severity = *level;
+            }
+        }
+        report
+            .findings
+            .retain(|f| self.config.rule_enabled(&f.rule));
+        report
+            .findings
+            .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        report
+            .findings
+            .dedup_by(|a, b| a.sort_key() == b.sort_key());
+        assign_fingerprints(&mut report.findings);
+        report.summary.problems.sort();
+        report
+    }
+
+    fn scan_root(&self, root: &Path, prefix: Option<&str>, report: &mut Report) {
+        let shared = Mutex::new(Collected::default());
+        let options = WalkOptions {
+            threads: self.threads,
+            default_excludes: self.config.default_excludes,
+            exclude: self.exclude.as_ref(),
+        };
+        let root_is_dir = root.is_dir();
+        walk(root, &options, &|entry| {
+            let outcome = self.visit(entry, root_is_dir);
+            shared
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .add(outcome);
+        });
+        let collected = shared
+            .into_inner()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut findings = collected.findings;
+        if root_is_dir {
+            findings.extend(self.repo_checks(&collected.facts));
+        }
+        for mut finding in findings {
+            if self.path_ignores(&finding) {
+                continue;
+            }
+            if let Some(prefix) = prefix {
+                finding.file = format!("{prefix}/{}", finding.file);
+            }
+            report.findings.push(finding);
+        }
+        let summary = &mut report.summary;
+        summary.files_scanned += collected.files_scanned;
+        for (reason, count) in collected.skipped {
+            *summary.skipped.entry(reason.key()).or_default() += count;
+        }
+        summary.problems.extend(collected.problems);
+    }
+
+    fn visit(&self, entry: Entry, root_is_dir: bool) -> Outcome {
+        match entry {
+            Entry::Skipped { reason, .. } => Outcome::Skipped(reason),
+            Entry::Error { path, message } => Outcome::Problem(ScanProblem { path, message }),
+            Entry::File { path, rel, size } => self.visit_file(&path, rel, size, root_is_dir),
+        }
+    }
+
+    fn visit_file(&self, path: &Path, rel: String, size: u64, root_is_dir: bool) -> Outcome {
+        let at_root = root_is_dir && !rel.contains('/');
+        let keep_contents = at_root && RepoFacts::wants_contents(&rel);
+        if size > self.config.max_file_size {
+            return Outcome::Skipped(SkipReason::TooLarge);
+        }
+        let by_name = language_of(&rel, b"");
+        let needs_read = by_name.is_some() || keep_contents || !rel.contains('.');
+        let bytes = if needs_read {
+            match std::fs::read(path) {
+                Ok(bytes) => bytes,
+                Err(err) => {
+                    return Outcome::Problem(ScanProblem {
+                        path: path.display().to_string(),
+                        message: err.to_string(),
+                    });
+                }
+            }
+        } else {
+            Vec::new()
+        };
+        let root_file = at_root.then(|| RootFile {
+            name: rel.clone(),
+            contents: keep_contents.then(|| bytes.clone()),
+        });
+        let first_line = bytes.split(|b| *b == b'\n').next().unwrap_or(&[]);
+        let Some(language) = by_name.or_else(|| language_of(&rel, first_line)) else {
+            return Outcome::Read {
+                root_file,
+                result: Err(SkipReason::NoRules),
+            };
+        };
+        if let Some(reason) = unreadable_as_text(&bytes) {
+            return Outcome::Read {
+                root_file,
+                result: Err(reason),
+            };
+        }
+        let role = role_of(&rel, language);
+        let file = SourceFile::new(rel, language, role, bytes);
+        let findings = detect(&file, &self.rules);
+        let findings = suppress::apply(&file, findings, self.registry);
+        Outcome::Read {
+            root_file,
+            result: Ok(findings),
+        }
+    }
+
+    fn repo_checks(&self, facts: &RepoFacts) -> Vec<Finding> {
+        self.rules
+            .iter()
+            .filter_map(|rule| match &rule.matcher {
+                Matcher::Check(check) => Some(check.run_on_repo(rule, facts)),
+                Matcher::Patterns(_) => None,
+            })
+            .flatten()
+            .collect()
+    }
+
+    fn path_ignores(&self, finding: &Finding) -> bool {
+        self.per_path
+            .iter()
+            .any(|(glob, rules)| glob.is_match(&finding.file) && rules.contains(&finding.rule))
+    }
+}
+
+/// Binary files and UTF-16 text are skipped (and counted), never misread.
+fn unreadable_as_text(bytes: &[u8]) -> Option<SkipReason> {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Some(SkipReason::Utf16);
+    }
+    let head = &bytes[..bytes.len().min(8192)];
+    head.contains(&0).then_some(SkipReason::Binary)
+}
+
+fn root_display(root: &Path) -> String {
+    let text = root.to_string_lossy().replace('\\', "/");
+    let trimmed = text.trim_end_matches('/');
+    if trimmed.is_empty() {
+        "/".into()
+    } else {
+        trimmed.to_string()
+    }
+}
+
+struct RootFile {
+    name: String,
+    contents: Option<Vec<u8>>,
+}
+
+enum Outcome {
+    Skipped(SkipReason),
+    Problem(ScanProblem),
+    Read {
+        root_file: Option<RootFile>,
+        result: Result<Vec<Finding>, SkipReason>,
+    },
+}
+
+#[derive(Default)]
+struct Collected {
+    findings: Vec<Finding>,
+    facts: RepoFacts,
+    files_scanned: usize,
+    skipped: BTreeMap<SkipReason, usize>,
+    problems: Vec<ScanProblem>,
+}
+
+impl Collected {
+    fn add(&mut self, outcome: Outcome) {
+        match outcome {
+            Outcome::Skipped(reason) => *self.skipped.entry(reason).or_default() += 1,
+            Outcome::Problem(problem) => self.problems.push(problem),
+            Outcome::Read { root_file, result } => {
+                if let Some(RootFile { name, contents }) = root_file {
+                    if let Some(contents) = contents {
+                        self.facts.manifests.insert(name.clone(), contents);
+                    }
+                    self.facts.root_files.insert(name);
+                }
+                match result {
+                    Ok(findings) => {
+                        self.files_scanned += 1;
+                        self.findings.extend(findings);
+                    }
+                    Err(reason) => *self.skipped.entry(reason).or_default() += 1,
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,201 @@
+//! The command line as users meet it: exit codes, errors, options, suppressions.
+
+use std::path::Path;
+use std::process::Command;
+
+fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_twelve"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("run twelve");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn repo(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (path, text) in files {
+        let full = dir.path().join(path);
+        std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+        std::fs::write(full, text).unwrap();
+    }
+    dir
+}
+
+const VIOLATION: (&str, &str) = ("server.js", "app.listen(3000);\n");
+
+#[test]
+fn exit_codes_follow_the_fail_level() {
+    let dir = repo(&[VIOLATION]);
+    assert_eq!(run(dir.path(), &["check"]).0, 1);
+    assert_eq!(run(dir.path(), &["check", "--fail-on", "never"]).0, 0);
+    let clean = repo(&[("server.js", "app.listen(process.env.PORT);\n")]);
+    let (code, stdout, _) = run(clean.path(), &["check"]);
+    assert_eq!(code, 0);
+    assert!(stdout.contains("0 errors"), "{stdout}");
+}
+
+#[test]
+fn warnings_fail_only_when_asked() {
+    let dir = repo(&[(".env", "SECRET=abc123\n")]);
+    assert_eq!(run(dir.path(), &["check"]).0, 0);
+    assert_eq!(run(dir.path(), &["check", "--fail-on", "warning"]).0, 1);
+}
+
+#[test]
+fn missing_path_is_an_error() {
+    let dir = repo(&[]);
+    let (code, _, stderr) = run(dir.path(), &["check", "no/such/dir"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("no/such/dir"), "{stderr}");
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let dir = repo(&[]);
+    assert_eq!(run(dir.path(), &["check", "--format", "yaml"]).0, 2);
+    assert_eq!(run(dir.path(), &["check", "--ignore", "no-such-rule"]).0, 2);
+    assert_eq!(run(dir.path(), &["explain", "no-such-rule"]).0, 2);
+    assert_eq!(run(dir.path(), &["--version"]).0, 0);
+}
+
+#[test]
+fn select_and_ignore() {
+    let dir = repo(&[VIOLATION, ("config.py", "password = \"v9!Lq2#mZp\"\n")]);
+    let (_, out, _) = run(
+        dir.path(),
+        &["check", "--select", "hardcoded-port", "--format", "json"],
+    );
+    assert!(
+        out.contains("hardcoded-port") && !out.contains("hardcoded-credential"),
+        "{out}"
+    );
+    let (_, out, _) = run(
+        dir.path(),
+        &["check", "--ignore", "hardcoded-port", "--format", "json"],
+    );
+    assert!(
+        !out.contains("\"hardcoded-port\"") && out.contains("hardcoded-credential"),
+        "{out}"
+    );
+}
+
+#[test]
+fn config_file_is_read_and_validated() {
+    let dir = repo(&[
+        VIOLATION,
+        ("twelve.toml", "[severity]\nhardcoded-port = \"note\"\n"),
+    ]);
+    let (code, out, _) = run(dir.path(), &["check", "--format", "json"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("\"severity\": \"note\""), "{out}");
+
+    let bad = repo(&[
+        VIOLATION,
+        ("twelve.toml", "fail-on = \"error\"\nselct = []\n"),
+    ]);
+    let (code, _, err) = run(bad.path(), &["check", "--color", "never"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("selct") && err.contains("twelve.toml"),
+        "{err}"
+    );
+    assert!(err.contains("2 │ selct"), "the error shows the line: {err}");
+
+    let unknown = repo(&[("twelve.toml", "ignore = [\"nope\"]\n")]);
+    let (code, _, err) = run(unknown.path(), &["check"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("unknown rule `nope`"), "{err}");
+}
+
+#[test]
+fn exclude_and_per_path_ignores() {
+    let dir = repo(&[
+        ("legacy/server.js", "app.listen(3000);\n"),
+        ("scripts/dev.js", "app.listen(3001);\n"),
+        (
+            "twelve.toml",
+            "exclude = [\"legacy/**\"]\n[per-path-ignores]\n\"scripts/**\" = [\"hardcoded-port\"]\n",
+        ),
+    ]);
+    let (code, out, _) = run(dir.path(), &["check", "--format", "json"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("\"config-exclude\": 1"), "{out}");
+}
+
+#[test]
+fn inline_suppression_and_unknown_names() {
+    let dir = repo(&[(
+        "server.js",
+        "// twelve: ignore[hardcoded-port] legacy worker\napp.listen(3000);\napp.listen(3001); // twelve: ignore[hardcoded-prot]\nconst s = 'twelve: ignore[hardcoded-port]'; app.listen(3002);\n",
+    )]);
+    let (_, out, _) = run(dir.path(), &["check", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let got: Vec<(u64, &str)> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["line"].as_u64().unwrap(), f["rule"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (3, "hardcoded-port"),
+            (3, "unknown-suppression"),
+            (4, "hardcoded-port")
+        ]
+    );
+}
+
+#[test]
+fn explain_works_for_every_rule() {
+    let dir = repo(&[]);
+    let (code, list, _) = run(dir.path(), &["rules", "--format", "json"]);
+    assert_eq!(code, 0);
+    let rules: serde_json::Value = serde_json::from_str(&list).unwrap();
+    for rule in rules.as_array().unwrap() {
+        let id = rule["id"].as_str().unwrap();
+        let (code, doc, _) = run(dir.path(), &["explain", id]);
+        assert_eq!(code, 0, "{id}");
+        for section in [
+            "## What it does",
+            "## Why is this bad?",
+            "## What it does not flag",
+            "## Example",
+            "## How to fix",
+            "## References",
+        ] {
+            assert!(doc.contains(section), "{id}: missing {section}");
+        }
+    }
+}
+
+#[test]
+fn skips_are_counted_not_silent() {
+    let dir = repo(&[
+        ("node_modules/x/index.js", "app.listen(3000);\n"),
+        ("logo.png", "\u{89}PNG"),
+        ("data.js", "a\0b"),
+        VIOLATION,
+    ]);
+    let (_, out, _) = run(dir.path(), &["check", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let skipped = &json["summary"]["files_skipped"];
+    assert_eq!(skipped["excluded-dir"], 1, "{out}");
+    assert_eq!(skipped["binary"], 1, "{out}");
+    assert_eq!(skipped["no-rules"], 1, "{out}");
+    assert_eq!(json["findings"].as_array().unwrap().len(), 1, "{out}");
+}
+
+#[test]
+fn gitignored_files_are_not_scanned() {
+    let dir = repo(&[
+        (".gitignore", "generated/\n"),
+        ("generated/server.js", "app.listen(3000);\n"),
+    ]);
+    assert_eq!(run(dir.path(), &["check"]).0, 0);
+}
