@@ -193,6 +193,7 @@ const TEST_DIRS: &[&str] = &[
     "testing",
 ];
 const FIXTURE_DIRS: &[&str] = &[
+    "factories",
     "fixtures",
     "fixture",
     "__fixtures__",
@@ -202,7 +203,41 @@ const FIXTURE_DIRS: &[&str] = &[
     "seed",
 ];
 const EXAMPLE_DIRS: &[&str] = &["examples", "example", "samples", "sample"];
-const DOC_DIRS: &[&str] = &["docs", "doc", "documentation"];
+/// Documentation, and translations: human text, not configuration.
+const DOC_DIRS: &[&str] = &[
+    "docs",
+    "doc",
+    "documentation",
+    "lang",
+    "locale",
+    "locales",
+    "i18n",
+    "translations",
+];
+/// Folders of CI, dev-container and local Docker tooling.
+const DEV_TOOLING_DIRS: &[&str] = &[
+    ".github",
+    ".gitlab",
+    ".circleci",
+    ".devcontainer",
+    ".buildkite",
+];
+/// Build, CI and generator files: they configure tooling, not the running app.
+const DEV_TOOLING_FILES: &[&str] = &[
+    ".gitlab-ci.yml",
+    ".travis.yml",
+    "azure-pipelines.yml",
+    "bitbucket-pipelines.yml",
+    "jenkinsfile",
+    ".gitguardian.yml",
+    ".pre-commit-config.yaml",
+    ".yo-rc.json",
+    "pom.xml",
+    "build.gradle",
+    "build.gradle.kts",
+    "settings.gradle",
+    "settings.gradle.kts",
+];
 /// Suffixes that mark a template of a config file rather than the config itself.
 const EXAMPLE_SUFFIXES: &[&str] = &[
     ".example",
@@ -227,10 +262,21 @@ pub fn role_of(rel_path: &str, language: Language) -> Role {
     if in_dir(FIXTURE_DIRS) || name == "seeds.rb" {
         return Role::Fixture;
     }
-    if in_dir(TEST_DIRS) || is_test_file_name(file_name(rel_path)) {
+    let test_like_dir = parts.iter().any(|p| {
+        ["test_", "test-", "tests_", "tests-"]
+            .iter()
+            .any(|s| p.starts_with(s))
+            || ["_test", "-test", "_tests", "-tests"]
+                .iter()
+                .any(|s| p.ends_with(s))
+    });
+    if in_dir(TEST_DIRS) || test_like_dir || is_test_file_name(file_name(rel_path)) {
         return Role::Test;
     }
-    if in_dir(EXAMPLE_DIRS) || EXAMPLE_SUFFIXES.iter().any(|s| name.ends_with(s)) {
+    let example_word = name
+        .split(['.', '-', '_'])
+        .any(|w| matches!(w, "example" | "examples" | "sample" | "samples"));
+    if in_dir(EXAMPLE_DIRS) || example_word || EXAMPLE_SUFFIXES.iter().any(|s| name.ends_with(s)) {
         return Role::Example;
     }
     if in_dir(DOC_DIRS)
@@ -252,12 +298,17 @@ pub fn role_of(rel_path: &str, language: Language) -> Role {
 /// Test file conventions of each stack; `name` keeps its case (`UserTest.php`).
 fn is_test_file_name(name: &str) -> bool {
     let stem = name.split('.').next().unwrap_or(name);
+    // JS helpers named `testHelper.ts`, `test_utils.js`, `test-setup.js`.
+    let test_helper = stem.strip_prefix("test").is_some_and(|rest| {
+        rest.starts_with(|c: char| c.is_ascii_uppercase() || c == '_' || c == '-')
+    });
     let lower = name.to_ascii_lowercase();
     let name = lower.as_str();
     let class_like = ["Test", "Tests", "IT", "Spec"]
         .iter()
         .any(|s| stem.ends_with(s) && stem.len() > s.len());
-    name.ends_with("_test.go")
+    test_helper
+        || name.ends_with("_test.go")
         || (name.ends_with(".py") && (stem.starts_with("test_") || stem.ends_with("_test")))
         || name == "conftest.py"
         || name.ends_with("_spec.rb")
@@ -275,7 +326,13 @@ fn is_test_file_name(name: &str) -> bool {
 /// (`settings/dev.py`, `config/environments/development.rb`, `application-dev.yml`,
 /// `docker-compose.yml`, `.env.development`).
 fn is_dev_config(parts: &[&str], name: &str, language: Language) -> bool {
-    if name.starts_with("docker-compose") || name.starts_with("compose.") {
+    let compose_file = name.starts_with("docker-compose")
+        || name.starts_with("compose.")
+        || (parts.last() == Some(&"docker") && language == Language::Yaml);
+    if compose_file
+        || DEV_TOOLING_FILES.contains(&name)
+        || parts.iter().any(|p| DEV_TOOLING_DIRS.contains(p))
+    {
         return true;
     }
     let stem = name.split('.').next().unwrap_or(name);
@@ -362,6 +419,17 @@ mod tests {
         assert_eq!(role("src/latest.js"), Role::Source);
         assert_eq!(role("app/contest.py"), Role::Source);
         assert_eq!(role("app/Http/latest.php"), Role::Source);
+        assert_eq!(role("src/backend/testHelper.ts"), Role::Test);
+        assert_eq!(role("datacrawler/test_helpers/__init__.py"), Role::Test);
+        assert_eq!(role("src/testimonials.js"), Role::Source);
+        assert_eq!(role("lang/de.json"), Role::Docs);
+        assert_eq!(role(".github/workflows/ci.yml"), Role::DevConfig);
+        assert_eq!(role(".devcontainer/.env.codespaces"), Role::DevConfig);
+        assert_eq!(role("src/main/docker/app.yml"), Role::DevConfig);
+        assert_eq!(role("pom.xml"), Role::DevConfig);
+        assert_eq!(role("config/application-secret-samples.yml"), Role::Example);
+        assert_eq!(role(".env.example.sail"), Role::Example);
+        assert_eq!(role("database/factories/UserFactory.php"), Role::Fixture);
         assert_eq!(role("src/UserTest.php"), Role::Test);
     }
 }

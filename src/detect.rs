@@ -134,8 +134,10 @@ fn secret_is_real(pattern: &Pattern, caps: &Captures) -> bool {
     !is_placeholder(&value) && pattern.min_entropy.is_none_or(|min| entropy(&value) >= min)
 }
 
-/// Words and shapes that mark a value as a stand-in, shared by every rule (as
-/// gitleaks does): `${VAR}`, `{{ var }}`, `<your-key>`, `changeme`, `xxxx`...
+/// Words and shapes that mark a value as a stand-in or as no secret at all, shared by
+/// every rule (as gitleaks does): `${VAR}`, `{{ var }}`, `<your-key>`, `changeme`,
+/// `xxxx`, environment variable names, identifiers (`invalid_password`), paths, URLs,
+/// e-mail addresses, validation rules (`required|string`) and plain words.
 pub fn is_placeholder(value: &str) -> bool {
     const WORDS: &[&str] = &[
         "changeme",
@@ -160,6 +162,8 @@ pub fn is_placeholder(value: &str) -> bool {
         "....",
         "0000000",
         "1234567",
+        "password",
+        "admin",
     ];
     let lower = value.to_ascii_lowercase();
     // The name of an environment variable (`STRIPE_SECRET_KEY`) or a URL is not a secret.
@@ -167,7 +171,21 @@ pub fn is_placeholder(value: &str) -> bool {
         && value
             .bytes()
             .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_');
-    if env_name || value.contains("://") {
+    let identifier = value
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b == b'_' || b == b'.' || b == b'-');
+    let words = value.chars().all(|c| c.is_alphabetic() || c == ' ');
+    let email = value.split_once('@').is_some_and(|(user, domain)| {
+        !user.is_empty() && domain.contains('.') && !domain.contains(['/', ':'])
+    });
+    if env_name
+        || identifier
+        || words
+        || email
+        || value.contains("://")
+        || value.starts_with('/')
+        || value.contains('|')
+    {
         return true;
     }
     let shaped = ["${", "{{", "<%", "%(", "#{", "%s", "{0}"]
@@ -211,7 +229,24 @@ mod tests {
         ] {
             assert!(is_placeholder(v), "{v}");
         }
-        assert!(!is_placeholder("9f8e7d6c5b4a39281706f5e4d3c2b1a0"));
+        for v in [
+            "invalid_password",
+            "spotify.access_token",
+            "/mot-passe-oublie",
+            "required|string",
+            "secretariat-auto@rdv.fr",
+            "Passwort",
+            "STRIPE_SECRET_KEY",
+        ] {
+            assert!(is_placeholder(v), "{v}");
+        }
+        for v in [
+            "9f8e7d6c5b4a39281706f5e4d3c2b1a0",
+            "Pr0dPassw0rd!",
+            "v9!Lq2#mZp",
+        ] {
+            assert!(!is_placeholder(v), "{v}");
+        }
     }
 
     #[test]

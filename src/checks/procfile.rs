@@ -39,8 +39,9 @@ pub fn missing_procfile(rule: &Rule, facts: &RepoFacts) -> Vec<Finding> {
     vec![rule.repo_finding("Procfile", format!("{declared} and {why}"))]
 }
 
-/// Describes the root stack when it has no default start command; Scalingo picks the
-/// first of Java, Node.js, PHP, Python, Ruby that matches, so Node wins over Python.
+/// Describes the root stack when nothing starts it. Scalingo picks Node.js before PHP,
+/// Python and Ruby, but a package.json beside another stack's manifest usually only
+/// builds assets: the other stack's start command is the one that matters.
 fn stack_without_default(facts: &RepoFacts) -> Option<String> {
     if let Some(pom) = facts.manifest("pom.xml") {
         let pom = String::from_utf8_lossy(pom);
@@ -48,18 +49,27 @@ fn stack_without_default(facts: &RepoFacts) -> Option<String> {
             "this Maven app uses no framework with a default start command (Spring Boot, Quarkus, Micronaut)".to_string()
         });
     }
-    if let Some(package) = facts.manifest("package.json") {
+    let node = match facts.manifest("package.json") {
         // A malformed package.json is reported on its own; do not guess here.
-        let start = node_start(package).ok()?;
-        return (start.start_script.is_none() && start.main.is_none()).then(|| {
-            "package.json has neither `scripts.start` nor `main`, so `npm start` has nothing to run".to_string()
-        });
+        Some(package) => Some(node_start(package).ok()?),
+        None => None,
+    };
+    if node
+        .as_ref()
+        .is_some_and(|n| n.start_script.is_some() || n.main.is_some())
+    {
+        return None;
     }
     if facts.has("composer.json") || facts.has("index.php") || facts.has("Gemfile") {
         return None;
     }
-    let marker = PYTHON_MARKERS.iter().find(|m| facts.has(m))?;
-    Some(format!(
-        "this Python app (found `{marker}`) has no default start command"
-    ))
+    if let Some(marker) = PYTHON_MARKERS.iter().find(|m| facts.has(m)) {
+        return Some(format!(
+            "this Python app (found `{marker}`) has no default start command"
+        ));
+    }
+    node.map(|_| {
+        "package.json has neither `scripts.start` nor `main`, so `npm start` has nothing to run"
+            .to_string()
+    })
 }
