@@ -257,6 +257,13 @@ pub fn role_of(rel_path: &str, language: Language) -> Role {
     let lower = rel_path.to_ascii_lowercase();
     let mut parts: Vec<&str> = lower.split('/').collect();
     let name = parts.pop().unwrap_or("");
+    // Java package folders (`src/main/java/com/example/...`) are names, not roles.
+    if let Some(i) = parts
+        .windows(3)
+        .position(|w| w[0] == "src" && w[1] == "main" && w[2] != "resources")
+    {
+        parts.truncate(i + 3);
+    }
     let in_dir = |dirs: &[&str]| parts.iter().any(|p| dirs.contains(p));
 
     if in_dir(FIXTURE_DIRS) || name == "seeds.rb" {
@@ -427,6 +434,11 @@ mod tests {
         assert_eq!(role(".devcontainer/.env.codespaces"), Role::DevConfig);
         assert_eq!(role("src/main/docker/app.yml"), Role::DevConfig);
         assert_eq!(role("pom.xml"), Role::DevConfig);
+        assert_eq!(
+            role("src/main/java/com/example/web/PhotoController.java"),
+            Role::Source
+        );
+        assert_eq!(role("src/test/java/com/example/AppTest.java"), Role::Test);
         assert_eq!(role("config/application-secret-samples.yml"), Role::Example);
         assert_eq!(role(".env.example.sail"), Role::Example);
         assert_eq!(role("database/factories/UserFactory.php"), Role::Fixture);

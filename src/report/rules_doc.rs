@@ -87,10 +87,16 @@ pub fn explain(rule: &Rule) -> String {
     for example in &spec.good {
         let _ = writeln!(out, "Use instead:\n{}", render_example(example));
     }
-    if !docs.hosts.is_empty() {
+    if !spec.impact.is_empty() || !docs.hosts.is_empty() {
         let _ = writeln!(out, "## On each host");
-        for (host, note) in &docs.hosts {
-            let _ = writeln!(out, "- {host}: {}", note.trim());
+        for host in crate::rules::spec::HOSTS {
+            let impact = spec
+                .impact
+                .get(host)
+                .map(|i| format!("{i:?}").to_lowercase())
+                .unwrap_or_else(|| "none".into());
+            let note = docs.hosts.get(host).map(|n| n.trim()).unwrap_or("");
+            let _ = writeln!(out, "- {host} ({impact}): {note}");
         }
         out.push('\n');
     }

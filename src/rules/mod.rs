@@ -207,6 +207,15 @@ fn validate(spec: &RuleSpec, path: &str) -> Result<(), String> {
         None if !meta => return Err("`factor` is required".into()),
         _ => {}
     }
+    let hosts: Vec<&str> = spec.impact.keys().map(String::as_str).collect();
+    let mut expected = spec::HOSTS.to_vec();
+    expected.sort_unstable();
+    if spec.factor.is_some() && hosts != expected {
+        return Err(format!(
+            "`[impact]` must give exactly the hosts {:?}",
+            spec::HOSTS
+        ));
+    }
     if spec.check.is_some() != spec.patterns.is_empty() {
         return Err("a rule has either `patterns` or a `check`, not both or neither".into());
     }

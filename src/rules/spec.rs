@@ -52,6 +52,10 @@ pub struct RuleSpec {
     pub superseded_by: Vec<String>,
     /// Name of the Rust check that implements a structural rule (instead of patterns).
     pub check: Option<String>,
+    /// What a finding of this rule means on each host (platforms.md §5), keyed by host
+    /// id: `scalingo`, `clever-cloud`, `scaleway`. Required for every factor rule.
+    #[serde(default)]
+    pub impact: BTreeMap<String, Impact>,
     pub docs: Docs,
     #[serde(default)]
     pub bad: Vec<Example>,
@@ -62,6 +66,21 @@ pub struct RuleSpec {
 fn default_roles() -> Vec<Role> {
     vec![Role::Source, Role::Config]
 }
+
+/// Effect of a finding on a host, from platforms.md §5: `blocks` the deploy or makes
+/// the app unreachable, `degrades` it (data loss, duplicates, timeouts), is `advisory`,
+/// or does not matter there (`none`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Impact {
+    None,
+    Advisory,
+    Degrades,
+    Blocks,
+}
+
+/// The hosts twelve knows, by id.
+pub const HOSTS: [&str; 3] = ["scalingo", "clever-cloud", "scaleway"];
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
