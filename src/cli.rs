@@ -35,6 +35,9 @@ pub enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// Print every pattern regex, one per line (for `rg -f`, as the benchmark does).
+        #[arg(long)]
+        export_patterns: bool,
     },
     /// Print the full documentation of a rule.
     Explain {

@@ -2,12 +2,41 @@
 //! commented-out line never fires; spans point into the original text.
 
 use crate::finding::Finding;
-use crate::rules::{Matcher, Pattern, Rule};
+use crate::rules::{Matcher, Pattern, Registry, Rule};
 use crate::source::SourceFile;
 use regex::bytes::{Captures, Regex};
 
-/// Findings of every applicable pattern rule in `file`, in no particular order.
-pub fn detect(file: &SourceFile, rules: &[&Rule]) -> Vec<Finding> {
+/// Which keywords of the registry occur in the file's code. One leftmost-longest
+/// search, restarted one byte after each match so overlapping keywords are seen, and
+/// stopped once all are found; it keeps the automaton's fast prefilter, which an
+/// overlapping search would not.
+pub fn keywords_present(registry: &Registry, file: &SourceFile) -> Vec<bool> {
+    let mut present = vec![false; registry.keyword_count];
+    let Some(automaton) = &registry.keywords else {
+        return present;
+    };
+    let mut missing = registry.keyword_count;
+    let mut at = 0;
+    while missing > 0 && at < file.masked.len() {
+        let input = aho_corasick::Input::new(&file.masked).range(at..);
+        let Some(m) = automaton.find(input) else {
+            break;
+        };
+        let index = m.pattern().as_usize();
+        for &k in std::iter::once(&index).chain(&registry.keyword_implies[index]) {
+            if !present[k] {
+                present[k] = true;
+                missing -= 1;
+            }
+        }
+        at = m.start() + 1;
+    }
+    present
+}
+
+/// Findings of every applicable pattern rule in `file`, in no particular order;
+/// `present` comes from `keywords_present`.
+pub fn detect(file: &SourceFile, rules: &[&Rule], present: &[bool]) -> Vec<Finding> {
     let mut findings = Vec::new();
     for rule in rules {
         let Matcher::Patterns(patterns) = &rule.matcher else {
@@ -18,7 +47,9 @@ pub fn detect(file: &SourceFile, rules: &[&Rule]) -> Vec<Finding> {
         }
         let before = findings.len();
         for pattern in patterns {
-            if !pattern_applies(pattern, file) {
+            let keyword_found = pattern.keywords.is_empty()
+                || pattern.keywords.iter().any(|&k| present.get(k) == Some(&true));
+            if !keyword_found || !pattern_applies(pattern, file) {
                 continue;
             }
             for caps in pattern.regex.captures_iter(&file.masked) {
@@ -32,7 +63,7 @@ pub fn detect(file: &SourceFile, rules: &[&Rule]) -> Vec<Finding> {
                     continue;
                 }
                 // One finding per rule and line, however many patterns agree.
-                let line = file.lines.position(&file.text, start).line;
+                let line = file.lines().position(&file.text, start).line;
                 if findings[before..]
                     .iter()
                     .any(|f: &Finding| f.start.line == line)
@@ -101,10 +132,10 @@ fn line_excluded(rule: &Rule, file: &SourceFile, start: usize, end: usize) -> bo
     if rule.unless_line.is_empty() {
         return false;
     }
-    let first = file.lines.position(&file.text, start).line;
-    let last = file.lines.position(&file.text, end).line;
-    let (from, _) = file.lines.line_bounds(&file.masked, first - 1);
-    let (_, to) = file.lines.line_bounds(&file.masked, last - 1);
+    let first = file.lines().position(&file.text, start).line;
+    let last = file.lines().position(&file.text, end).line;
+    let (from, _) = file.lines().line_bounds(&file.masked, first - 1);
+    let (_, to) = file.lines().line_bounds(&file.masked, last - 1);
     let lines = &file.masked[from..to.max(from)];
     rule.unless_line.iter().any(|r: &Regex| r.is_match(lines))
 }
@@ -114,9 +145,9 @@ fn block_excluded(rule: &Rule, file: &SourceFile, start: usize) -> bool {
     if rule.unless_top_level.is_empty() {
         return false;
     }
-    let line = file.lines.position(&file.text, start).line;
+    let line = file.lines().position(&file.text, start).line;
     let enclosing = (1..line).rev().find_map(|n| {
-        let (from, to) = file.lines.line_bounds(&file.masked, n - 1);
+        let (from, to) = file.lines().line_bounds(&file.masked, n - 1);
         let text = &file.masked[from..to];
         text.first()
             .is_some_and(|b| !b.is_ascii_whitespace())
@@ -247,6 +278,36 @@ mod tests {
         ] {
             assert!(!is_placeholder(v), "{v}");
         }
+    }
+
+    #[test]
+    fn overlapping_and_nested_keywords_are_all_found() {
+        let spec = |kw: &str| {
+            format!(
+                "id = \"r-{kw}\"\nfactor = 3\nseverity = \"note\"\ntitle = \"t\"\nmessage = \"m\"\nhelp = \"h\"\n\
+                 [impact]\nscalingo = \"none\"\nclever-cloud = \"none\"\nscaleway = \"none\"\n\
+                 [[patterns]]\nregex = \"x\"\nkeywords = [\"{kw}\"]\n\
+                 [docs]\nwhat = \"w\"\nwhy = \"w\"\nfix = \"f\"\nnot_flagged = \"n\"\nreferences = []\n\
+                 [[bad]]\npath = \"a\"\ncode = \"x\"\n[[good]]\npath = \"a\"\ncode = \"y\"\n"
+            )
+        };
+        let texts: Vec<(String, String)> = ["password", "pass", "sword", "absent"]
+            .iter()
+            .map(|k| (format!("rules/x/r-{k}.toml"), spec(k)))
+            .collect();
+        let leaked: Vec<(&'static str, &'static str)> = texts
+            .into_iter()
+            .map(|(p, t)| (&*p.leak(), &*t.leak()))
+            .collect();
+        let registry = Registry::from_files(&leaked).unwrap();
+        let file = SourceFile::new(
+            "a.js".into(),
+            crate::classify::Language::Javascript,
+            crate::classify::Role::Source,
+            b"const PASSWORD = 1;".to_vec(),
+        );
+        let present = keywords_present(&registry, &file);
+        assert_eq!(present.iter().filter(|p| **p).count(), 3, "{present:?}");
     }
 
     #[test]

@@ -29,8 +29,12 @@ fn main() -> ExitCode {
     };
     match cli.command {
         Command::Check(args) => check(&registry, args),
-        Command::Rules { format } => {
+        Command::Rules {
+            format,
+            export_patterns,
+        } => {
             let out = match format {
+                _ if export_patterns => rules_doc::patterns(&registry),
                 Format::Json => rules_doc::list_json(&registry),
                 Format::Text => rules_doc::list(&registry),
             };

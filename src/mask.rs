@@ -97,9 +97,32 @@ fn is_break(b: u8) -> bool {
     b == b'\n' || b == b'\r'
 }
 
+/// A table of the bytes at which a lexer must stop and look; every other byte is
+/// skipped in a tight loop (masking is on the hot path of every scan).
+const fn table(bytes: &[u8]) -> [bool; 256] {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < bytes.len() {
+        t[bytes[i] as usize] = true;
+        i += 1;
+    }
+    t
+}
+
+const C_LIKE_STOPS: [bool; 256] = table(b"/\"'`#");
+const SCRIPT_STOPS: [bool; 256] = table(b"#=\"'");
+const STRING_STOPS: [bool; 256] = table(b"\\\n\r\"'`");
+
 impl Masker<'_> {
     fn at(&self, i: usize) -> u8 {
         self.text.get(i).copied().unwrap_or(0)
+    }
+
+    /// Moves `self.i` to the next byte marked in `stops` (or the end).
+    fn skip_to(&mut self, stops: &[bool; 256]) {
+        while self.i < self.text.len() && !stops[usize::from(self.text[self.i])] {
+            self.i += 1;
+        }
     }
 
     fn starts_with(&self, s: &[u8]) -> bool {
@@ -138,8 +161,11 @@ impl Masker<'_> {
     /// Skip a quoted string starting at `self.i`; single-line unless `multiline`.
     fn string(&mut self, quote: u8, escapes: bool, multiline: bool) {
         self.i += 1;
-        while self.i < self.text.len() {
-            let b = self.text[self.i];
+        loop {
+            self.skip_to(&STRING_STOPS);
+            let Some(&b) = self.text.get(self.i) else {
+                return;
+            };
             if escapes && b == b'\\' {
                 self.i += 2;
                 continue;
@@ -201,8 +227,11 @@ impl Masker<'_> {
     }
 
     fn c_like(&mut self, backtick: bool, regex: bool, php: bool) {
-        while self.i < self.text.len() {
-            let b = self.text[self.i];
+        loop {
+            self.skip_to(&C_LIKE_STOPS);
+            let Some(&b) = self.text.get(self.i) else {
+                return;
+            };
             let next = self.at(self.i + 1);
             match b {
                 b'/' if next == b'/' => self.line_comment(),
@@ -217,8 +246,11 @@ impl Masker<'_> {
     }
 
     fn script(&mut self, triple_quotes: bool, ruby_blocks: bool) {
-        while self.i < self.text.len() {
-            let b = self.text[self.i];
+        loop {
+            self.skip_to(&SCRIPT_STOPS);
+            let Some(&b) = self.text.get(self.i) else {
+                return;
+            };
             let line_start = self.i == 0 || is_break(self.at(self.i - 1));
             match b {
                 b'#' => self.line_comment(),

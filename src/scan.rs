@@ -3,7 +3,7 @@
 
 use crate::classify::{language_of, role_of};
 use crate::config::Config;
-use crate::detect::detect;
+use crate::detect::{detect, keywords_present};
 use crate::finding::{Finding, assign_fingerprints};
 use crate::repo::RepoFacts;
 use crate::rules::{Matcher, Registry, Rule, glob_set};
@@ -192,7 +192,8 @@ impl<'a> Scanner<'a> {
         }
         let role = role_of(&rel, language);
         let file = SourceFile::new(rel, language, role, bytes);
-        let findings = detect(&file, &self.rules);
+        let present = keywords_present(self.registry, &file);
+        let findings = detect(&file, &self.rules, &present);
         let findings = suppress::apply(&file, findings, self.registry);
         Outcome::Read {
             root_file,

@@ -4,6 +4,7 @@
 use crate::classify::{Language, Role};
 use crate::finding::{Excerpt, Position};
 use crate::mask::mask_comments;
+use std::sync::OnceLock;
 
 /// Byte offsets where each line starts. `\n`, `\r\n` and a lone `\r` each end a line.
 #[derive(Debug, Clone)]
@@ -79,29 +80,33 @@ pub struct SourceFile {
     pub role: Role,
     pub text: Vec<u8>,
     pub masked: Vec<u8>,
-    pub lines: LineIndex,
+    /// Built on first use: most files have no finding and never need it.
+    lines: OnceLock<LineIndex>,
 }
 
 impl SourceFile {
     pub fn new(rel_path: String, language: Language, role: Role, text: Vec<u8>) -> Self {
         let masked = mask_comments(&text, language);
-        let lines = LineIndex::new(&text);
         SourceFile {
             rel_path,
             language,
             role,
             text,
             masked,
-            lines,
+            lines: OnceLock::new(),
         }
+    }
+
+    pub fn lines(&self) -> &LineIndex {
+        self.lines.get_or_init(|| LineIndex::new(&self.text))
     }
 
     /// Positions of a byte span and the lines it covers, for a finding.
     pub fn locate(&self, start: usize, end: usize) -> (Position, Position, Excerpt) {
-        let begin = self.lines.position(&self.text, start);
-        let finish = self.lines.position(&self.text, end.max(start));
-        let (line_start, _) = self.lines.line_bounds(&self.text, begin.line - 1);
-        let (_, line_end) = self.lines.line_bounds(&self.text, finish.line - 1);
+        let begin = self.lines().position(&self.text, start);
+        let finish = self.lines().position(&self.text, end.max(start));
+        let (line_start, _) = self.lines().line_bounds(&self.text, begin.line - 1);
+        let (_, line_end) = self.lines().line_bounds(&self.text, finish.line - 1);
         let line_end = line_end.max(end.min(self.text.len()));
         let before = String::from_utf8_lossy(&self.text[line_start..start]).len();
         let matched = String::from_utf8_lossy(&self.text[start..end]).len();
@@ -110,16 +115,6 @@ impl SourceFile {
             highlight: (before, before + matched),
         };
         (begin, finish, excerpt)
-    }
-
-    /// The original text of the 1-based line `line`.
-    pub fn line_text(&self, line: usize) -> &[u8] {
-        let (start, end) = self.lines.line_bounds(&self.text, line - 1);
-        &self.text[start..end]
-    }
-
-    pub fn line_count(&self) -> usize {
-        self.lines.starts.len()
     }
 
     /// True when `offset` falls inside a comment (masked away, not blank originally).

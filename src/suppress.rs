@@ -25,7 +25,7 @@ struct Suppression {
 /// Drops the findings of `file` that a suppression comment covers, and adds a finding
 /// for each suppression that names an unknown rule.
 pub fn apply(file: &SourceFile, findings: Vec<Finding>, registry: &Registry) -> Vec<Finding> {
-    if !memchr_twelve(&file.text) {
+    if memchr::memmem::find(&file.text, b"twelve:").is_none() {
         return findings;
     }
     let mut suppressions = Vec::new();
@@ -37,7 +37,7 @@ pub fn apply(file: &SourceFile, findings: Vec<Finding>, registry: &Registry) -> 
         if !file.in_comment(whole.start()) {
             continue;
         }
-        let line = file.lines.position(&file.text, whole.start()).line;
+        let line = file.lines().position(&file.text, whole.start()).line;
         let mut offset = list.start();
         for name in list.as_bytes().split(|b| *b == b',') {
             let trimmed = String::from_utf8_lossy(name).trim().to_string();
@@ -85,9 +85,4 @@ fn unknown_findings(
             )
         })
         .collect()
-}
-
-/// Cheap pre-check so most files skip the regex.
-fn memchr_twelve(text: &[u8]) -> bool {
-    text.windows(7).any(|w| w == b"twelve:")
 }

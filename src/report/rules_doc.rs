@@ -43,6 +43,21 @@ pub fn markdown_table(registry: &Registry) -> String {
     out
 }
 
+/// Every pattern's regex as compiled (with its `(?m)` prefix), one per line, named
+/// groups made plain so that ripgrep can join them (`rg -f`) in the benchmark.
+pub fn patterns(registry: &Registry) -> String {
+    let named = regex::Regex::new(r"\(\?P?<[A-Za-z_][A-Za-z0-9_]*>").expect("valid regex");
+    let mut out = String::new();
+    for rule in &registry.rules {
+        if let crate::rules::Matcher::Patterns(patterns) = &rule.matcher {
+            for pattern in patterns {
+                let _ = writeln!(out, "{}", named.replace_all(pattern.regex.as_str(), "(?:"));
+            }
+        }
+    }
+    out
+}
+
 /// The rules as JSON, for tools and docs.
 pub fn list_json(registry: &Registry) -> String {
     let rules: Vec<serde_json::Value> = registry

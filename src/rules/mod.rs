@@ -5,6 +5,7 @@ pub mod spec;
 use crate::checks::Check;
 use crate::classify::{Language, Role};
 use crate::finding::{Excerpt, Finding, Position, Severity};
+use aho_corasick::AhoCorasick;
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use regex::bytes::Regex;
 use spec::{PatternSpec, RuleSpec};
@@ -16,6 +17,8 @@ include!(concat!(env!("OUT_DIR"), "/rule_files.rs"));
 #[derive(Debug)]
 pub struct Pattern {
     pub regex: Regex,
+    /// Indexes into the registry's keyword list; empty: the pattern always runs.
+    pub keywords: Vec<usize>,
     pub languages: Vec<Language>,
     pub files: Option<GlobSet>,
     pub label: Option<String>,
@@ -96,6 +99,11 @@ impl Rule {
 
 pub struct Registry {
     pub rules: Vec<Rule>,
+    /// Every pattern keyword, searched once per file (see `PatternSpec::keywords`).
+    pub keywords: Option<AhoCorasick>,
+    pub keyword_count: usize,
+    /// For each keyword, the other keywords it contains: finding it proves them too.
+    pub keyword_implies: Vec<Vec<usize>>,
 }
 
 impl Registry {
@@ -136,11 +144,36 @@ impl Registry {
                 }
             }
         }
-        if errors.is_empty() {
-            Ok(Registry { rules })
-        } else {
-            Err(format!("invalid built-in rules:\n{errors}"))
+        if !errors.is_empty() {
+            return Err(format!("invalid built-in rules:\n{errors}"));
         }
+        let words = index_keywords(&mut rules);
+        let keyword_implies = words
+            .iter()
+            .map(|w| {
+                (0..words.len())
+                    .filter(|&j| words[j] != *w && w.contains(words[j].as_str()))
+                    .collect()
+            })
+            .collect();
+        let keywords = if words.is_empty() {
+            None
+        } else {
+            // Leftmost-longest, so that at any position the longest keyword is reported
+            // and the shorter ones it contains follow from `keyword_implies`.
+            let automaton = AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+                .build(&words)
+                .map_err(|e| format!("keywords: {e}"))?;
+            Some(automaton)
+        };
+        Ok(Registry {
+            rules,
+            keywords,
+            keyword_count: words.len(),
+            keyword_implies,
+        })
     }
 
     pub fn get(&self, id: &str) -> Option<&Rule> {
@@ -150,6 +183,31 @@ impl Registry {
     pub fn ids(&self) -> impl Iterator<Item = &str> {
         self.rules.iter().map(|r| r.spec.id.as_str())
     }
+}
+
+/// Gives each distinct keyword (lower-cased) an index, recorded in its patterns.
+fn index_keywords(rules: &mut [Rule]) -> Vec<String> {
+    let mut words: Vec<String> = Vec::new();
+    for rule in rules.iter_mut() {
+        let Matcher::Patterns(patterns) = &mut rule.matcher else {
+            continue;
+        };
+        let specs = rule.spec.patterns.iter();
+        for (pattern, spec) in patterns.iter_mut().zip(specs) {
+            for word in &spec.keywords {
+                let word = word.to_ascii_lowercase();
+                let index = match words.iter().position(|w| *w == word) {
+                    Some(i) => i,
+                    None => {
+                        words.push(word);
+                        words.len() - 1
+                    }
+                };
+                pattern.keywords.push(index);
+            }
+        }
+    }
+    words
 }
 
 fn compile(path: &'static str, text: &str) -> Result<Rule, String> {
@@ -229,8 +287,12 @@ fn validate(spec: &RuleSpec, path: &str) -> Result<(), String> {
 }
 
 fn compile_pattern(spec: &PatternSpec) -> Result<Pattern, String> {
+    if spec.keywords.iter().any(|k| k.is_empty() || !k.is_ascii()) {
+        return Err("keywords are non-empty ASCII words".into());
+    }
     Ok(Pattern {
         regex: regex(&spec.regex)?,
+        keywords: Vec::new(),
         languages: spec.languages.clone(),
         files: globs(&spec.files)?,
         label: spec.label.clone(),

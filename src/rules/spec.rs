@@ -96,6 +96,11 @@ pub struct PatternSpec {
     pub files: Vec<String>,
     /// Words substituted for `{label}` in the message.
     pub label: Option<String>,
+    /// Words (ASCII, case-insensitive) of which a match always contains one. A file
+    /// holding none of them skips the regex: one Aho-Corasick pass per file decides for
+    /// all patterns, which matters for regexes with no literal prefix.
+    #[serde(default)]
+    pub keywords: Vec<String>,
     /// Minimum Shannon entropy (bits per character) of the `secret` group.
     pub min_entropy: Option<f64>,
 }
