@@ -22,7 +22,7 @@ pub fn keywords_present(registry: &Registry, file: &SourceFile) -> Vec<bool> {
         let Some(m) = automaton.find(input) else {
             break;
         };
-        let index = m.pattern().as_usize();
+        let index = registry.keyword_variant_of[m.pattern().as_usize()];
         for &k in std::iter::once(&index).chain(&registry.keyword_implies[index]) {
             if !present[k] {
                 present[k] = true;
@@ -48,7 +48,10 @@ pub fn detect(file: &SourceFile, rules: &[&Rule], present: &[bool]) -> Vec<Findi
         let before = findings.len();
         for pattern in patterns {
             let keyword_found = pattern.keywords.is_empty()
-                || pattern.keywords.iter().any(|&k| present.get(k) == Some(&true));
+                || pattern
+                    .keywords
+                    .iter()
+                    .any(|&k| present.get(k) == Some(&true));
             if !keyword_found || !pattern_applies(pattern, file) {
                 continue;
             }

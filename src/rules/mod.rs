@@ -101,6 +101,8 @@ pub struct Registry {
     pub rules: Vec<Rule>,
     /// Every pattern keyword, searched once per file (see `PatternSpec::keywords`).
     pub keywords: Option<AhoCorasick>,
+    /// The keyword each of the automaton's case variants stands for.
+    pub keyword_variant_of: Vec<usize>,
     pub keyword_count: usize,
     /// For each keyword, the other keywords it contains: finding it proves them too.
     pub keyword_implies: Vec<Vec<usize>>,
@@ -150,27 +152,45 @@ impl Registry {
         let words = index_keywords(&mut rules);
         let keyword_implies = words
             .iter()
-            .map(|w| {
+            .map(|(w, _)| {
                 (0..words.len())
-                    .filter(|&j| words[j] != *w && w.contains(words[j].as_str()))
+                    .filter(|&j| words[j].0 != *w && w.contains(words[j].0.as_str()))
                     .collect()
             })
             .collect();
+        // Case variants (`password`, `PASSWORD`, `Password`) instead of a
+        // case-insensitive automaton: that keeps the SIMD prefilter (Teddy), which makes
+        // this pass several times cheaper (measured with callgrind).
+        let mut variants = Vec::new();
+        let mut variant_of = Vec::new();
+        for (i, (word, spellings)) in words.iter().enumerate() {
+            let mut capital = word.clone();
+            if let Some(first) = capital.get_mut(0..1) {
+                first.make_ascii_uppercase();
+            }
+            let forms = [word.clone(), word.to_ascii_uppercase(), capital];
+            for form in forms.into_iter().chain(spellings.iter().cloned()) {
+                if !variants.contains(&form) {
+                    variants.push(form);
+                    variant_of.push(i);
+                }
+            }
+        }
         let keywords = if words.is_empty() {
             None
         } else {
             // Leftmost-longest, so that at any position the longest keyword is reported
             // and the shorter ones it contains follow from `keyword_implies`.
             let automaton = AhoCorasick::builder()
-                .ascii_case_insensitive(true)
                 .match_kind(aho_corasick::MatchKind::LeftmostLongest)
-                .build(&words)
+                .build(&variants)
                 .map_err(|e| format!("keywords: {e}"))?;
             Some(automaton)
         };
         Ok(Registry {
             rules,
             keywords,
+            keyword_variant_of: variant_of,
             keyword_count: words.len(),
             keyword_implies,
         })
@@ -185,9 +205,10 @@ impl Registry {
     }
 }
 
-/// Gives each distinct keyword (lower-cased) an index, recorded in its patterns.
-fn index_keywords(rules: &mut [Rule]) -> Vec<String> {
-    let mut words: Vec<String> = Vec::new();
+/// Gives each distinct keyword (compared lower-cased) an index, recorded in its
+/// patterns; returns each keyword with the spellings rule files used for it.
+fn index_keywords(rules: &mut [Rule]) -> Vec<(String, Vec<String>)> {
+    let mut words: Vec<(String, Vec<String>)> = Vec::new();
     for rule in rules.iter_mut() {
         let Matcher::Patterns(patterns) = &mut rule.matcher else {
             continue;
@@ -195,14 +216,15 @@ fn index_keywords(rules: &mut [Rule]) -> Vec<String> {
         let specs = rule.spec.patterns.iter();
         for (pattern, spec) in patterns.iter_mut().zip(specs) {
             for word in &spec.keywords {
-                let word = word.to_ascii_lowercase();
-                let index = match words.iter().position(|w| *w == word) {
+                let lower = word.to_ascii_lowercase();
+                let index = match words.iter().position(|(w, _)| *w == lower) {
                     Some(i) => i,
                     None => {
-                        words.push(word);
+                        words.push((lower, Vec::new()));
                         words.len() - 1
                     }
                 };
+                words[index].1.push(word.clone());
                 pattern.keywords.push(index);
             }
         }

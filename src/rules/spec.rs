@@ -96,7 +96,8 @@ pub struct PatternSpec {
     pub files: Vec<String>,
     /// Words substituted for `{label}` in the message.
     pub label: Option<String>,
-    /// Words (ASCII, case-insensitive) of which a match always contains one. A file
+    /// Words of which a match always contains one, as written here or in lower, UPPER
+    /// or Capitalized case (`password`, `PASSWORD`, `Password`; `FileHandler`). A file
     /// holding none of them skips the regex: one Aho-Corasick pass per file decides for
     /// all patterns, which matters for regexes with no literal prefix.
     #[serde(default)]
