@@ -66,6 +66,8 @@ pub struct Config {
     pub max_file_size: u64,
     pub severity: BTreeMap<String, Severity>,
     pub per_path_ignores: Vec<(String, Vec<String>)>,
+    /// Follow symbolic links (`--follow`; not a file setting).
+    pub follow_links: bool,
 }
 
 /// Files over 1 MiB are mostly generated or data; the limit is configurable.
@@ -82,6 +84,7 @@ impl Default for Config {
             max_file_size: DEFAULT_MAX_FILE_SIZE,
             severity: BTreeMap::new(),
             per_path_ignores: Vec::new(),
+            follow_links: false,
         }
     }
 }
@@ -134,6 +137,7 @@ impl Config {
             max_file_size: raw.max_file_size.unwrap_or(defaults.max_file_size),
             severity,
             per_path_ignores,
+            follow_links: defaults.follow_links,
         })
     }
 

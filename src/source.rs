@@ -34,6 +34,11 @@ impl LineIndex {
         }
     }
 
+    /// 1-based line holding `offset`, without counting columns: cheap on huge lines.
+    pub fn line_number(&self, offset: usize) -> usize {
+        self.line_of(offset) + 1
+    }
+
     /// 0-based line holding `offset`.
     fn line_of(&self, offset: usize) -> usize {
         match self.starts.binary_search(&offset) {
@@ -72,6 +77,106 @@ fn count_chars(bytes: &[u8]) -> usize {
     String::from_utf8_lossy(bytes).chars().count()
 }
 
+/// Excerpts longer than this many bytes (minified bundles, one-line JSON) are cut.
+pub const EXCERPT_MAX: usize = 240;
+/// Bytes kept on each side of the match when an excerpt is cut.
+const EXCERPT_CONTEXT: usize = 80;
+/// The longest part of a match shown when the match itself is huge.
+const EXCERPT_MATCH_MAX: usize = 120;
+const ELLIPSIS: &str = "…";
+
+/// The text of the lines `bounds` with `span` highlighted. When the lines are longer
+/// than `EXCERPT_MAX` bytes, keeps the match (its first `EXCERPT_MATCH_MAX` bytes) and
+/// `EXCERPT_CONTEXT` bytes on each side, cut at character boundaries, and marks each
+/// cut with `…`; the highlight is then shifted to stay on the match.
+fn excerpt_window(text: &[u8], bounds: (usize, usize), span: (usize, usize)) -> Excerpt {
+    let (mut from, mut to) = bounds;
+    let (start, mut end) = span;
+    let long = to - from > EXCERPT_MAX;
+    if long {
+        if end > start + EXCERPT_MATCH_MAX {
+            end = start + EXCERPT_MATCH_MAX;
+            while end > start && is_continuation(text[end]) {
+                end -= 1;
+            }
+        }
+        from = from.max(start.saturating_sub(EXCERPT_CONTEXT));
+        to = to.min(end + EXCERPT_CONTEXT);
+        while from < start && is_continuation(text[from]) {
+            from += 1;
+        }
+        while to > end && to < text.len() && is_continuation(text[to]) {
+            to -= 1;
+        }
+    }
+    let lossy = |a: usize, b: usize| String::from_utf8_lossy(&text[a..b]);
+    let mut out = String::new();
+    if from > bounds.0 {
+        out.push_str(ELLIPSIS);
+    }
+    out.push_str(&lossy(from, start));
+    let highlight_start = out.len();
+    out.push_str(&lossy(start, end));
+    let highlight = (highlight_start, out.len());
+    out.push_str(&lossy(end, to));
+    if to < bounds.1 {
+        out.push_str(ELLIPSIS);
+    }
+    Excerpt {
+        text: out,
+        highlight,
+    }
+}
+
+/// A UTF-8 continuation byte: not where a character starts.
+fn is_continuation(byte: u8) -> bool {
+    byte & 0b1100_0000 == 0b1000_0000
+}
+
+/// What the reader makes of a file's bytes.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Decoded {
+    /// Text as UTF-8 bytes (possibly with invalid sequences, kept as they are).
+    Text(Vec<u8>),
+    /// A NUL byte in the first 8 KiB: not text.
+    Binary,
+}
+
+/// UTF-16 with a byte-order mark is transcoded to UTF-8 (an unpaired surrogate becomes
+/// U+FFFD), so its lines and columns are those of the characters; every other file is
+/// kept byte for byte, so spans stay exact even around invalid UTF-8.
+pub fn decode(bytes: Vec<u8>) -> Decoded {
+    let units = |pair: &[u8], little: bool| {
+        let pair = [pair[0], pair[1]];
+        if little {
+            u16::from_le_bytes(pair)
+        } else {
+            u16::from_be_bytes(pair)
+        }
+    };
+    let little = match bytes.get(..2) {
+        Some([0xFF, 0xFE]) => Some(true),
+        Some([0xFE, 0xFF]) => Some(false),
+        _ => None,
+    };
+    let text = match little {
+        Some(little) => {
+            let utf16 = bytes[2..].chunks_exact(2).map(|p| units(p, little));
+            char::decode_utf16(utf16)
+                .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
+                .collect::<String>()
+                .into_bytes()
+        }
+        None => bytes,
+    };
+    let head = &text[..text.len().min(8192)];
+    if head.contains(&0) {
+        Decoded::Binary
+    } else {
+        Decoded::Text(text)
+    }
+}
+
 /// A file read and prepared for detection.
 pub struct SourceFile {
     pub rel_path: String,
@@ -96,19 +201,16 @@ impl SourceFile {
         }
     }
 
-    /// Positions of a byte span and the lines it covers, for a finding.
+    /// Positions of a byte span and the lines it covers, for a finding. On long lines
+    /// the excerpt is a window around the match (see `excerpt_window`).
     pub fn locate(&self, start: usize, end: usize) -> (Position, Position, Excerpt) {
+        let end = end.clamp(start, self.text.len());
         let begin = self.lines.position(&self.text, start);
-        let finish = self.lines.position(&self.text, end.max(start));
+        let finish = self.lines.position(&self.text, end);
         let (line_start, _) = self.lines.line_bounds(&self.text, begin.line - 1);
         let (_, line_end) = self.lines.line_bounds(&self.text, finish.line - 1);
-        let line_end = line_end.max(end.min(self.text.len()));
-        let before = String::from_utf8_lossy(&self.text[line_start..start]).len();
-        let matched = String::from_utf8_lossy(&self.text[start..end]).len();
-        let excerpt = Excerpt {
-            text: String::from_utf8_lossy(&self.text[line_start..line_end]).into_owned(),
-            highlight: (before, before + matched),
-        };
+        let line_end = line_end.max(end);
+        let excerpt = excerpt_window(&self.text, (line_start, line_end), (start, end));
         (begin, finish, excerpt)
     }
 

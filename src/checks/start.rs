@@ -18,16 +18,44 @@ pub fn parse_procfile(text: &[u8]) -> Vec<ProcessDecl> {
         .filter_map(|(i, line)| {
             let (name, command) = line.split_once(':')?;
             let name = name.trim();
-            let valid = !name.is_empty()
-                && name.len() <= 24
-                && name.bytes().all(|b| b.is_ascii_alphanumeric());
-            valid.then(|| ProcessDecl {
+            valid_process_name(name).then(|| ProcessDecl {
                 name: name.to_string(),
                 command: command.trim().to_string(),
                 line: i + 1,
             })
         })
         .collect()
+}
+
+/// Lines of a Procfile that are not blank, not a `#` comment and not a valid
+/// declaration, as (1-based line, reason): Scalingo skips them, so the process they
+/// meant to declare never runs.
+pub fn procfile_problems(text: &[u8]) -> Vec<(usize, &'static str)> {
+    let text = String::from_utf8_lossy(text);
+    text.lines()
+        .enumerate()
+        .filter_map(|(i, line)| {
+            let trimmed = line.trim();
+            if trimmed.is_empty() || trimmed.starts_with('#') {
+                return None;
+            }
+            let reason = match line.split_once(':') {
+                None => "has a line with no `type: command` separator",
+                Some((name, _)) if !valid_process_name(name.trim()) => {
+                    "has a process type that is not 1 to 24 ASCII letters and digits"
+                }
+                Some((_, command)) if command.trim().is_empty() => {
+                    "has a process type with no command"
+                }
+                Some(_) => return None,
+            };
+            Some((i + 1, reason))
+        })
+        .collect()
+}
+
+fn valid_process_name(name: &str) -> bool {
+    !name.is_empty() && name.len() <= 24 && name.bytes().all(|b| b.is_ascii_alphanumeric())
 }
 
 /// What package.json says about starting the app.
@@ -65,6 +93,23 @@ mod tests {
         let names: Vec<_> = decls.iter().map(|d| (d.name.as_str(), d.line)).collect();
         assert_eq!(names, vec![("web", 2), ("worker", 4)]);
         assert_eq!(decls[0].command, "gunicorn app:app");
+    }
+
+    #[test]
+    fn procfile_problem_lines() {
+        let problems =
+            procfile_problems(b"# c\nweb: gunicorn app:app\r\n\nworker rq\nweb-2: x\nclock:\n  \n");
+        assert_eq!(
+            problems,
+            vec![
+                (4, "has a line with no `type: command` separator"),
+                (
+                    5,
+                    "has a process type that is not 1 to 24 ASCII letters and digits"
+                ),
+                (6, "has a process type with no command"),
+            ]
+        );
     }
 
     #[test]
