@@ -42,7 +42,7 @@ pub fn procfile_problems(text: &[u8]) -> Vec<(usize, &'static str)> {
             let reason = match line.split_once(':') {
                 None => "has a line with no `type: command` separator",
                 Some((name, _)) if !valid_process_name(name.trim()) => {
-                    "has a process type that is not 1 to 24 ASCII letters and digits"
+                    "has a process type that Scalingo does not accept (1 to 24 ASCII letters and digits)"
                 }
                 Some((_, command)) if command.trim().is_empty() => {
                     "has a process type with no command"
@@ -105,7 +105,7 @@ mod tests {
                 (4, "has a line with no `type: command` separator"),
                 (
                     5,
-                    "has a process type that is not 1 to 24 ASCII letters and digits"
+                    "has a process type that Scalingo does not accept (1 to 24 ASCII letters and digits)"
                 ),
                 (6, "has a process type with no command"),
             ]
