@@ -5,6 +5,9 @@ use crate::classify::{Language, Role};
 use crate::finding::{Excerpt, Position};
 use crate::mask::mask_comments;
 
+/// The UTF-8 byte-order mark: not part of the first line's text or columns.
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
 /// Byte offsets where each line starts. `\n`, `\r\n` and a lone `\r` each end a line.
 #[derive(Debug, Clone)]
 pub struct LineIndex {
@@ -62,8 +65,8 @@ impl LineIndex {
     pub fn position(&self, text: &[u8], offset: usize) -> Position {
         let line = self.line_of(offset);
         let mut start = self.starts[line];
-        if start == 0 && text.starts_with(b"\xEF\xBB\xBF") && offset >= 3 {
-            start = 3;
+        if start == 0 && text.starts_with(BOM) && offset >= BOM.len() {
+            start = BOM.len();
         }
         let column = count_chars(&text[start..offset.min(text.len())]) + 1;
         Position {
@@ -207,7 +210,10 @@ impl SourceFile {
         let end = end.clamp(start, self.text.len());
         let begin = self.lines.position(&self.text, start);
         let finish = self.lines.position(&self.text, end);
-        let (line_start, _) = self.lines.line_bounds(&self.text, begin.line - 1);
+        let (mut line_start, _) = self.lines.line_bounds(&self.text, begin.line - 1);
+        if line_start == 0 && start >= BOM.len() && self.text.starts_with(BOM) {
+            line_start = BOM.len();
+        }
         let (_, line_end) = self.lines.line_bounds(&self.text, finish.line - 1);
         let line_end = line_end.max(end);
         let excerpt = excerpt_window(&self.text, (line_start, line_end), (start, end));
@@ -291,5 +297,116 @@ mod tests {
             &excerpt.text[excerpt.highlight.0..excerpt.highlight.1],
             "3000"
         );
+    }
+
+    fn js(text: &[u8]) -> SourceFile {
+        SourceFile::new(
+            "a.js".into(),
+            Language::Javascript,
+            Role::Source,
+            text.to_vec(),
+        )
+    }
+
+    #[test]
+    fn excerpt_of_a_long_line_is_a_window_around_the_match() {
+        let mut text = "é".repeat(500).into_bytes();
+        let start = text.len();
+        text.extend_from_slice(b"listen(3000)");
+        text.extend_from_slice("ü".repeat(500).as_bytes());
+        let file = js(&text);
+        let (begin, _, excerpt) = file.locate(start + 7, start + 11);
+        assert_eq!(begin.column, 508);
+        let (from, to) = excerpt.highlight;
+        assert_eq!(&excerpt.text[from..to], "3000");
+        assert!(excerpt.text.starts_with("…é") && excerpt.text.ends_with("ü…"));
+        assert!(!excerpt.text.contains('\u{FFFD}'), "{}", excerpt.text);
+        assert!(excerpt.text.len() <= 2 * EXCERPT_CONTEXT + 4 + 2 * ELLIPSIS.len());
+    }
+
+    #[test]
+    fn a_huge_match_is_shown_in_part() {
+        let text = format!("x = \"{}\"", "k".repeat(5000));
+        let file = js(text.as_bytes());
+        let (_, end, excerpt) = file.locate(4, text.len());
+        assert_eq!(end.column, text.len() + 1);
+        let (from, to) = excerpt.highlight;
+        assert_eq!(to - from, EXCERPT_MATCH_MAX);
+        assert_eq!(&excerpt.text[..from], "x = ");
+        assert!(excerpt.text.ends_with('…'));
+    }
+
+    #[test]
+    fn short_lines_are_kept_whole_and_the_bom_is_not_shown() {
+        let file = js(b"\xEF\xBB\xBFapp.listen(3000)\n");
+        let (begin, _, excerpt) = file.locate(14, 18);
+        assert_eq!(begin.column, 12);
+        assert_eq!(excerpt.text, "app.listen(3000)");
+        assert_eq!(excerpt.highlight, (11, 15));
+    }
+
+    #[test]
+    fn utf16_is_decoded_and_nul_bytes_are_binary() {
+        let mut le = vec![0xFF, 0xFE];
+        le.extend("é\r\nx".encode_utf16().flat_map(u16::to_le_bytes));
+        assert_eq!(decode(le), Decoded::Text("é\r\nx".as_bytes().to_vec()));
+        let mut be = vec![0xFE, 0xFF];
+        be.extend([0xD8, 0x00, 0x00, 0x61, 0x00]);
+        assert_eq!(decode(be), Decoded::Text("\u{FFFD}a".as_bytes().to_vec()));
+        assert_eq!(decode(b"a\x00b".to_vec()), Decoded::Binary);
+        assert_eq!(
+            decode(b"\xffok".to_vec()),
+            Decoded::Text(b"\xffok".to_vec())
+        );
+        assert_eq!(decode(Vec::new()), Decoded::Text(Vec::new()));
+    }
+
+    mod properties {
+        use super::*;
+        use crate::testing::{config, tricky_bytes};
+        use proptest::prelude::*;
+
+        proptest! {
+            #![proptest_config(config())]
+
+            /// Line numbers never go back as the offset grows, every line's bounds lie
+            /// inside the text, and `position` agrees with `line_number`.
+            #[test]
+            fn lines_are_monotonic_and_inside_the_text(text in tricky_bytes()) {
+                let index = LineIndex::new(&text);
+                let mut last = 1;
+                for offset in 0..=text.len() {
+                    let line = index.line_number(offset);
+                    prop_assert!(line >= last);
+                    prop_assert!(line <= index.starts.len());
+                    prop_assert_eq!(index.position(&text, offset).line, line);
+                    last = line;
+                }
+                for line in 0..index.starts.len() {
+                    let (start, end) = index.line_bounds(&text, line);
+                    prop_assert!(start <= end && end <= text.len());
+                }
+            }
+
+            /// Any span gives positions in order and a highlight inside the excerpt, on
+            /// character boundaries.
+            #[test]
+            fn every_span_maps_inside_the_text(
+                text in tricky_bytes(),
+                a in 0usize..400,
+                b in 0usize..400,
+            ) {
+                let start = a.min(text.len());
+                let end = b.clamp(start, text.len());
+                let file = js(&text);
+                let (begin, finish, excerpt) = file.locate(start, end);
+                prop_assert!(begin <= finish);
+                prop_assert!(finish.line <= file.line_count());
+                let (from, to) = excerpt.highlight;
+                prop_assert!(from <= to && to <= excerpt.text.len());
+                prop_assert!(excerpt.text.is_char_boundary(from));
+                prop_assert!(excerpt.text.is_char_boundary(to));
+            }
+        }
     }
 }

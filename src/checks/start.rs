@@ -122,4 +122,37 @@ mod tests {
         );
         assert!(node_start(b"{").is_err());
     }
+
+    mod properties {
+        use super::*;
+        use crate::testing::{config, tricky_bytes};
+        use proptest::prelude::*;
+
+        proptest! {
+            #![proptest_config(config())]
+
+            /// Declarations come in line order with valid names; a line is either a
+            /// declaration, a problem, or neither (blank, comment), never both.
+            #[test]
+            fn procfile_lines_are_declared_or_reported(text in tricky_bytes()) {
+                let decls = parse_procfile(&text);
+                let problems = procfile_problems(&text);
+                let lines = String::from_utf8_lossy(&text).lines().count();
+                for pair in decls.windows(2) {
+                    prop_assert!(pair[0].line < pair[1].line);
+                }
+                for decl in &decls {
+                    prop_assert!(decl.line >= 1 && decl.line <= lines);
+                    prop_assert!(valid_process_name(&decl.name));
+                    let both = problems
+                        .iter()
+                        .any(|(line, reason)| *line == decl.line && !reason.contains("no command"));
+                    prop_assert!(!both, "line {} declared and reported", decl.line);
+                }
+                for (line, _) in &problems {
+                    prop_assert!(*line >= 1 && *line <= lines);
+                }
+            }
+        }
+    }
 }
