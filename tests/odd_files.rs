@@ -6,6 +6,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+mod common;
+use common::repo;
+
 struct Run {
     code: i32,
     stdout: String,
@@ -47,16 +50,6 @@ fn twelve(dir: &Path, args: &[&str]) -> Run {
     let mut command = Command::new(env!("CARGO_BIN_EXE_twelve"));
     command.args(args).current_dir(dir);
     run_command(command, Duration::from_secs(120))
-}
-
-fn repo(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("temp dir");
-    for (path, text) in files {
-        let full = dir.path().join(path);
-        std::fs::create_dir_all(full.parent().unwrap()).unwrap();
-        std::fs::write(full, text).unwrap();
-    }
-    dir
 }
 
 const VIOLATION: (&str, &str) = ("server.js", "app.listen(3000);\n");
