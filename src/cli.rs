@@ -16,7 +16,8 @@ Examples:
 Exit codes:
   0  no finding at or above the fail level
   1  findings at or above the fail level (--fail-on, default: error)
-  2  usage, configuration or I/O error on the target";
+  2  usage, configuration or I/O error on the target; with --strict, also a path
+     that could not be read during the scan";
 
 #[derive(Debug, Parser)]
 #[command(name = "twelve", version, about = "Twelve-factor compliance linter for apps deployed to a PaaS", after_help = AFTER_HELP)]
@@ -72,6 +73,15 @@ pub struct CheckArgs {
     /// Print only the summary line (text format).
     #[arg(long, short)]
     pub quiet: bool,
+    /// Skip files larger than this many bytes (default: `max-file-size` of the config, else 1 MiB).
+    #[arg(long, value_name = "BYTES")]
+    pub max_file_size: Option<u64>,
+    /// Follow symbolic links that stay inside the scanned folder (loops are detected).
+    #[arg(long)]
+    pub follow: bool,
+    /// Exit with code 2 when a path could not be read (permission denied...).
+    #[arg(long)]
+    pub strict: bool,
     /// Worker threads (0: one per core).
     #[arg(long, default_value_t = 0)]
     pub threads: usize,

@@ -66,6 +66,8 @@ pub struct Config {
     pub max_file_size: u64,
     pub severity: BTreeMap<String, Severity>,
     pub per_path_ignores: Vec<(String, Vec<String>)>,
+    /// Follow symbolic links (`--follow`; not a file setting).
+    pub follow_links: bool,
 }
 
 /// Files over 1 MiB are mostly generated or data; the limit is configurable.
@@ -82,6 +84,7 @@ impl Default for Config {
             max_file_size: DEFAULT_MAX_FILE_SIZE,
             severity: BTreeMap::new(),
             per_path_ignores: Vec::new(),
+            follow_links: false,
         }
     }
 }
@@ -134,6 +137,7 @@ impl Config {
             max_file_size: raw.max_file_size.unwrap_or(defaults.max_file_size),
             severity,
             per_path_ignores,
+            follow_links: defaults.follow_links,
         })
     }
 
@@ -229,6 +233,29 @@ hardcoded-port = "warning"
     }
 
     #[test]
+    fn syntax_and_type_errors_point_at_their_span() {
+        let text = "ignore = []\nfail-on = \"sometimes\"\n";
+        let err = Config::parse("twelve.toml", text, &registry()).unwrap_err();
+        let ConfigError::Syntax { span, .. } = &err else {
+            panic!("{err:?}")
+        };
+        let span = span.expect("a span");
+        assert_eq!(
+            &text[span.offset()..span.offset() + span.len()],
+            "\"sometimes\""
+        );
+        let text = "select = [\"hardcoded-port\"\nignore = []\n";
+        let err = Config::parse("twelve.toml", text, &registry()).unwrap_err();
+        let ConfigError::Syntax { span, .. } = &err else {
+            panic!("{err:?}")
+        };
+        assert_eq!(
+            span.map(|s| s.offset()),
+            Some(text.find("\nignore").unwrap() + 1)
+        );
+    }
+
+    #[test]
     fn unknown_rule_points_at_its_span() {
         let err = Config::parse("t.toml", "ignore = [\"nope\"]\n", &registry()).unwrap_err();
         let ConfigError::UnknownRule { span, rule, .. } = &err else {
@@ -236,5 +263,77 @@ hardcoded-port = "warning"
         };
         assert_eq!(rule, "nope");
         assert_eq!(span.offset(), 10);
+    }
+
+    mod properties {
+        use super::*;
+        use crate::testing::config;
+        use proptest::prelude::*;
+
+        const PIECES: &[&str] = &[
+            "select",
+            "ignore",
+            "exclude",
+            "fail-on",
+            "max-file-size",
+            "default-excludes",
+            "[severity]",
+            "[per-path-ignores]",
+            "[",
+            "]",
+            "=",
+            "\"",
+            "'",
+            ",",
+            "\n",
+            "\r\n",
+            " ",
+            "#",
+            "\"hardcoded-port\"",
+            "\"nope\"",
+            "\"warning\"",
+            "true",
+            "-1",
+            "99999999999999999999",
+            "\"**\"",
+            "é",
+            "{",
+            "}",
+            ".",
+        ];
+
+        /// Built once: compiling every rule per case would dominate the run.
+        fn shared_registry() -> &'static Registry {
+            static REGISTRY: std::sync::OnceLock<Registry> = std::sync::OnceLock::new();
+            REGISTRY.get_or_init(|| Registry::builtin().expect("rules load"))
+        }
+
+        fn config_text() -> impl Strategy<Value = String> {
+            let piece = prop_oneof![
+                3 => proptest::sample::select(PIECES).prop_map(String::from),
+                1 => any::<String>(),
+            ];
+            proptest::collection::vec(piece, 0..40).prop_map(|pieces| pieces.concat())
+        }
+
+        proptest! {
+            #![proptest_config(config())]
+
+            /// Any text loads or fails with an error whose span lies inside the text.
+            #[test]
+            fn any_text_loads_or_points_inside_it(text in config_text()) {
+                match Config::parse("twelve.toml", &text, shared_registry()) {
+                    Ok(_) | Err(ConfigError::Unreadable { .. }) => {}
+                    Err(ConfigError::Syntax { span, .. }) => {
+                        if let Some(span) = span {
+                            prop_assert!(span.offset() + span.len() <= text.len());
+                        }
+                    }
+                    Err(ConfigError::UnknownRule { span, .. }) => {
+                        prop_assert!(span.offset() + span.len() <= text.len());
+                    }
+                }
+            }
+        }
     }
 }

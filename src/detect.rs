@@ -55,22 +55,31 @@ pub fn detect(file: &SourceFile, rules: &[&Rule], present: &[bool]) -> Vec<Findi
             if !keyword_found || !pattern_applies(pattern, file) {
                 continue;
             }
+            let mut excluded_line = None;
             for caps in pattern.regex.captures_iter(&file.masked) {
                 let Some((start, end)) = reported_span(&caps) else {
                     continue;
                 };
-                if !secret_is_real(pattern, &caps)
-                    || line_excluded(rule, file, start, end)
-                    || block_excluded(rule, file, start)
-                {
-                    continue;
-                }
-                // One finding per rule and line, however many patterns agree.
-                let line = file.lines().position(&file.text, start).line;
+                // One finding per rule and line, however many patterns agree; checked
+                // first (and without counting columns) so that a minified bundle's
+                // single huge line costs one pass, not one per match.
+                let line = file.lines().line_number(start);
                 if findings[before..]
                     .iter()
                     .any(|f: &Finding| f.start.line == line)
                 {
+                    continue;
+                }
+                if excluded_line == Some(line) {
+                    continue;
+                }
+                if line_excluded(rule, file, start, end) {
+                    // Matches on a line come in a row: remember it rather than re-run
+                    // `unless_line` over the same huge line for each of them.
+                    excluded_line = (file.lines().line_number(end) == line).then_some(line);
+                    continue;
+                }
+                if !secret_is_real(pattern, &caps) || block_excluded(rule, file, start) {
                     continue;
                 }
                 let message = rule.message(pattern.label.as_deref());
@@ -135,8 +144,8 @@ fn line_excluded(rule: &Rule, file: &SourceFile, start: usize, end: usize) -> bo
     if rule.unless_line.is_empty() {
         return false;
     }
-    let first = file.lines().position(&file.text, start).line;
-    let last = file.lines().position(&file.text, end).line;
+    let first = file.lines().line_number(start);
+    let last = file.lines().line_number(end);
     let (from, _) = file.lines().line_bounds(&file.masked, first - 1);
     let (_, to) = file.lines().line_bounds(&file.masked, last - 1);
     let lines = &file.masked[from..to.max(from)];
@@ -148,7 +157,7 @@ fn block_excluded(rule: &Rule, file: &SourceFile, start: usize) -> bool {
     if rule.unless_top_level.is_empty() {
         return false;
     }
-    let line = file.lines().position(&file.text, start).line;
+    let line = file.lines().line_number(start);
     let enclosing = (1..line).rev().find_map(|n| {
         let (from, to) = file.lines().line_bounds(&file.masked, n - 1);
         let text = &file.masked[from..to];

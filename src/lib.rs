@@ -15,4 +15,6 @@ pub mod rules;
 pub mod scan;
 pub mod source;
 pub mod suppress;
+#[cfg(test)]
+mod testing;
 pub mod walk;

@@ -76,6 +76,10 @@ fn check(registry: &Registry, args: CheckArgs) -> ExitCode {
     if let Some(level) = args.fail_on {
         config.fail_on = level;
     }
+    if let Some(bytes) = args.max_file_size {
+        config.max_file_size = bytes;
+    }
+    config.follow_links = args.follow;
     let scanner = match Scanner::new(registry, &config, args.threads) {
         Ok(scanner) => scanner,
         Err(err) => return fail(&err.0),
@@ -102,6 +106,16 @@ fn check(registry: &Registry, args: CheckArgs) -> ExitCode {
     let printed = print(&out);
     if printed != ExitCode::SUCCESS {
         return printed;
+    }
+    if args.strict && !report.summary.problems.is_empty() {
+        eprintln!(
+            "twelve: error: --strict: {} could not be read",
+            match report.summary.problems.len() {
+                1 => "1 path".to_string(),
+                n => format!("{n} paths"),
+            }
+        );
+        return ExitCode::from(EXIT_ERROR);
     }
     let failing = report
         .findings

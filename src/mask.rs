@@ -378,4 +378,54 @@ mod tests {
             }
         }
     }
+
+    mod properties {
+        use super::*;
+        use crate::testing::{config, tricky_bytes};
+        use proptest::prelude::*;
+
+        const LANGUAGES: &[Language] = &[
+            Language::Javascript,
+            Language::Typescript,
+            Language::Python,
+            Language::Ruby,
+            Language::Php,
+            Language::Go,
+            Language::Java,
+            Language::Kotlin,
+            Language::Properties,
+            Language::Yaml,
+            Language::Toml,
+            Language::Json,
+            Language::Xml,
+            Language::Dotenv,
+            Language::Procfile,
+            Language::Dockerfile,
+            Language::Shell,
+            Language::Ini,
+            Language::Markdown,
+            Language::Text,
+        ];
+
+        proptest! {
+            #![proptest_config(config())]
+
+            /// Same length, same line breaks, and every byte either kept or blanked.
+            #[test]
+            fn masking_keeps_length_and_line_breaks(
+                text in tricky_bytes(),
+                language in proptest::sample::select(LANGUAGES),
+            ) {
+                let masked = mask_comments(&text, language);
+                prop_assert_eq!(masked.len(), text.len());
+                for (original, out) in text.iter().zip(&masked) {
+                    if matches!(original, b'\n' | b'\r') {
+                        prop_assert_eq!(out, original);
+                    } else {
+                        prop_assert!(out == original || *out == b' ');
+                    }
+                }
+            }
+        }
+    }
 }

@@ -1,13 +1,14 @@
 //! One scan, data flowing one way: walk → classify → read → detect → decide. The
 //! result is plain data (findings and a summary) for the reporters.
 
+use crate::checks::{Check, manifest};
 use crate::classify::{language_of, role_of};
 use crate::config::Config;
 use crate::detect::{detect, keywords_present};
 use crate::finding::{Finding, assign_fingerprints};
 use crate::repo::RepoFacts;
 use crate::rules::{Matcher, Registry, Rule, glob_set};
-use crate::source::SourceFile;
+use crate::source::{Decoded, SourceFile, decode};
 use crate::suppress;
 use crate::walk::{Entry, SkipReason, WalkOptions, walk};
 use globset::GlobSet;
@@ -41,6 +42,8 @@ pub struct Scanner<'a> {
     config: &'a Config,
     rules: Vec<&'a Rule>,
     exclude: Option<GlobSet>,
+    /// The `malformed-manifest` rule, when it is on.
+    malformed_manifest: Option<&'a Rule>,
     per_path: Vec<(GlobSet, Vec<String>)>,
     threads: usize,
 }
@@ -64,15 +67,21 @@ impl<'a> Scanner<'a> {
                 Ok((set.expect("one glob gives a set"), rules.clone()))
             })
             .collect::<Result<_, ScanSetupError>>()?;
+        let rules: Vec<&Rule> = registry
+            .rules
+            .iter()
+            .filter(|r| config.rule_enabled(r.id()))
+            .collect();
+        let malformed_manifest = rules
+            .iter()
+            .find(|r| matches!(r.matcher, Matcher::Check(Check::MalformedManifest)))
+            .copied();
         Ok(Scanner {
             registry,
             config,
-            rules: registry
-                .rules
-                .iter()
-                .filter(|r| config.rule_enabled(r.id()))
-                .collect(),
+            rules,
             exclude,
+            malformed_manifest,
             per_path,
             threads,
         })
@@ -111,6 +120,7 @@ impl<'a> Scanner<'a> {
             threads: self.threads,
             default_excludes: self.config.default_excludes,
             exclude: self.exclude.as_ref(),
+            follow_links: self.config.follow_links,
         };
         let root_is_dir = root.is_dir();
         walk(root, &options, &|entry| {
@@ -184,16 +194,19 @@ impl<'a> Scanner<'a> {
                 result: Err(SkipReason::NoRules),
             };
         };
-        if let Some(reason) = unreadable_as_text(&bytes) {
+        let Decoded::Text(text) = decode(bytes) else {
             return Outcome::Read {
                 root_file,
-                result: Err(reason),
+                result: Err(SkipReason::Binary),
             };
-        }
+        };
         let role = role_of(&rel, language);
-        let file = SourceFile::new(rel, language, role, bytes);
+        let file = SourceFile::new(rel, language, role, text);
         let present = keywords_present(self.registry, &file);
-        let findings = detect(&file, &self.rules, &present);
+        let mut findings = detect(&file, &self.rules, &present);
+        if let Some(rule) = self.malformed_manifest {
+            findings.extend(manifest::malformed(rule, &file));
+        }
         let findings = suppress::apply(&file, findings, self.registry);
         Outcome::Read {
             root_file,
@@ -217,15 +230,6 @@ impl<'a> Scanner<'a> {
             .iter()
             .any(|(glob, rules)| glob.is_match(&finding.file) && rules.contains(&finding.rule))
     }
-}
-
-/// Binary files and UTF-16 text are skipped (and counted), never misread.
-fn unreadable_as_text(bytes: &[u8]) -> Option<SkipReason> {
-    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
-        return Some(SkipReason::Utf16);
-    }
-    let head = &bytes[..bytes.len().min(8192)];
-    head.contains(&0).then_some(SkipReason::Binary)
 }
 
 fn root_display(root: &Path) -> String {

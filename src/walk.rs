@@ -44,14 +44,20 @@ pub enum SkipReason {
     DefaultExcludedDir,
     /// Matched an `exclude` glob of the configuration.
     ConfigExcluded,
-    /// A symbolic link (not followed).
+    /// A symbolic link, not followed (the default).
     Symlink,
+    /// With `--follow`: a link back to one of its own parent folders.
+    SymlinkLoop,
+    /// With `--follow`: a link whose target is outside the scanned root.
+    SymlinkOutsideRoot,
+    /// With `--follow`: a link whose target does not exist.
+    DanglingSymlink,
+    /// A named pipe, socket or device: reading it could block or never end.
+    SpecialFile,
     /// Larger than `max-file-size`.
     TooLarge,
-    /// Holds a NUL byte in its first 8 KiB.
+    /// Holds a NUL byte in its first 8 KiB (after decoding UTF-16).
     Binary,
-    /// Encoded in UTF-16 (byte-order mark), which the rules do not read.
-    Utf16,
     /// A kind of file no rule looks at (images, lock files, unknown extensions).
     NoRules,
 }
@@ -62,9 +68,12 @@ impl SkipReason {
             SkipReason::DefaultExcludedDir => "excluded-dir",
             SkipReason::ConfigExcluded => "config-exclude",
             SkipReason::Symlink => "symlink",
+            SkipReason::SymlinkLoop => "symlink-loop",
+            SkipReason::SymlinkOutsideRoot => "symlink-outside-root",
+            SkipReason::DanglingSymlink => "dangling-symlink",
+            SkipReason::SpecialFile => "special-file",
             SkipReason::TooLarge => "too-large",
             SkipReason::Binary => "binary",
-            SkipReason::Utf16 => "utf-16",
             SkipReason::NoRules => "no-rules",
         }
     }
@@ -92,29 +101,89 @@ pub struct WalkOptions<'a> {
     pub threads: usize,
     pub default_excludes: bool,
     pub exclude: Option<&'a GlobSet>,
+    /// Follow symbolic links whose target is inside the root; loops are detected.
+    pub follow_links: bool,
 }
 
-/// Walks `root` in parallel, calling `visit` from the walker's threads.
+/// Walks `root` in parallel, calling `visit` from the walker's threads. The walk keeps
+/// its own queue of folders, so depth costs memory, never stack.
 pub fn walk(root: &Path, options: &WalkOptions, visit: &(dyn Fn(Entry) + Sync)) {
     let mut builder = WalkBuilder::new(root);
     builder
         .hidden(false)
         .git_global(false)
         .require_git(false)
-        .follow_links(false)
+        .follow_links(options.follow_links)
         .threads(options.threads);
+    let real_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    let walker = Walker {
+        root,
+        real_root: &real_root,
+        options,
+        visit,
+    };
     builder.build_parallel().run(|| {
-        Box::new(move |result| match result {
-            Ok(entry) => visit_entry(root, &entry, options, visit),
-            Err(err) => {
-                visit(Entry::Error {
-                    path: error_path(&err).unwrap_or_else(|| root.display().to_string()),
-                    message: error_message(&err),
-                });
-                WalkState::Continue
-            }
+        Box::new(|result| match result {
+            Ok(entry) => walker.visit_entry(&entry),
+            Err(err) => walker.visit_error(&err),
         })
     });
+}
+
+struct Walker<'a> {
+    root: &'a Path,
+    /// The root with links resolved, to tell where a followed link lands.
+    real_root: &'a Path,
+    options: &'a WalkOptions<'a>,
+    visit: &'a (dyn Fn(Entry) + Sync),
+}
+
+impl Walker<'_> {
+    fn visit_entry(&self, entry: &ignore::DirEntry) -> WalkState {
+        if entry.path_is_symlink() && self.options.follow_links && entry.depth() > 0 {
+            let inside = std::fs::canonicalize(entry.path())
+                .is_ok_and(|target| target.starts_with(self.real_root));
+            if !inside {
+                self.skip(entry.path(), SkipReason::SymlinkOutsideRoot);
+                return WalkState::Skip;
+            }
+        }
+        visit_entry(self.root, entry, self.options, self.visit)
+    }
+
+    /// A loop or a dangling link met while following links is a skip, counted; any
+    /// other error (permission denied...) is a problem, reported with its path.
+    fn visit_error(&self, err: &ignore::Error) -> WalkState {
+        let path = error_path(err);
+        if let Some(child) = loop_child(err) {
+            self.skip(child, SkipReason::SymlinkLoop);
+        } else if let Some(link) = path.as_deref().filter(|p| is_dangling_link(p)) {
+            self.skip(link, SkipReason::DanglingSymlink);
+        } else {
+            (self.visit)(Entry::Error {
+                path: path.map_or_else(
+                    || self.root.display().to_string(),
+                    |p| p.display().to_string(),
+                ),
+                message: error_message(err),
+            });
+        }
+        WalkState::Continue
+    }
+
+    fn skip(&self, path: &Path, reason: SkipReason) {
+        (self.visit)(Entry::Skipped {
+            rel: relative(self.root, path),
+            reason,
+        });
+    }
+}
+
+/// A link whose target cannot be found.
+fn is_dangling_link(path: &Path) -> bool {
+    path.symlink_metadata()
+        .is_ok_and(|m| m.file_type().is_symlink())
+        && !path.exists()
 }
 
 fn visit_entry(
@@ -158,6 +227,13 @@ fn visit_entry(
         }
         return WalkState::Continue;
     }
+    if !file_type.is_file() {
+        visit(Entry::Skipped {
+            rel,
+            reason: SkipReason::SpecialFile,
+        });
+        return WalkState::Continue;
+    }
     match entry.metadata() {
         Ok(meta) => visit(Entry::File {
             path: entry.path().to_path_buf(),
@@ -192,13 +268,24 @@ pub fn relative(root: &Path, path: &Path) -> String {
         .join("/")
 }
 
-fn error_path(err: &ignore::Error) -> Option<String> {
+fn error_path(err: &ignore::Error) -> Option<PathBuf> {
     match err {
-        ignore::Error::WithPath { path, .. } => Some(path.display().to_string()),
+        ignore::Error::WithPath { path, .. } => Some(path.clone()),
         ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
             error_path(err)
         }
-        ignore::Error::Loop { child, .. } => Some(child.display().to_string()),
+        ignore::Error::Loop { child, .. } => Some(child.clone()),
+        _ => None,
+    }
+}
+
+/// The link that closes a loop, when `err` reports one.
+fn loop_child(err: &ignore::Error) -> Option<&Path> {
+    match err {
+        ignore::Error::Loop { child, .. } => Some(child),
+        ignore::Error::WithPath { err, .. }
+        | ignore::Error::WithDepth { err, .. }
+        | ignore::Error::WithLineNumber { err, .. } => loop_child(err),
         _ => None,
     }
 }

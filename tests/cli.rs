@@ -3,6 +3,9 @@
 use std::path::Path;
 use std::process::Command;
 
+mod common;
+use common::repo;
+
 fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_twelve"))
         .args(args)
@@ -14,16 +17,6 @@ fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
         String::from_utf8_lossy(&out.stdout).into_owned(),
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
-}
-
-fn repo(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("temp dir");
-    for (path, text) in files {
-        let full = dir.path().join(path);
-        std::fs::create_dir_all(full.parent().unwrap()).unwrap();
-        std::fs::write(full, text).unwrap();
-    }
-    dir
 }
 
 const VIOLATION: (&str, &str) = ("server.js", "app.listen(3000);\n");

@@ -7,6 +7,7 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::Command;
+use twelve::source::{Decoded, decode};
 
 /// Findings with no line to mark: (fixture, file, rule).
 const REPO_LEVEL: &[(&str, &str, &str)] = &[("flask-violations", "Procfile", "missing-procfile")];
@@ -44,19 +45,30 @@ fn expected(app: &str) -> BTreeSet<(String, usize, String)> {
     files_under(&root, &mut files);
     let mut set = BTreeSet::new();
     for path in files {
-        let Ok(text) = std::fs::read_to_string(&path) else {
+        // Markers are read the way twelve reads files: UTF-16 decoded, invalid UTF-8
+        // kept, and `\r\n`, `\r` and `\n` all ending a line (see fixtures/odd-files).
+        let Ok(bytes) = std::fs::read(&path) else {
             continue;
         };
+        let Decoded::Text(bytes) = decode(bytes) else {
+            continue;
+        };
+        let text = String::from_utf8_lossy(&bytes).replace("\r\n", "\n");
         let rel = path
             .strip_prefix(&root)
             .unwrap()
             .to_string_lossy()
             .replace('\\', "/");
-        for (i, line) in text.lines().enumerate() {
+        for (i, line) in text.split(['\n', '\r']).enumerate() {
             for (marker, offset) in [("twelve-expect-next:", 2), ("twelve-expect:", 1)] {
                 for part in line.split(marker).skip(1) {
-                    let id = part.split_whitespace().next().unwrap_or("");
-                    let id = id.trim_end_matches("-->").to_string();
+                    // An id ends at the first character no id holds (`-->`, `"`, `,`).
+                    let id: String = part
+                        .trim_start()
+                        .chars()
+                        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+                        .collect();
+                    let id = id.trim_end_matches('-').to_string();
                     set.insert((rel.clone(), i + offset, id));
                 }
             }

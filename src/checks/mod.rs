@@ -2,6 +2,7 @@
 //! pattern. Each is declared in `rules/` like any rule (metadata, docs, examples) and
 //! names its implementation here with `check = "..."`.
 
+pub mod manifest;
 mod procfile;
 pub mod start;
 
@@ -16,6 +17,9 @@ pub enum Check {
     /// A `twelve: ignore[...]` comment naming a rule that does not exist; it is run
     /// by the suppression step, which is where such comments are read.
     UnknownSuppression,
+    /// A manifest (package.json, Procfile, pyproject.toml...) that does not parse; run
+    /// on each file by the scan, where the file's text is at hand.
+    MalformedManifest,
 }
 
 impl Check {
@@ -23,20 +27,22 @@ impl Check {
         match name {
             "missing-procfile" => Some(Check::MissingProcfile),
             "unknown-suppression" => Some(Check::UnknownSuppression),
+            "malformed-manifest" => Some(Check::MalformedManifest),
             _ => None,
         }
     }
 
-    /// Meta checks report on twelve's own comments, not on a factor.
+    /// Meta checks report on twelve's own comments or on files it cannot read, not on a
+    /// factor.
     pub fn is_meta(self) -> bool {
-        self == Check::UnknownSuppression
+        matches!(self, Check::UnknownSuppression | Check::MalformedManifest)
     }
 
     /// Runs a repository-level check on the facts gathered by the walk.
     pub fn run_on_repo(self, rule: &Rule, facts: &RepoFacts) -> Vec<Finding> {
         match self {
             Check::MissingProcfile => procfile::missing_procfile(rule, facts),
-            Check::UnknownSuppression => Vec::new(),
+            Check::UnknownSuppression | Check::MalformedManifest => Vec::new(),
         }
     }
 }
