@@ -3,14 +3,17 @@
 mod cli;
 
 use clap::Parser;
-use cli::{CheckArgs, Cli, Color, Command};
+use cli::{CheckArgs, Cli, Color, Command, RulesFormat};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use twelve::baseline::{self, Baseline};
 use twelve::config::Config;
-use twelve::report::{self, Format, rules_doc, text};
+use twelve::diff::Changes;
+use twelve::report::{self, Format, github, rules_doc, text};
 use twelve::rules::Registry;
-use twelve::scan::Scanner;
+use twelve::scan::{Report, Scanner};
+use twelve::selection::Selection;
 
 const EXIT_FINDINGS: u8 = 1;
 const EXIT_ERROR: u8 = 2;
@@ -31,8 +34,8 @@ fn main() -> ExitCode {
         Command::Check(args) => check(&registry, args),
         Command::Rules { format } => {
             let out = match format {
-                Format::Json => rules_doc::list_json(&registry),
-                Format::Text => rules_doc::list(&registry),
+                RulesFormat::Json => rules_doc::list_json(&registry),
+                RulesFormat::Text => rules_doc::list(&registry),
             };
             print(&out)
         }
@@ -45,11 +48,18 @@ fn main() -> ExitCode {
     }
 }
 
-fn check(registry: &Registry, args: CheckArgs) -> ExitCode {
+fn check(registry: &Registry, mut args: CheckArgs) -> ExitCode {
     for path in &args.paths {
         if !path.exists() {
             return fail(&format!("{}: no such file or directory", path.display()));
         }
+    }
+    let selection = match Selection::from_paths(&args.paths) {
+        Ok(selection) => selection,
+        Err(message) => return fail(&message),
+    };
+    if let Some(selection) = &selection {
+        args.paths = vec![selection.root.clone()];
     }
     let mut config = match load_config(registry, &args) {
         Ok(config) => config,
@@ -72,30 +82,52 @@ fn check(registry: &Registry, args: CheckArgs) -> ExitCode {
     if let Some(level) = args.fail_on {
         config.fail_on = level;
     }
+    // Checked before the scan so a wrong REF or baseline fails fast.
+    let changes = match args
+        .diff_base
+        .as_deref()
+        .map(|base| Changes::under(&args.paths, base))
+    {
+        Some(Err(message)) => return fail(&message),
+        Some(Ok(changes)) => Some(changes),
+        None => None,
+    };
+    let baseline = match args.baseline.as_deref().map(Baseline::load) {
+        Some(Err(message)) => return fail(&message),
+        Some(Ok(baseline)) => Some(baseline),
+        None => None,
+    };
     let scanner = match Scanner::new(registry, &config, args.threads) {
         Ok(scanner) => scanner,
         Err(err) => return fail(&err.0),
     };
-    let report = scanner.scan(&args.paths);
-    let out = match args.format {
-        Format::Json => report::json::render(&report),
-        Format::Text => {
-            let color = match args.color {
-                Color::Always => true,
-                Color::Never => false,
-                Color::Auto => {
-                    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
-                }
-            };
-            let options = text::TextOptions {
-                color,
-                quiet: args.quiet,
-                width: 100,
-            };
-            text::render(&report, &options)
+    let mut report = scanner.scan(&args.paths);
+    if let Some(selection) = &selection {
+        report.findings.retain(|f| selection.includes(f, registry));
+    }
+    if let Some(changes) = &changes {
+        report.findings.retain(|f| changes.touches(f, registry));
+    }
+    if let Some(path) = &args.write_baseline {
+        if let Err(message) = baseline::write(path, &report.findings) {
+            return fail(&message);
         }
-    };
-    let printed = print(&out);
+        eprintln!(
+            "twelve: recorded {} findings in {}",
+            report.findings.len(),
+            path.display()
+        );
+        return ExitCode::SUCCESS;
+    }
+    if let Some(baseline) = &baseline {
+        let before = report.findings.len();
+        report.findings.retain(|f| !baseline.contains(f));
+        let hidden = before - report.findings.len();
+        if hidden > 0 && !args.quiet {
+            eprintln!("twelve: {hidden} findings in the baseline are not shown");
+        }
+    }
+    let printed = output(registry, &report, &args);
     if printed != ExitCode::SUCCESS {
         return printed;
     }
@@ -108,6 +140,41 @@ fn check(registry: &Registry, args: CheckArgs) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// The chosen format on stdout, or in `--output FILE` with the text report on stdout;
+/// with `--format github`, the Markdown summary is appended to `$GITHUB_STEP_SUMMARY`.
+fn output(registry: &Registry, report: &Report, args: &CheckArgs) -> ExitCode {
+    let color = match args.color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    };
+    let mut options = text::TextOptions {
+        color: false,
+        quiet: args.quiet,
+        width: 100,
+    };
+    if let Some(path) = &args.output {
+        let out = report::render(args.format, report, registry, &options);
+        if let Err(err) = std::fs::write(path, out) {
+            return fail(&format!("{}: cannot write output: {err}", path.display()));
+        }
+    }
+    if args.format == Format::Github {
+        if let Some(summary) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|s| !s.is_empty()) {
+            if let Err(message) = github::append_summary(Path::new(&summary), report) {
+                return fail(&message);
+            }
+        }
+    }
+    options.color = color;
+    let format = if args.output.is_some() {
+        Format::Text
+    } else {
+        args.format
+    };
+    print(&report::render(format, report, registry, &options))
 }
 
 /// `--config FILE`, else `twelve.toml` in the first scanned directory, else defaults.

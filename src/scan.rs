@@ -227,7 +227,8 @@ fn unreadable_as_text(bytes: &[u8]) -> Option<SkipReason> {
     head.contains(&0).then_some(SkipReason::Binary)
 }
 
-fn root_display(root: &Path) -> String {
+/// How findings name a root when several are scanned (their path prefix).
+pub fn root_display(root: &Path) -> String {
     let text = root.to_string_lossy().replace('\\', "/");
     let trimmed = text.trim_end_matches('/');
     if trimmed.is_empty() {

@@ -32,6 +32,15 @@ impl Check {
         self == Check::UnknownSuppression
     }
 
+    /// Root files whose presence or contents decide a repository-level check: a
+    /// change to one of them (pre-commit, `--diff-base`) is a reason to report it.
+    pub fn watched_files(self) -> &'static [&'static str] {
+        match self {
+            Check::MissingProcfile => procfile::WATCHED,
+            Check::UnknownSuppression => &[],
+        }
+    }
+
     /// Runs a repository-level check on the facts gathered by the walk.
     pub fn run_on_repo(self, rule: &Rule, facts: &RepoFacts) -> Vec<Finding> {
         match self {

@@ -18,6 +18,23 @@ const PYTHON_MARKERS: &[&str] = &[
     "poetry.lock",
 ];
 
+/// Every root file `missing_procfile` looks at.
+pub const WATCHED: &[&str] = &[
+    "Procfile",
+    "package.json",
+    "pom.xml",
+    "composer.json",
+    "index.php",
+    "Gemfile",
+    "requirements.txt",
+    "Pipfile",
+    "pyproject.toml",
+    "setup.py",
+    "manage.py",
+    "uv.lock",
+    "poetry.lock",
+];
+
 /// Java frameworks for which Scalingo's buildpack provides a default web process.
 const JAVA_DEFAULTS: &[&str] = &["spring-boot", "quarkus", "micronaut", "wildfly-swarm"];
 
@@ -72,4 +89,14 @@ fn stack_without_default(facts: &RepoFacts) -> Option<String> {
         "package.json has neither `scripts.start` nor `main`, so `npm start` has nothing to run"
             .to_string()
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_marker_is_watched() {
+        assert!(PYTHON_MARKERS.iter().all(|m| WATCHED.contains(m)));
+    }
 }
