@@ -2,7 +2,7 @@
 //! finding, which the runner turns into annotations on the pull request's diff.
 
 use crate::finding::{Finding, Severity};
-use crate::report::{counts, markdown};
+use crate::report::{markdown, text};
 use crate::scan::Report;
 use std::fmt::Write as _;
 use std::io::Write as _;
@@ -14,12 +14,7 @@ pub fn render(report: &Report) -> String {
         out.push_str(&command(finding));
         out.push('\n');
     }
-    let [(_, errors), (_, warnings), (_, notes)] = counts(report);
-    let _ = writeln!(
-        out,
-        "twelve: {errors} errors, {warnings} warnings, {notes} notes in {} files",
-        report.summary.files_scanned
-    );
+    let _ = writeln!(out, "twelve: {}", text::summary_line(report).trim_end());
     out
 }
 

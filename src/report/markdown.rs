@@ -2,7 +2,7 @@
 //! table of findings.
 
 use crate::finding::Finding;
-use crate::report::counts;
+use crate::report::text;
 use crate::scan::Report;
 use std::fmt::Write as _;
 
@@ -11,20 +11,11 @@ const MAX_ROWS: usize = 500;
 
 pub fn render(report: &Report) -> String {
     let mut out = String::from("## twelve: twelve-factor findings\n\n");
-    out.push_str(&summary_line(report));
-    out.push_str("\n\n");
+    let _ = write!(out, "{}\n\n", text::summary_line(report).trim_end());
     if !report.findings.is_empty() {
         out.push_str(&findings_table(&report.findings));
     }
     out
-}
-
-fn summary_line(report: &Report) -> String {
-    let [(_, errors), (_, warnings), (_, notes)] = counts(report);
-    format!(
-        "**{errors}** errors, **{warnings}** warnings, **{notes}** notes in {} files scanned.",
-        report.summary.files_scanned
-    )
 }
 
 /// One row per finding, most severe first (findings arrive sorted by file).
