@@ -236,3 +236,38 @@ fn markdown_format_and_output_file() {
     let doc: serde_json::Value = serde_json::from_str(&json).expect("json");
     assert_eq!(doc["findings"][0]["rule"], "hardcoded-port");
 }
+
+#[test]
+fn gitlab_code_quality_report() {
+    let dir = repo(&[
+        ("requirements.txt", "flask\n"),
+        ("app.py", "app.run(port=5000)\nLOG = open('app.log', 'a')\n"),
+        ("server.js", "const x = 1;\napp.listen(3000);\n"),
+    ]);
+    let (code, stdout, _) = twelve(dir.path(), &["check", "--format", "gitlab"], &[]);
+    assert_eq!(code, 1);
+    let issues: serde_json::Value = serde_json::from_str(&stdout).expect("json");
+    let issues = issues.as_array().expect("array");
+    let procfile = issues
+        .iter()
+        .find(|i| i["check_name"] == "missing-procfile")
+        .expect("repository-level finding");
+    assert_eq!(procfile["location"]["path"], "Procfile");
+    assert_eq!(
+        procfile["location"]["lines"]["begin"], 1,
+        "GitLab needs a line"
+    );
+    let port = issues
+        .iter()
+        .find(|i| i["location"]["path"] == "server.js")
+        .expect("port finding");
+    assert_eq!(port["severity"], "major");
+    assert_eq!(port["location"]["lines"]["begin"], 2);
+    assert_eq!(port["fingerprint"].as_str().map(str::len), Some(16));
+    assert!(
+        port["description"]
+            .as_str()
+            .unwrap_or("")
+            .starts_with("hardcoded-port: ")
+    );
+}

@@ -3,6 +3,7 @@
 //! everything they show is in the findings.
 
 pub mod github;
+pub mod gitlab;
 pub mod json;
 pub mod markdown;
 pub mod rules_doc;
@@ -26,6 +27,8 @@ pub enum Format {
     Github,
     /// A Markdown summary and table of findings.
     Markdown,
+    /// GitLab code quality report (Code Climate JSON), for merge requests.
+    Gitlab,
 }
 
 /// Renders a report in any format; `text` says how text output looks.
@@ -41,6 +44,7 @@ pub fn render(
         Format::Sarif => sarif::render(report, registry),
         Format::Github => github::render(report),
         Format::Markdown => markdown::render(report),
+        Format::Gitlab => gitlab::render(report),
     }
 }
 
