@@ -12,6 +12,7 @@ pub mod diff;
 pub mod finding;
 pub mod git;
 pub mod mask;
+pub mod narrow;
 pub mod repo;
 pub mod report;
 pub mod rules;

@@ -7,9 +7,9 @@ use cli::{CheckArgs, Cli, Color, Command, RulesFormat};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use twelve::baseline::{self, Baseline};
+use twelve::baseline;
 use twelve::config::Config;
-use twelve::diff::Changes;
+use twelve::narrow::Narrowing;
 use twelve::report::{self, Format, github, rules_doc, text};
 use twelve::rules::Registry;
 use twelve::scan::{Report, Scanner};
@@ -82,32 +82,21 @@ fn check(registry: &Registry, mut args: CheckArgs) -> ExitCode {
     if let Some(level) = args.fail_on {
         config.fail_on = level;
     }
-    // Checked before the scan so a wrong REF or baseline fails fast.
-    let changes = match args
-        .diff_base
-        .as_deref()
-        .map(|base| Changes::under(&args.paths, base))
-    {
-        Some(Err(message)) => return fail(&message),
-        Some(Ok(changes)) => Some(changes),
-        None => None,
-    };
-    let baseline = match args.baseline.as_deref().map(Baseline::load) {
-        Some(Err(message)) => return fail(&message),
-        Some(Ok(baseline)) => Some(baseline),
-        None => None,
+    let narrowing = match Narrowing::prepare(
+        selection,
+        &args.paths,
+        args.diff_base.as_deref(),
+        args.baseline.as_deref(),
+    ) {
+        Ok(narrowing) => narrowing,
+        Err(message) => return fail(&message),
     };
     let scanner = match Scanner::new(registry, &config, args.threads) {
         Ok(scanner) => scanner,
         Err(err) => return fail(&err.0),
     };
     let mut report = scanner.scan(&args.paths);
-    if let Some(selection) = &selection {
-        report.findings.retain(|f| selection.includes(f, registry));
-    }
-    if let Some(changes) = &changes {
-        report.findings.retain(|f| changes.touches(f, registry));
-    }
+    narrowing.scope(&mut report, registry);
     if let Some(path) = &args.write_baseline {
         if let Err(message) = baseline::write(path, &report.findings) {
             return fail(&message);
@@ -119,13 +108,9 @@ fn check(registry: &Registry, mut args: CheckArgs) -> ExitCode {
         );
         return ExitCode::SUCCESS;
     }
-    if let Some(baseline) = &baseline {
-        let before = report.findings.len();
-        report.findings.retain(|f| !baseline.contains(f));
-        let hidden = before - report.findings.len();
-        if hidden > 0 && !args.quiet {
-            eprintln!("twelve: {hidden} findings in the baseline are not shown");
-        }
+    let hidden = narrowing.drop_known(&mut report);
+    if hidden > 0 && !args.quiet {
+        eprintln!("twelve: {hidden} findings in the baseline are not shown");
     }
     let printed = output(registry, &report, &args);
     if printed != ExitCode::SUCCESS {
@@ -161,12 +146,12 @@ fn output(registry: &Registry, report: &Report, args: &CheckArgs) -> ExitCode {
             return fail(&format!("{}: cannot write output: {err}", path.display()));
         }
     }
-    if args.format == Format::Github {
-        if let Some(summary) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|s| !s.is_empty()) {
-            if let Err(message) = github::append_summary(Path::new(&summary), report) {
-                return fail(&message);
-            }
-        }
+    let summary = match args.format {
+        Format::Github => github::append_step_summary(report),
+        _ => Ok(()),
+    };
+    if let Err(message) = summary {
+        return fail(&message);
     }
     options.color = color;
     let format = if args.output.is_some() {

@@ -92,10 +92,11 @@ fn run_action(workspace: &Path, given: &[(&str, &str)]) -> Run {
         summary: String::new(),
     };
     for step in action["runs"]["steps"].as_array().expect("steps") {
-        if let Some(condition) = step["if"].as_str() {
-            if !condition_holds(condition, &inputs) {
-                continue;
-            }
+        let applies = step["if"]
+            .as_str()
+            .is_none_or(|condition| condition_holds(condition, &inputs));
+        if !applies {
+            continue;
         }
         let Some(script) = step["run"].as_str() else {
             panic!("a `uses` step ran with install=none: {step}");

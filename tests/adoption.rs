@@ -119,14 +119,13 @@ fn diff_mode_reports_repository_findings_when_a_file_they_concern_changed() {
         ("Procfile", "web: gunicorn app:app\n"),
         ("app.py", "x = 1\n"),
     ]);
-    let procfile = hit("Procfile", 0, "missing-procfile");
     git(dir.path(), &["rm", "-q", "Procfile"]);
     git(dir.path(), &["commit", "-qm", "no procfile"]);
     let args = ["check", "--diff-base", "HEAD~1", "--format", "json"];
     let (_, stdout, _) = twelve(dir.path(), &args, &[]);
     assert_eq!(
         findings(&stdout),
-        [procfile.clone()],
+        [hit("Procfile", 0, "missing-procfile")],
         "deleting the Procfile concerns it"
     );
 

@@ -18,8 +18,16 @@ pub fn render(report: &Report) -> String {
     out
 }
 
-/// Appends the Markdown summary to the job summary file (`$GITHUB_STEP_SUMMARY`).
-pub fn append_summary(path: &Path, report: &Report) -> Result<(), String> {
+/// Appends the Markdown summary to the job summary file named by `$GITHUB_STEP_SUMMARY`,
+/// when it is set (on a GitHub runner).
+pub fn append_step_summary(report: &Report) -> Result<(), String> {
+    match std::env::var_os("GITHUB_STEP_SUMMARY").filter(|s| !s.is_empty()) {
+        Some(path) => append_summary(Path::new(&path), report),
+        None => Ok(()),
+    }
+}
+
+fn append_summary(path: &Path, report: &Report) -> Result<(), String> {
     let mut file = std::fs::OpenOptions::new()
         .create(true)
         .append(true)
