@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{git, git_repo, repo, twelve, write_files};
+use common::{git, git_repo, repo, run, write_files};
 
 /// (file, line, rule) of each finding in a JSON report.
 fn findings(json: &str) -> Vec<(String, u64, String)> {
@@ -29,10 +29,10 @@ fn hit(file: &str, line: u64, rule: &str) -> (String, u64, String) {
 #[test]
 fn baseline_hides_known_findings_and_survives_line_shifts() {
     let dir = repo(&[("server.js", "const app = express();\napp.listen(3000);\n")]);
-    let (code, _, stderr) = twelve(dir.path(), &["check", "--write-baseline", "base.json"], &[]);
+    let (code, _, stderr) = run(dir.path(), &["check", "--write-baseline", "base.json"]);
     assert_eq!(code, 0, "{stderr}");
     assert!(stderr.contains("recorded 1 findings"), "{stderr}");
-    let (code, stdout, _) = twelve(dir.path(), &["check", "--baseline", "base.json"], &[]);
+    let (code, stdout, _) = run(dir.path(), &["check", "--baseline", "base.json"]);
     assert_eq!(code, 0, "{stdout}");
 
     // Lines inserted above the known finding, and a new finding below it.
@@ -43,10 +43,9 @@ fn baseline_hides_known_findings_and_survives_line_shifts() {
             "// a comment\n\nconst app = express();\n  app.listen(3000);\nhttp.listen(8080);\n",
         )],
     );
-    let (code, stdout, stderr) = twelve(
+    let (code, stdout, stderr) = run(
         dir.path(),
         &["check", "--baseline", "base.json", "--format", "json"],
-        &[],
     );
     assert_eq!(code, 1);
     assert_eq!(findings(&stdout), [hit("server.js", 5, "hardcoded-port")]);
@@ -54,17 +53,17 @@ fn baseline_hides_known_findings_and_survives_line_shifts() {
 
     // Changing the flagged line itself makes it new again.
     write_files(dir.path(), &[("server.js", "app.listen(4000);\n")]);
-    let (code, _, _) = twelve(dir.path(), &["check", "--baseline", "base.json"], &[]);
+    let (code, _, _) = run(dir.path(), &["check", "--baseline", "base.json"]);
     assert_eq!(code, 1);
 }
 
 #[test]
 fn unreadable_baseline_is_an_error() {
     let dir = repo(&[("base.json", "{\"findings\": 3}")]);
-    let (code, _, stderr) = twelve(dir.path(), &["check", "--baseline", "base.json"], &[]);
+    let (code, _, stderr) = run(dir.path(), &["check", "--baseline", "base.json"]);
     assert_eq!(code, 2);
     assert!(stderr.contains("not a twelve baseline"), "{stderr}");
-    let (code, _, stderr) = twelve(dir.path(), &["check", "--baseline", "none.json"], &[]);
+    let (code, _, stderr) = run(dir.path(), &["check", "--baseline", "none.json"]);
     assert_eq!(code, 2);
     assert!(stderr.contains("none.json"), "{stderr}");
 }
@@ -92,10 +91,9 @@ fn diff_mode_reports_only_changed_lines() {
     );
     git(dir.path(), &["add", "lib/db.js"]);
     git(dir.path(), &["commit", "-qm", "db"]);
-    let (code, stdout, stderr) = twelve(
+    let (code, stdout, stderr) = run(
         dir.path(),
         &["check", "--diff-base", "main", "--format", "json"],
-        &[],
     );
     assert_eq!(code, 1, "{stderr}");
     // The old hardcoded port in server.js is not part of the change; the untracked
@@ -108,7 +106,7 @@ fn diff_mode_reports_only_changed_lines() {
         ]
     );
     // Without the diff, the old finding is there.
-    let (_, all, _) = twelve(dir.path(), &["check", "--format", "json"], &[]);
+    let (_, all, _) = run(dir.path(), &["check", "--format", "json"]);
     assert!(findings(&all).contains(&hit("server.js", 1, "hardcoded-port")));
 }
 
@@ -122,7 +120,7 @@ fn diff_mode_reports_repository_findings_when_a_file_they_concern_changed() {
     git(dir.path(), &["rm", "-q", "Procfile"]);
     git(dir.path(), &["commit", "-qm", "no procfile"]);
     let args = ["check", "--diff-base", "HEAD~1", "--format", "json"];
-    let (_, stdout, _) = twelve(dir.path(), &args, &[]);
+    let (_, stdout, _) = run(dir.path(), &args);
     assert_eq!(
         findings(&stdout),
         [hit("Procfile", 0, "missing-procfile")],
@@ -132,7 +130,7 @@ fn diff_mode_reports_repository_findings_when_a_file_they_concern_changed() {
     write_files(dir.path(), &[("app.py", "x = 2\n")]);
     git(dir.path(), &["commit", "-qam", "edit"]);
     let args = ["check", "--diff-base", "HEAD~1", "--format", "json"];
-    let (code, stdout, _) = twelve(dir.path(), &args, &[]);
+    let (code, stdout, _) = run(dir.path(), &args);
     assert_eq!(
         (code, findings(&stdout)),
         (0, vec![]),
@@ -143,11 +141,11 @@ fn diff_mode_reports_repository_findings_when_a_file_they_concern_changed() {
 #[test]
 fn diff_mode_needs_a_git_repository_and_a_known_revision() {
     let plain = repo(&[("server.js", "x\n")]);
-    let (code, _, stderr) = twelve(plain.path(), &["check", "--diff-base", "main"], &[]);
+    let (code, _, stderr) = run(plain.path(), &["check", "--diff-base", "main"]);
     assert_eq!(code, 2);
     assert!(stderr.contains("not a git repository"), "{stderr}");
     let repo = git_repo(&[("server.js", "x\n")]);
-    let (code, _, stderr) = twelve(repo.path(), &["check", "--diff-base", "nope"], &[]);
+    let (code, _, stderr) = run(repo.path(), &["check", "--diff-base", "nope"]);
     assert_eq!(code, 2);
     assert!(stderr.contains("unknown git revision `nope`"), "{stderr}");
 }
@@ -160,7 +158,7 @@ fn file_arguments_report_those_files_from_the_repository_root() {
         ("app/other.js", "app.listen(4000);\n"),
     ]);
     let sub = dir.path().join("app");
-    let (code, stdout, stderr) = twelve(&sub, &["check", "server.js", "--format", "json"], &[]);
+    let (code, stdout, stderr) = run(&sub, &["check", "server.js", "--format", "json"]);
     assert_eq!(code, 1, "{stderr}");
     assert_eq!(
         findings(&stdout),
@@ -175,7 +173,7 @@ fn file_arguments_report_those_files_from_the_repository_root() {
         "--format",
         "json",
     ];
-    let (_, stdout, _) = twelve(dir.path(), &args, &[]);
+    let (_, stdout, _) = run(dir.path(), &args);
     assert_eq!(
         findings(&stdout),
         [

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{client_available, repo, twelve};
+use common::{client_available, fixture_apps, repo, run, run_env};
 use std::path::Path;
 use std::process::Command;
 
@@ -24,18 +24,6 @@ for path in sys.argv[2:]:
 sys.exit(1 if failed else 0)
 "#;
 
-fn fixtures() -> Vec<String> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
-    let mut apps: Vec<String> = std::fs::read_dir(dir)
-        .expect("fixtures")
-        .filter_map(|e| e.ok())
-        .filter(|e| e.path().is_dir())
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .collect();
-    apps.sort();
-    apps
-}
-
 #[test]
 fn sarif_of_every_fixture_validates_against_the_schema() {
     if !client_available(
@@ -47,14 +35,14 @@ fn sarif_of_every_fixture_validates_against_the_schema() {
     let out = tempfile::tempdir().expect("temp dir");
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut files = Vec::new();
-    for app in fixtures() {
+    for app in fixture_apps() {
         let sarif = out.path().join(format!("{app}.sarif"));
         let fixture = format!("fixtures/{app}");
         let sarif_arg = sarif.to_string_lossy().into_owned();
         let args = [
             "check", &fixture, "--format", "sarif", "--output", &sarif_arg,
         ];
-        let (code, stdout, stderr) = twelve(manifest, &args, &[]);
+        let (code, stdout, stderr) = run(manifest, &args);
         assert!(code == 0 || code == 1, "{app}: {stderr}");
         assert!(
             stdout.contains("errors"),
@@ -62,12 +50,12 @@ fn sarif_of_every_fixture_validates_against_the_schema() {
         );
         files.push(sarif_arg);
     }
-    // A repository-level finding (no region) and a file name needing percent-encoding.
+    // A repository-level finding (on line 1) and a file name needing percent-encoding.
     let odd = repo(&[
         ("requirements.txt", "flask\n"),
         ("my app.js", "app.listen(3000);\n"),
     ]);
-    let (_, sarif, _) = twelve(odd.path(), &["check", "--format", "sarif"], &[]);
+    let (_, sarif, _) = run(odd.path(), &["check", "--format", "sarif"]);
     let odd_file = out.path().join("odd.sarif");
     std::fs::write(&odd_file, &sarif).expect("write");
     files.push(odd_file.to_string_lossy().into_owned());
@@ -82,10 +70,9 @@ fn sarif_of_every_fixture_validates_against_the_schema() {
         })
         .collect();
     assert_eq!(uris, ["Procfile", "my%20app.js"]);
-    assert!(
-        results[0]["locations"][0]["physicalLocation"]
-            .get("region")
-            .is_none()
+    assert_eq!(
+        results[0]["locations"][0]["physicalLocation"]["region"],
+        serde_json::json!({ "startLine": 1 })
     );
 
     let status = Command::new("python3")
@@ -104,15 +91,16 @@ fn sarif_of_every_fixture_validates_against_the_schema() {
 #[test]
 fn sarif_describes_every_rule_and_finding() {
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let (_, sarif, _) = twelve(
+    let (_, sarif, _) = run(
         manifest,
         &["check", "fixtures/express-uploads", "--format", "sarif"],
-        &[],
     );
     let doc: serde_json::Value = serde_json::from_str(&sarif).expect("json");
-    let run = &doc["runs"][0];
-    let rules = run["tool"]["driver"]["rules"].as_array().expect("rules");
-    let (_, list, _) = twelve(manifest, &["rules", "--format", "json"], &[]);
+    let sarif_run = &doc["runs"][0];
+    let rules = sarif_run["tool"]["driver"]["rules"]
+        .as_array()
+        .expect("rules");
+    let (_, list, _) = run(manifest, &["rules", "--format", "json"]);
     let listed: serde_json::Value = serde_json::from_str(&list).expect("rules json");
     assert_eq!(rules.len(), listed.as_array().expect("array").len());
     let port = rules
@@ -123,7 +111,7 @@ fn sarif_describes_every_rule_and_finding() {
     assert_eq!(port["helpUri"], "https://12factor.net/port-binding");
     assert_eq!(port["defaultConfiguration"]["level"], "error");
     assert_eq!(port["properties"]["tags"][1], "factor-7");
-    let result = run["results"]
+    let result = sarif_run["results"]
         .as_array()
         .expect("results")
         .iter()
@@ -154,7 +142,7 @@ fn github_format_annotates_and_writes_the_job_summary() {
     let summary = dir.path().join("summary.md");
     std::fs::write(&summary, "earlier step\n").expect("write");
     let summary_arg = summary.to_string_lossy().into_owned();
-    let (code, stdout, _) = twelve(
+    let (code, stdout, _) = run_env(
         dir.path(),
         &["check", "--format", "github"],
         &[("GITHUB_STEP_SUMMARY", &summary_arg)],
@@ -191,7 +179,7 @@ fn github_format_annotates_and_writes_the_job_summary() {
 #[test]
 fn markdown_format_and_output_file() {
     let dir = repo(&[("server.js", "app.listen(3000);\n")]);
-    let (code, stdout, _) = twelve(dir.path(), &["check", "--format", "markdown"], &[]);
+    let (code, stdout, _) = run(dir.path(), &["check", "--format", "markdown"]);
     assert_eq!(code, 1);
     assert!(stdout.starts_with("## twelve"), "{stdout}");
     assert!(
@@ -199,7 +187,7 @@ fn markdown_format_and_output_file() {
         "{stdout}"
     );
 
-    let (code, stdout, _) = twelve(
+    let (code, stdout, _) = run(
         dir.path(),
         &[
             "check",
@@ -210,11 +198,10 @@ fn markdown_format_and_output_file() {
             "--color",
             "never",
         ],
-        &[],
     );
     assert_eq!(code, 2, "a missing folder is an error");
     assert!(stdout.is_empty());
-    let (code, stdout, _) = twelve(
+    let (code, stdout, _) = run(
         dir.path(),
         &[
             "check",
@@ -225,7 +212,6 @@ fn markdown_format_and_output_file() {
             "--color",
             "never",
         ],
-        &[],
     );
     assert_eq!(code, 1);
     assert!(
@@ -244,7 +230,7 @@ fn gitlab_code_quality_report() {
         ("app.py", "app.run(port=5000)\nLOG = open('app.log', 'a')\n"),
         ("server.js", "const x = 1;\napp.listen(3000);\n"),
     ]);
-    let (code, stdout, _) = twelve(dir.path(), &["check", "--format", "gitlab"], &[]);
+    let (code, stdout, _) = run(dir.path(), &["check", "--format", "gitlab"]);
     assert_eq!(code, 1);
     let issues: serde_json::Value = serde_json::from_str(&stdout).expect("json");
     let issues = issues.as_array().expect("array");

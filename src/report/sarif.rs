@@ -75,20 +75,21 @@ fn result(finding: &Finding, rules: &[&Rule]) -> Value {
     result
 }
 
-/// Repository-level findings (line 0) point at the file they concern, with no region:
-/// SARIF regions are 1-based and there is no line to show.
+/// Repository-level findings (line 0) point at line 1 of the file they concern: GitHub
+/// code scanning places an alert only with `region.startLine`, and regions are 1-based.
 fn physical_location(finding: &Finding) -> Value {
-    let mut location = json!({ "artifactLocation": artifact_location(&finding.file) });
-    if !finding.is_repository_level() {
-        location["region"] = json!({
+    let region = if finding.is_repository_level() {
+        json!({ "startLine": 1 })
+    } else {
+        json!({
             "startLine": finding.start.line,
             "startColumn": finding.start.column,
             "endLine": finding.end.line,
             "endColumn": finding.end.column,
             "snippet": { "text": finding.excerpt.text },
-        });
-    }
-    location
+        })
+    };
+    json!({ "artifactLocation": artifact_location(&finding.file), "region": region })
 }
 
 /// Relative paths are resolved against `%SRCROOT%`, the checkout; an absolute path

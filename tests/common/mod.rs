@@ -6,7 +6,12 @@ use std::path::Path;
 use std::process::Command;
 
 /// Runs the debug binary in `dir`: (exit code, stdout, stderr).
-pub fn twelve(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
+pub fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    run_env(dir, args, &[])
+}
+
+/// Runs the debug binary in `dir` with extra environment variables.
+pub fn run_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_twelve"))
         .args(args)
         .env_remove("GITHUB_STEP_SUMMARY")
@@ -19,6 +24,19 @@ pub fn twelve(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> (i32, String, 
         String::from_utf8_lossy(&out.stdout).into_owned(),
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
+}
+
+/// The apps under `fixtures/`, sorted.
+pub fn fixture_apps() -> Vec<String> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let mut apps: Vec<String> = std::fs::read_dir(dir)
+        .expect("fixtures/")
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    apps.sort();
+    apps
 }
 
 /// Writes `files` into `dir`, creating folders.
