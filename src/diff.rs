@@ -106,7 +106,7 @@ impl Changes {
     /// Whether a finding is new in this change.
     pub fn touches(&self, finding: &Finding, registry: &Registry) -> bool {
         if finding.is_repository_level() {
-            return concerns_any(registry, finding, |name| self.files.contains(name));
+            return concerns_any(registry, finding, &self.files);
         }
         match self.lines.get(&finding.file) {
             Some(Lines::All) => true,

@@ -45,7 +45,7 @@ impl Selection {
     /// Whether a finding is in one of the named files, or concerns one of them.
     pub fn includes(&self, finding: &Finding, registry: &Registry) -> bool {
         if finding.is_repository_level() {
-            concerns_any(registry, finding, |name| self.files.contains(name))
+            concerns_any(registry, finding, &self.files)
         } else {
             self.files.contains(&finding.file)
         }
@@ -57,19 +57,23 @@ fn canonical(path: &Path) -> Result<PathBuf, String> {
         .map_err(|err| format!("{}: {err}", path.display()))
 }
 
-/// Whether a repository-level finding concerns a file for which `listed` holds: the
-/// file it names, or one its check reads (a manifest beside it at the same root).
-pub fn concerns_any(registry: &Registry, finding: &Finding, listed: impl Fn(&str) -> bool) -> bool {
-    if listed(&finding.file) {
-        return true;
-    }
+/// Whether a repository-level finding concerns one of `files`: the file it names, or
+/// one its check reads beside it (a manifest at the same root).
+pub fn concerns_any<'a>(
+    registry: &Registry,
+    finding: &Finding,
+    files: impl IntoIterator<Item = &'a String>,
+) -> bool {
     let dir = finding.file.rsplit_once('/').map(|(dir, _)| dir);
-    let watched = match registry.get(&finding.rule).map(|r| &r.matcher) {
-        Some(Matcher::Check(check)) => check.watched_files(),
-        _ => &[],
+    let check = match registry.get(&finding.rule).map(|r| &r.matcher) {
+        Some(Matcher::Check(check)) => Some(*check),
+        _ => None,
     };
-    watched.iter().any(|name| match dir {
-        Some(dir) => listed(&format!("{dir}/{name}")),
-        None => listed(name),
+    files.into_iter().any(|file| {
+        let (file_dir, name) = match file.rsplit_once('/') {
+            Some((file_dir, name)) => (Some(file_dir), name),
+            None => (None, file.as_str()),
+        };
+        *file == finding.file || (file_dir == dir && check.is_some_and(|c| c.watches(name)))
     })
 }

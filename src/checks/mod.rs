@@ -32,12 +32,12 @@ impl Check {
         self == Check::UnknownSuppression
     }
 
-    /// Root files whose presence or contents decide a repository-level check: a
-    /// change to one of them (pre-commit, `--diff-base`) is a reason to report it.
-    pub fn watched_files(self) -> &'static [&'static str] {
+    /// Whether a root file's presence or contents decide this repository-level check:
+    /// a change to one (pre-commit, `--diff-base`) is a reason to report it.
+    pub fn watches(self, name: &str) -> bool {
         match self {
-            Check::MissingProcfile => procfile::WATCHED,
-            Check::UnknownSuppression => &[],
+            Check::MissingProcfile => procfile::watches(name),
+            Check::UnknownSuppression => false,
         }
     }
 

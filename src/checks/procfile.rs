@@ -18,22 +18,20 @@ const PYTHON_MARKERS: &[&str] = &[
     "poetry.lock",
 ];
 
-/// Every root file `missing_procfile` looks at.
-pub const WATCHED: &[&str] = &[
+/// Root files other than the Python markers that decide the check.
+const OTHER_STACK_FILES: &[&str] = &[
     "Procfile",
     "package.json",
     "pom.xml",
     "composer.json",
     "index.php",
     "Gemfile",
-    "requirements.txt",
-    "Pipfile",
-    "pyproject.toml",
-    "setup.py",
-    "manage.py",
-    "uv.lock",
-    "poetry.lock",
 ];
+
+/// Whether `missing_procfile` looks at this root file.
+pub fn watches(name: &str) -> bool {
+    OTHER_STACK_FILES.contains(&name) || PYTHON_MARKERS.contains(&name)
+}
 
 /// Java frameworks for which Scalingo's buildpack provides a default web process.
 const JAVA_DEFAULTS: &[&str] = &["spring-boot", "quarkus", "micronaut", "wildfly-swarm"];
@@ -96,7 +94,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_marker_is_watched() {
-        assert!(PYTHON_MARKERS.iter().all(|m| WATCHED.contains(m)));
+    fn watches_the_files_it_reads() {
+        assert!(watches("Procfile") && watches("requirements.txt") && watches("Gemfile"));
+        assert!(!watches("server.js"));
     }
 }
