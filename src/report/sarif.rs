@@ -7,7 +7,8 @@ use crate::scan::Report;
 use serde_json::{Value, json};
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
-/// Where the README documents the tool, for the driver's `informationUri`.
+/// The driver's `informationUri` and the fallback `helpUri`: twelve has no published
+/// home page yet, so the methodology it checks stands in.
 const INFORMATION_URI: &str = "https://12factor.net/";
 /// Key of our fingerprint in `partialFingerprints`; versioned so a change of the
 /// fingerprint scheme never matches old alerts by accident.
