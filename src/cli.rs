@@ -10,6 +10,10 @@ Examples:
   twelve check                      scan the current directory
   twelve check fixtures/express-uploads --format json
   twelve check --fail-on warning --ignore log-to-file
+  twelve check --format sarif --output twelve.sarif   SARIF to a file, text on screen
+  twelve check --diff-base origin/main                only lines changed since main
+  twelve check --write-baseline twelve-baseline.json  record today's findings
+  twelve check --baseline twelve-baseline.json        report only new ones
   twelve rules                      list every rule
   twelve explain hardcoded-port     full docs of one rule
 
@@ -34,8 +38,8 @@ pub enum Command {
     /// List every rule: id, factor, severity, title.
     Rules {
         /// Output format.
-        #[arg(long, value_enum, default_value_t = Format::Text)]
-        format: Format,
+        #[arg(long, value_enum, default_value_t = RulesFormat::Text)]
+        format: RulesFormat,
         /// Print every pattern regex, one per line (for `rg -f`, as the benchmark does).
         #[arg(long)]
         export_patterns: bool,
@@ -49,12 +53,25 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// Directories (or files) to scan.
+    /// Directories to scan; given only files (as pre-commit does), the repository is
+    /// scanned from its root and only findings in those files are reported.
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+    /// Write the chosen format to FILE; the terminal shows the text report.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Report only findings whose fingerprint is not in this baseline file.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Record the fingerprints of today's findings in FILE, then exit 0.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+    /// Report only findings on lines added or changed since this git revision.
+    #[arg(long, value_name = "REF")]
+    pub diff_base: Option<String>,
     /// Configuration file (default: twelve.toml in the scanned directory, if any).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
@@ -85,6 +102,13 @@ pub struct CheckArgs {
     /// Worker threads (0: one per core).
     #[arg(long, default_value_t = 0)]
     pub threads: usize,
+}
+
+/// Output formats of `twelve rules`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RulesFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

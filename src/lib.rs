@@ -3,16 +3,21 @@
 //! Data flows one way: `walk` → `classify` → `source` (read, mask) → `detect` and
 //! `checks` → `suppress`/`config` (decide) → `report`.
 
+pub mod baseline;
 pub mod checks;
 pub mod classify;
 pub mod config;
 pub mod detect;
+pub mod diff;
 pub mod finding;
+pub mod git;
 pub mod mask;
+pub mod narrow;
 pub mod repo;
 pub mod report;
 pub mod rules;
 pub mod scan;
+pub mod selection;
 pub mod source;
 pub mod suppress;
 #[cfg(test)]

@@ -3,14 +3,17 @@
 mod cli;
 
 use clap::Parser;
-use cli::{CheckArgs, Cli, Color, Command};
+use cli::{CheckArgs, Cli, Color, Command, RulesFormat};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use twelve::baseline;
 use twelve::config::Config;
-use twelve::report::{self, Format, rules_doc, text};
+use twelve::narrow::Narrowing;
+use twelve::report::{self, Format, github, rules_doc, text};
 use twelve::rules::Registry;
-use twelve::scan::Scanner;
+use twelve::scan::{Report, Scanner};
+use twelve::selection::Selection;
 
 const EXIT_FINDINGS: u8 = 1;
 const EXIT_ERROR: u8 = 2;
@@ -35,8 +38,8 @@ fn main() -> ExitCode {
         } => {
             let out = match format {
                 _ if export_patterns => rules_doc::patterns(&registry),
-                Format::Json => rules_doc::list_json(&registry),
-                Format::Text => rules_doc::list(&registry),
+                RulesFormat::Json => rules_doc::list_json(&registry),
+                RulesFormat::Text => rules_doc::list(&registry),
             };
             print(&out)
         }
@@ -49,11 +52,18 @@ fn main() -> ExitCode {
     }
 }
 
-fn check(registry: &Registry, args: CheckArgs) -> ExitCode {
+fn check(registry: &Registry, mut args: CheckArgs) -> ExitCode {
     for path in &args.paths {
         if !path.exists() {
             return fail(&format!("{}: no such file or directory", path.display()));
         }
+    }
+    let selection = match Selection::from_paths(&args.paths) {
+        Ok(selection) => selection,
+        Err(message) => return fail(&message),
+    };
+    if let Some(selection) = &selection {
+        args.paths = vec![selection.root.clone()];
     }
     let mut config = match load_config(registry, &args) {
         Ok(config) => config,
@@ -80,30 +90,37 @@ fn check(registry: &Registry, args: CheckArgs) -> ExitCode {
         config.max_file_size = bytes;
     }
     config.follow_links = args.follow;
+    let narrowing = match Narrowing::prepare(
+        selection,
+        &args.paths,
+        args.diff_base.as_deref(),
+        args.baseline.as_deref(),
+    ) {
+        Ok(narrowing) => narrowing,
+        Err(message) => return fail(&message),
+    };
     let scanner = match Scanner::new(registry, &config, args.threads) {
         Ok(scanner) => scanner,
         Err(err) => return fail(&err.0),
     };
-    let report = scanner.scan(&args.paths);
-    let out = match args.format {
-        Format::Json => report::json::render(&report),
-        Format::Text => {
-            let color = match args.color {
-                Color::Always => true,
-                Color::Never => false,
-                Color::Auto => {
-                    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
-                }
-            };
-            let options = text::TextOptions {
-                color,
-                quiet: args.quiet,
-                width: 100,
-            };
-            text::render(&report, &options)
+    let mut report = scanner.scan(&args.paths);
+    narrowing.scope(&mut report, registry);
+    if let Some(path) = &args.write_baseline {
+        if let Err(message) = baseline::write(path, &report.findings) {
+            return fail(&message);
         }
-    };
-    let printed = print(&out);
+        eprintln!(
+            "twelve: recorded {} findings in {}",
+            report.findings.len(),
+            path.display()
+        );
+        return ExitCode::SUCCESS;
+    }
+    let hidden = narrowing.drop_known(&mut report);
+    if hidden > 0 && !args.quiet {
+        eprintln!("twelve: {hidden} findings in the baseline are not shown");
+    }
+    let printed = output(registry, &report, &args);
     if printed != ExitCode::SUCCESS {
         return printed;
     }
@@ -126,6 +143,41 @@ fn check(registry: &Registry, args: CheckArgs) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// The chosen format on stdout, or in `--output FILE` with the text report on stdout;
+/// with `--format github`, the Markdown summary is appended to `$GITHUB_STEP_SUMMARY`.
+fn output(registry: &Registry, report: &Report, args: &CheckArgs) -> ExitCode {
+    let color = match args.color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    };
+    let mut options = text::TextOptions {
+        color: false,
+        quiet: args.quiet,
+        width: 100,
+    };
+    if let Some(path) = &args.output {
+        let out = report::render(args.format, report, registry, &options);
+        if let Err(err) = std::fs::write(path, out) {
+            return fail(&format!("{}: cannot write output: {err}", path.display()));
+        }
+    }
+    let summary = match args.format {
+        Format::Github => github::append_step_summary(report),
+        _ => Ok(()),
+    };
+    if let Err(message) = summary {
+        return fail(&message);
+    }
+    options.color = color;
+    let format = if args.output.is_some() {
+        Format::Text
+    } else {
+        args.format
+    };
+    print(&report::render(format, report, registry, &options))
 }
 
 /// `--config FILE`, else `twelve.toml` in the first scanned directory, else defaults.

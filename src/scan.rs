@@ -232,7 +232,8 @@ impl<'a> Scanner<'a> {
     }
 }
 
-fn root_display(root: &Path) -> String {
+/// How findings name a root when several are scanned (their path prefix).
+pub fn root_display(root: &Path) -> String {
     let text = root.to_string_lossy().replace('\\', "/");
     let trimmed = text.trim_end_matches('/');
     if trimmed.is_empty() {

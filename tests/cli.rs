@@ -1,23 +1,8 @@
 //! The command line as users meet it: exit codes, errors, options, suppressions.
 
-use std::path::Path;
-use std::process::Command;
-
 mod common;
-use common::repo;
 
-fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_twelve"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("run twelve");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+use common::{repo, run};
 
 const VIOLATION: (&str, &str) = ("server.js", "app.listen(3000);\n");
 

@@ -4,6 +4,8 @@
 //! exactly those lines, plus the repository-level findings listed here, and nothing
 //! else. The whole JSON report is also kept as an insta snapshot.
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::Command;
@@ -82,21 +84,9 @@ fn expected(app: &str) -> BTreeSet<(String, usize, String)> {
     set
 }
 
-fn apps() -> Vec<String> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
-    let mut apps: Vec<String> = std::fs::read_dir(dir)
-        .expect("fixtures/")
-        .filter_map(|e| e.ok())
-        .filter(|e| e.path().is_dir())
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .collect();
-    apps.sort();
-    apps
-}
-
 #[test]
 fn every_fixture_reports_exactly_its_planted_violations() {
-    let apps = apps();
+    let apps = common::fixture_apps();
     assert!(apps.len() >= 6, "expected at least six fixture apps");
     for app in apps {
         let path = format!("fixtures/{app}");

@@ -38,6 +38,15 @@ impl Check {
         matches!(self, Check::UnknownSuppression | Check::MalformedManifest)
     }
 
+    /// Whether a root file's presence or contents decide this repository-level check:
+    /// a change to one (pre-commit, `--diff-base`) is a reason to report it.
+    pub fn watches(self, name: &str) -> bool {
+        match self {
+            Check::MissingProcfile => procfile::watches(name),
+            Check::UnknownSuppression | Check::MalformedManifest => false,
+        }
+    }
+
     /// Runs a repository-level check on the facts gathered by the walk.
     pub fn run_on_repo(self, rule: &Rule, facts: &RepoFacts) -> Vec<Finding> {
         match self {

@@ -18,6 +18,21 @@ const PYTHON_MARKERS: &[&str] = &[
     "poetry.lock",
 ];
 
+/// Root files other than the Python markers that decide the check.
+const OTHER_STACK_FILES: &[&str] = &[
+    "Procfile",
+    "package.json",
+    "pom.xml",
+    "composer.json",
+    "index.php",
+    "Gemfile",
+];
+
+/// Whether `missing_procfile` looks at this root file.
+pub fn watches(name: &str) -> bool {
+    OTHER_STACK_FILES.contains(&name) || PYTHON_MARKERS.contains(&name)
+}
+
 /// Java frameworks for which Scalingo's buildpack provides a default web process.
 const JAVA_DEFAULTS: &[&str] = &["spring-boot", "quarkus", "micronaut", "wildfly-swarm"];
 
@@ -72,4 +87,15 @@ fn stack_without_default(facts: &RepoFacts) -> Option<String> {
         "package.json has neither `scripts.start` nor `main`, so `npm start` has nothing to run"
             .to_string()
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn watches_the_files_it_reads() {
+        assert!(watches("Procfile") && watches("requirements.txt") && watches("Gemfile"));
+        assert!(!watches("server.js"));
+    }
 }

@@ -1,11 +1,17 @@
-//! Rendering: the same findings and summary as text for people or JSON for tools.
-//! Reporters never read files; everything they show is in the findings.
+//! Rendering: the same findings and summary as text for people, or JSON, SARIF,
+//! GitHub workflow commands and Markdown for tools. Reporters never read files;
+//! everything they show is in the findings.
 
+pub mod github;
+pub mod gitlab;
 pub mod json;
+pub mod markdown;
 pub mod rules_doc;
+pub mod sarif;
 pub mod text;
 
 use crate::finding::Severity;
+use crate::rules::Registry;
 use crate::scan::Report;
 
 /// Output formats of `twelve check`.
@@ -15,6 +21,31 @@ pub enum Format {
     Text,
     /// A versioned JSON document, for tools.
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning and other code hosts.
+    Sarif,
+    /// GitHub Actions workflow commands (annotations); also writes the job summary.
+    Github,
+    /// A Markdown summary and table of findings.
+    Markdown,
+    /// GitLab code quality report (Code Climate JSON), for merge requests.
+    Gitlab,
+}
+
+/// Renders a report in any format; `text` says how text output looks.
+pub fn render(
+    format: Format,
+    report: &Report,
+    registry: &Registry,
+    text: &text::TextOptions,
+) -> String {
+    match format {
+        Format::Text => text::render(report, text),
+        Format::Json => json::render(report),
+        Format::Sarif => sarif::render(report, registry),
+        Format::Github => github::render(report),
+        Format::Markdown => markdown::render(report),
+        Format::Gitlab => gitlab::render(report),
+    }
 }
 
 /// Counts of findings per severity, most severe first.

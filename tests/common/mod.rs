@@ -1,12 +1,107 @@
-//! Helpers shared by the integration tests.
+//! Helpers shared by the integration tests: the real binary, temporary repositories,
+//! git, and external clients that CI must have.
+#![allow(dead_code)]
 
-/// A temporary folder holding `files` (path, text), parent folders created.
-pub fn repo(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("temp dir");
+use std::path::Path;
+use std::process::Command;
+
+/// Runs the debug binary in `dir`: (exit code, stdout, stderr).
+pub fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    run_env(dir, args, &[])
+}
+
+/// Runs the debug binary in `dir` with extra environment variables.
+pub fn run_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_twelve"))
+        .args(args)
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .envs(env.iter().copied())
+        .current_dir(dir)
+        .output()
+        .expect("run twelve");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// The apps under `fixtures/`, sorted.
+pub fn fixture_apps() -> Vec<String> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let mut apps: Vec<String> = std::fs::read_dir(dir)
+        .expect("fixtures/")
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    apps.sort();
+    apps
+}
+
+/// Writes `files` into `dir`, creating folders.
+pub fn write_files(dir: &Path, files: &[(&str, &str)]) {
     for (path, text) in files {
-        let full = dir.path().join(path);
-        std::fs::create_dir_all(full.parent().expect("has parent")).expect("mkdir");
+        let full = dir.join(path);
+        std::fs::create_dir_all(full.parent().expect("parent")).expect("mkdir");
         std::fs::write(full, text).expect("write file");
     }
+}
+
+/// A temporary directory holding `files`.
+pub fn repo(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    write_files(dir.path(), files);
     dir
+}
+
+/// Runs git in `dir` with a fixed identity; panics on failure.
+pub fn git(dir: &Path, args: &[&str]) -> String {
+    let out = Command::new("git")
+        .args([
+            "-c",
+            "user.name=twelve",
+            "-c",
+            "user.email=twelve@example.com",
+        ])
+        .args([
+            "-c",
+            "commit.gpgsign=false",
+            "-c",
+            "init.defaultBranch=main",
+        ])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("run git");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// A temporary git repository with `files` committed on `main`.
+pub fn git_repo(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = repo(files);
+    git(dir.path(), &["init", "-q"]);
+    git(dir.path(), &["add", "-A"]);
+    git(dir.path(), &["commit", "-qm", "first"]);
+    dir
+}
+
+/// Whether an external client is usable: `probe` is a command that succeeds when it
+/// is. Missing in CI (`CI` set) is a failure; elsewhere the test is skipped, saying why.
+pub fn client_available(what: &str, probe: &[&str]) -> bool {
+    let ok = Command::new(probe[0])
+        .args(&probe[1..])
+        .output()
+        .is_ok_and(|out| out.status.success());
+    if !ok {
+        let in_ci = std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false");
+        assert!(!in_ci, "{what} is required in CI (installed by .ci/run)");
+        eprintln!("skipped: {what} is not installed (pip install it; CI runs it)");
+    }
+    ok
 }
