@@ -1,0 +1,61 @@
+//! Factor IX, disposability: `npm-start-as-web` (a package manager as the web process
+//! does not pass SIGTERM on to node: §1.5, §5 #18) and `no-sigterm-handler` (a Node
+//! server or queue worker in a repository whose code never handles SIGTERM).
+
+use super::start::runs_start_script;
+use super::{bytes_regex, finding_at};
+use std::sync::OnceLock;
+use crate::classify::Language;
+use crate::finding::Finding;
+use crate::repo::{FileFacts, RepoFacts};
+use crate::rules::Rule;
+use crate::source::SourceFile;
+
+pub fn npm_start_as_web(rule: &Rule, facts: &RepoFacts) -> Vec<Finding> {
+    super::start::start_commands(facts)
+        .into_iter()
+        .filter(|c| c.file != "package.json" && c.is_web() && runs_start_script(&c.command))
+        .filter_map(|c| {
+            let text = facts.manifest(c.file)?;
+            let wrapper = c.command.split_whitespace().next().unwrap_or("npm");
+            Some(finding_at(
+                rule,
+                c.file,
+                text,
+                (c.offset, c.offset + c.command.len()),
+                format!("the web process runs through `{wrapper}`, which does not forward SIGTERM to the app"),
+            ))
+        })
+        .collect()
+}
+
+/// Notes where a Node file starts a server or a queue worker, and whether it handles
+/// SIGTERM itself or through a library that does.
+pub fn node_server_facts(rule: &Rule, file: &SourceFile, facts: &mut FileFacts) {
+    if !matches!(file.language, Language::Javascript | Language::Typescript) {
+        return;
+    }
+    static HANDLES: OnceLock<regex::bytes::Regex> = OnceLock::new();
+    static SERVER: OnceLock<regex::bytes::Regex> = OnceLock::new();
+    let handles = HANDLES.get_or_init(|| bytes_regex(
+        r"SIGTERM|createTerminus|http-terminator|lightship|close-with-grace|enableShutdownHooks|stoppable",
+    ));
+    facts.handles_sigterm |= handles.is_match(&file.masked);
+    // `.listen(` starts a server; bullmq's `new Worker('queue', handler)` and bull's
+    // `queue.process(handler)` start a queue worker (worker_threads pass options instead).
+    let server = SERVER.get_or_init(|| bytes_regex(
+        r#"\.listen\(|\bnew\s+Worker\(\s*['"`][^'"`]+['"`]\s*,\s*(?:async\b|function\b|\(|\w+\s*=>)|\.process\(\s*(?:['"`]|\d|async\b|function\b)"#,
+    ));
+    if let Some(m) = server.find(&file.masked) {
+        let message = "this Node process never handles SIGTERM, so a restart cuts requests and jobs off".to_string();
+        facts.server_start = Some(rule.finding(&file.rel_path, file.locate(m.start(), m.end()), message));
+    }
+}
+
+pub fn no_sigterm_handler(_rule: &Rule, facts: &RepoFacts) -> Vec<Finding> {
+    // Only a Node app (a root package.json) is judged: a lone script is not a service.
+    if facts.handles_sigterm || !facts.has("package.json") {
+        return Vec::new();
+    }
+    facts.server_start.iter().cloned().collect()
+}
