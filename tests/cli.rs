@@ -16,8 +16,10 @@ fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
     )
 }
 
+/// A small git repository (a `.git` folder is enough for twelve) holding `files`.
 fn repo(files: &[(&str, &str)]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
     for (path, text) in files {
         let full = dir.path().join(path);
         std::fs::create_dir_all(full.parent().unwrap()).unwrap();
@@ -198,4 +200,16 @@ fn gitignored_files_are_not_scanned() {
         ("generated/server.js", "app.listen(3000);\n"),
     ]);
     assert_eq!(run(dir.path(), &["check"]).0, 0);
+}
+
+#[test]
+fn a_folder_outside_git_gets_a_note() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("Procfile"), "web: bin/server\n").unwrap();
+    let (code, out, _) = run(dir.path(), &["check", "--format", "json"]);
+    assert_eq!(code, 0, "a note does not fail the scan");
+    assert!(out.contains("\"rule\": \"not-a-git-repository\""), "{out}");
+    let git = repo(&[("Procfile", "web: bin/server\n")]);
+    let (_, out, _) = run(git.path(), &["check", "--format", "json"]);
+    assert!(!out.contains("not-a-git-repository"), "{out}");
 }

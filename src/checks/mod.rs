@@ -168,7 +168,19 @@ pub fn on_start_commands(
         };
         let parts = segments(&command.command);
         if let Some((seg, message)) = (0..parts.len()).find_map(|i| Some((&parts[i], judge(&command, &parts, i)?))) {
-            let span = (command.offset + seg.start, command.offset + seg.end);
+            let at = command.offset;
+            // Exec-form `CMD [...]` and escaped JSON strings differ from the command as
+            // read: point at the whole line then.
+            let verbatim = text.get(at..at + command.command.len()) == Some(command.command.as_bytes());
+            let line_end = text[at.min(text.len())..]
+                .iter()
+                .position(|b| *b == b'\n' || *b == b'\r')
+                .map_or(text.len(), |n| at + n);
+            let span = if verbatim {
+                (at + seg.start, at + seg.end)
+            } else {
+                (at, line_end)
+            };
             findings.push(finding_at(rule, command.file, text, span, message));
         }
     }

@@ -117,6 +117,7 @@ pub fn docker_commands(dockerfile: &[u8]) -> Vec<DockerCommand> {
         // Continuation lines end with a backslash.
         while logical.ends_with('\\') && i + 1 < lines.len() {
             logical.pop();
+            logical.truncate(logical.trim_end().len());
             i += 1;
             logical.push(' ');
             logical.push_str(String::from_utf8_lossy(lines[i]).trim());
@@ -145,7 +146,7 @@ pub fn docker_commands(dockerfile: &[u8]) -> Vec<DockerCommand> {
         found.push(DockerCommand {
             instruction,
             command,
-            offset: start + indent + word.len() + (rest.len() - argument.len()),
+            offset: start + indent + word.len() + 1 + (rest.len() - argument.len()),
         });
     }
     found
