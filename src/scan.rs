@@ -1,12 +1,12 @@
 //! One scan, data flowing one way: walk → classify → read → detect → decide. The
 //! result is plain data (findings and a summary) for the reporters.
 
+use crate::checks::{file_facts, start::node_start};
+use crate::classify::Role;
 use crate::classify::{language_of, role_of};
 use crate::config::Config;
 use crate::detect::detect;
 use crate::finding::{Finding, assign_fingerprints};
-use crate::checks::{file_facts, start::node_start};
-use crate::classify::Role;
 use crate::repo::{FileFacts, RepoFacts, START_FILES, inside_git};
 use crate::rules::{Matcher, Registry, Rule, glob_set};
 use crate::source::SourceFile;
@@ -183,15 +183,13 @@ impl<'a> Scanner<'a> {
             at_root,
             contents: keep_contents.then(|| bytes.clone()),
         });
-        let sub_app = sub_app
-            .then(|| sub_app_start(&rel, &bytes))
-            .flatten();
+        let sub_app = sub_app.then(|| sub_app_start(&rel, &bytes)).flatten();
         let first_line = bytes.split(|b| *b == b'\n').next().unwrap_or(&[]);
         let Some(language) = by_name.or_else(|| language_of(&rel, first_line)) else {
             return Outcome::Read {
                 root_file,
                 sub_app,
-                facts: FileFacts::default(),
+                facts: Box::default(),
                 result: Err(SkipReason::NoRules),
             };
         };
@@ -199,7 +197,7 @@ impl<'a> Scanner<'a> {
             return Outcome::Read {
                 root_file,
                 sub_app,
-                facts: FileFacts::default(),
+                facts: Box::default(),
                 result: Err(reason),
             };
         }
@@ -208,13 +206,13 @@ impl<'a> Scanner<'a> {
         let findings = detect(&file, &self.rules);
         let findings = suppress::apply(&file, findings, self.registry);
         let facts = if role == Role::Source {
-            file_facts(&file, &self.rules, |f| {
+            Box::new(file_facts(&file, &self.rules, |f| {
                 suppress::apply(&file, vec![f.clone()], self.registry)
                     .iter()
                     .any(|kept| kept.rule == f.rule)
-            })
+            }))
         } else {
-            FileFacts::default()
+            Box::default()
         };
         Outcome::Read {
             root_file,
@@ -268,7 +266,8 @@ struct RootFile {
 }
 
 /// For a file of a first-level app (`api/package.json`): the file's path and whether it
-/// declares how the app starts; `None` for files in docs, examples or tests.
+/// declares how the app starts (a package.json `build` script counts: a static frontend
+/// is built, not started); `None` for files in docs, examples or tests.
 fn sub_app_start(rel: &str, bytes: &[u8]) -> Option<(String, bool)> {
     if role_of(rel, crate::classify::Language::Json) != Role::Config {
         return None;
@@ -276,7 +275,8 @@ fn sub_app_start(rel: &str, bytes: &[u8]) -> Option<(String, bool)> {
     let name = rel.rsplit('/').next().unwrap_or(rel);
     let declares = START_FILES.contains(&name)
         || (name == "package.json"
-            && node_start(bytes).is_ok_and(|n| n.start_script.is_some()));
+            && node_start(bytes)
+                .is_ok_and(|n| n.start_script.is_some() || n.build_script.is_some()));
     Some((rel.to_string(), declares))
 }
 
@@ -286,7 +286,8 @@ enum Outcome {
     Read {
         root_file: Option<RootFile>,
         sub_app: Option<(String, bool)>,
-        facts: FileFacts,
+        // Boxed: most files note no facts, and the outcome crosses a mutex per file.
+        facts: Box<FileFacts>,
         result: Result<Vec<Finding>, SkipReason>,
     },
 }
@@ -327,7 +328,7 @@ impl Collected {
                 if let Some((rel, declares_start)) = sub_app {
                     self.facts.add_sub_app_file(&rel, declares_start);
                 }
-                self.facts.add_file_facts(facts);
+                self.facts.add_file_facts(*facts);
                 match result {
                     Ok(findings) => {
                         self.files_scanned += 1;

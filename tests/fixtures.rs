@@ -11,8 +11,16 @@ use std::process::Command;
 /// Findings with no line to mark: (fixture, file, rule).
 const REPO_LEVEL: &[(&str, &str, &str)] = &[
     ("flask-violations", "Procfile", "missing-procfile"),
-    ("flask-violations", ".python-version", "runtime-version-unpinned"),
-    ("express-uploads", "package.json", "runtime-version-unpinned"),
+    (
+        "flask-violations",
+        ".python-version",
+        "runtime-version-unpinned",
+    ),
+    (
+        "express-uploads",
+        "package.json",
+        "runtime-version-unpinned",
+    ),
 ];
 
 fn twelve(args: &[&str]) -> (i32, String, String) {

@@ -21,7 +21,9 @@ fn call_pattern(language: Language) -> Option<String> {
         Language::Python => {
             r#"\b(?:subprocess\.(?:run|call|check_call|check_output|Popen)|os\.system|os\.popen)\(\s*\[?\s*f?['"]"#
         }
-        Language::Ruby => r#"(?:\b(?:system|spawn|exec|Open3\.\w+|IO\.popen)\(?\s*['"]|%x[({\[]|`)"#,
+        Language::Ruby => {
+            r#"(?:\b(?:system|spawn|exec|Open3\.\w+|IO\.popen)\(?\s*['"]|%x[({\[]|`)"#
+        }
         Language::Php => {
             r#"\b(?:exec|shell_exec|system|passthru|proc_open|popen)\(\s*['"]|new\s+Process\(\s*\[\s*['"]"#
         }
@@ -31,7 +33,9 @@ fn call_pattern(language: Language) -> Option<String> {
         }
         _ => return None,
     };
-    Some(format!(r"{prefix}(?:/usr/(?:local/)?bin/)?(?P<bin>{BINARIES})\b"))
+    Some(format!(
+        r"{prefix}(?:/usr/(?:local/)?bin/)?(?P<bin>{BINARIES})\b"
+    ))
 }
 
 pub fn binary_facts(rule: &Rule, file: &SourceFile, facts: &mut FileFacts) {
@@ -44,7 +48,9 @@ pub fn binary_facts(rule: &Rule, file: &SourceFile, facts: &mut FileFacts) {
             continue;
         };
         let name = String::from_utf8_lossy(bin.as_bytes()).into_owned();
-        let message = format!("the app runs the system binary `{name}`, which nothing in the repository installs");
+        let message = format!(
+            "the app runs the system binary `{name}`, which nothing in the repository installs"
+        );
         let finding = rule.finding(&file.rel_path, file.locate(bin.start(), bin.end()), message);
         facts.binary_calls.push((name, finding));
     }
@@ -53,7 +59,9 @@ pub fn binary_facts(rule: &Rule, file: &SourceFile, facts: &mut FileFacts) {
 /// Package names that install each binary, for the declaration check.
 fn packages_of(binary: &str) -> &[&str] {
     match binary {
-        "convert" | "magick" | "mogrify" | "identify" => &["imagemagick", "graphicsmagick", "magick"],
+        "convert" | "magick" | "mogrify" | "identify" => {
+            &["imagemagick", "graphicsmagick", "magick"]
+        }
         "gs" | "ghostscript" => &["ghostscript"],
         "pdftotext" | "pdftoppm" | "pdfinfo" => &["poppler"],
         "soffice" | "libreoffice" | "unoconv" => &["libreoffice", "unoconv"],
@@ -76,7 +84,11 @@ pub fn undeclared_system_binary(_rule: &Rule, facts: &RepoFacts) -> Vec<Finding>
             .collect();
         std::iter::once(binary)
             .chain(packages_of(binary).iter().copied())
-            .any(|name| words.iter().any(|w| *w == name || (name.len() >= 5 && w.starts_with(name))))
+            .any(|name| {
+                words
+                    .iter()
+                    .any(|w| *w == name || (name.len() >= 5 && w.starts_with(name)))
+            })
     };
     facts
         .binary_calls

@@ -20,9 +20,15 @@ pub fn install_at_boot(rule: &Rule, facts: &RepoFacts) -> Vec<Finding> {
     on_start_commands(rule, facts, true, |_, segments, i| {
         let seg = &segments[i];
         if install.is_match(seg.text) {
-            Some(format!("the start command installs dependencies at boot (`{}`)", seg.text))
+            Some(format!(
+                "the start command installs dependencies at boot (`{}`)",
+                seg.text
+            ))
         } else if build.is_match(seg.text) && i + 1 < segments.len() {
-            Some(format!("the start command builds the app at boot (`{}`)", seg.text))
+            Some(format!(
+                "the start command builds the app at boot (`{}`)",
+                seg.text
+            ))
         } else {
             None
         }

@@ -30,9 +30,7 @@ pub fn segments(line: &str) -> Vec<Segment<'_>> {
             Some(b'|') if bytes.get(i + 1) == Some(&b'|') => (2, false),
             Some(b';') | Some(b'|') => (1, false),
             // `2>&1`, `&>` and `>&` are redirections, not a background `&`.
-            Some(b'&')
-                if i > 0 && bytes[i - 1] != b'>' && bytes.get(i + 1) != Some(&b'>') =>
-            {
+            Some(b'&') if i > 0 && bytes[i - 1] != b'>' && bytes.get(i + 1) != Some(&b'>') => {
                 (1, true)
             }
             _ => {
@@ -122,7 +120,11 @@ mod tests {
 
     #[test]
     fn environment_assignments() {
-        assert!(assigns("RAILS_ENV=development rails s", "RAILS_ENV", "development"));
+        assert!(assigns(
+            "RAILS_ENV=development rails s",
+            "RAILS_ENV",
+            "development"
+        ));
         assert!(!assigns("rails s", "RAILS_ENV", "development"));
     }
 }

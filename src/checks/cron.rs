@@ -67,7 +67,10 @@ pub fn scalingo_cron_limits(rule: &Rule, facts: &RepoFacts) -> Vec<Finding> {
             "cron.json",
             bytes,
             at(5),
-            format!("cron.json declares {} jobs, Scalingo runs at most 5", jobs.len()),
+            format!(
+                "cron.json declares {} jobs, Scalingo runs at most 5",
+                jobs.len()
+            ),
         ));
     }
     for (n, job) in jobs.iter().enumerate() {
@@ -100,17 +103,29 @@ pub fn clever_cron_relative_command(rule: &Rule, facts: &RepoFacts) -> Vec<Findi
     let mut findings = Vec::new();
     for entry in &entries {
         let words: Vec<&str> = entry.split_whitespace().collect();
-        let fields = if words.first().is_some_and(|w| w.starts_with('@')) { 1 } else { 5 };
+        let fields = if words.first().is_some_and(|w| w.starts_with('@')) {
+            1
+        } else {
+            5
+        };
         let command = words.get(fields).copied().unwrap_or("");
         let message = if words.first() == Some(&"@reboot") {
             "Clever Cloud does not allow `@reboot` in clevercloud/cron.json".to_string()
         } else if command.starts_with('/') || command.starts_with("$ROOT") {
             continue;
         } else {
-            format!("the cron command `{command}` is not an absolute path; Clever Cloud runs it from no known directory")
+            format!(
+                "the cron command `{command}` is not an absolute path; Clever Cloud runs it from no known directory"
+            )
         };
         let start = text.find(entry.as_str()).unwrap_or(0);
-        findings.push(finding_at(rule, file, bytes, (start, start + entry.len()), message));
+        findings.push(finding_at(
+            rule,
+            file,
+            bytes,
+            (start, start + entry.len()),
+            message,
+        ));
     }
     findings
 }

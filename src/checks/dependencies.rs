@@ -3,7 +3,7 @@
 //! `python-dependency-files` (§1 build blockers, §5 #6) and `runtime-version-unpinned`
 //! (§1.9, §2.9, §5 #19-20).
 
-use super::start::node_start;
+use super::start::{OTHER_APP_MANIFESTS, node_start};
 use super::{finding_at, regex};
 use crate::finding::Finding;
 use crate::repo::RepoFacts;
@@ -35,18 +35,6 @@ const DETECTED_BEFORE_PYTHON: &[&str] = &[
     "index.php",
 ];
 
-/// Stacks whose root manifest makes a package.json an asset build rather than the app.
-const OTHER_APP_MANIFESTS: &[&str] = &[
-    "composer.json",
-    "Gemfile",
-    "requirements.txt",
-    "Pipfile",
-    "pyproject.toml",
-    "manage.py",
-    "go.mod",
-    "pom.xml",
-];
-
 pub fn missing_lockfile(rule: &Rule, facts: &RepoFacts) -> Vec<Finding> {
     let mut findings = Vec::new();
     let mut report = |file: &str, message: &str| {
@@ -69,13 +57,19 @@ pub fn missing_lockfile(rule: &Rule, facts: &RepoFacts) -> Vec<Finding> {
         && composer_requires_packages(composer)
         && !facts.has("composer.lock")
     {
-        report("composer.json", "composer.json requires packages but no composer.lock is committed");
+        report(
+            "composer.json",
+            "composer.json requires packages but no composer.lock is committed",
+        );
     }
     if let Some(gomod) = facts.manifest("go.mod")
         && regex(r"(?m)^require\b").is_match(&String::from_utf8_lossy(gomod))
         && !facts.has("go.sum")
     {
-        report("go.mod", "go.mod has requirements but no go.sum is committed");
+        report(
+            "go.mod",
+            "go.mod has requirements but no go.sum is committed",
+        );
     }
     let python_lock = facts.has_any(&["Pipfile.lock", "poetry.lock", "uv.lock"]);
     if let Some(requirements) = facts.manifest("requirements.txt")
@@ -155,11 +149,13 @@ pub fn python_dependency_files(rule: &Rule, facts: &RepoFacts) -> Vec<Finding> {
         [_] => return Vec::new(),
         [] if facts.has("Pipfile") => (
             "Pipfile",
-            "the Pipfile has no committed Pipfile.lock, which Scalingo needs to install it".to_string(),
+            "the Pipfile has no committed Pipfile.lock, which Scalingo needs to install it"
+                .to_string(),
         ),
         [] => (
             "requirements.txt",
-            "this Python app has none of requirements.txt, Pipfile.lock, poetry.lock or uv.lock".to_string(),
+            "this Python app has none of requirements.txt, Pipfile.lock, poetry.lock or uv.lock"
+                .to_string(),
         ),
         [first, ..] => (
             *first,
@@ -178,7 +174,15 @@ fn is_python_app(facts: &RepoFacts) -> bool {
     let project = facts.manifest("pyproject.toml").is_some_and(|p| {
         regex(r"(?m)^\[(?:project|tool\.poetry)\]").is_match(&String::from_utf8_lossy(p))
     });
-    project || facts.has_any(&["requirements.txt", "Pipfile", "Pipfile.lock", "poetry.lock", "uv.lock", "setup.py"])
+    project
+        || facts.has_any(&[
+            "requirements.txt",
+            "Pipfile",
+            "Pipfile.lock",
+            "poetry.lock",
+            "uv.lock",
+            "setup.py",
+        ])
 }
 
 pub fn runtime_version_unpinned(rule: &Rule, facts: &RepoFacts) -> Vec<Finding> {
@@ -188,8 +192,14 @@ pub fn runtime_version_unpinned(rule: &Rule, facts: &RepoFacts) -> Vec<Finding> 
         && node_app
         && node.engines_node.is_none()
     {
-        let message = match ["/.nvmrc", "/.node-version"].iter().find(|f| facts.has(&f[1..])) {
-            Some(f) => format!("the Node version is pinned only in `{}`, which Scalingo and Clever Cloud do not read", &f[1..]),
+        let message = match ["/.nvmrc", "/.node-version"]
+            .iter()
+            .find(|f| facts.has(&f[1..]))
+        {
+            Some(f) => format!(
+                "the Node version is pinned only in `{}`, which Scalingo and Clever Cloud do not read",
+                &f[1..]
+            ),
             None => "package.json does not pin the Node version in `engines.node`".to_string(),
         };
         findings.push(rule.repo_finding("package.json", message));
@@ -197,22 +207,36 @@ pub fn runtime_version_unpinned(rule: &Rule, facts: &RepoFacts) -> Vec<Finding> 
     let python = is_python_app(facts) && !facts.has_any(DETECTED_BEFORE_PYTHON);
     if python && !facts.has_any(&[".python-version", "Pipfile.lock"]) {
         let (file, message) = if facts.has("runtime.txt") {
-            ("runtime.txt", "the Python version is pinned only in runtime.txt, deprecated on Scalingo and not read by Clever Cloud")
+            (
+                "runtime.txt",
+                "the Python version is pinned only in runtime.txt, deprecated on Scalingo and not read by Clever Cloud",
+            )
         } else {
-            (".python-version", "this Python app does not pin its Python version in .python-version")
+            (
+                ".python-version",
+                "this Python app does not pin its Python version in .python-version",
+            )
         };
         findings.push(rule.repo_finding(file, message.to_string()));
     }
     if let Some(gemfile) = facts.manifest("Gemfile")
         && !regex(r"(?m)^\s*ruby\b").is_match(&String::from_utf8_lossy(gemfile))
     {
-        findings.push(rule.repo_finding("Gemfile", "the Gemfile does not pin the Ruby version with a `ruby` line".to_string()));
+        let message = if facts.has(".ruby-version") {
+            "the Ruby version is pinned only in .ruby-version; the hosts read the Gemfile's `ruby` line (`ruby file: \".ruby-version\"`)"
+        } else {
+            "the Gemfile does not pin the Ruby version with a `ruby` line"
+        };
+        findings.push(rule.repo_finding("Gemfile", message.to_string()));
     }
     if let Some(composer) = facts.manifest("composer.json")
         && serde_json::from_slice::<serde_json::Value>(composer)
             .is_ok_and(|v| v.pointer("/require/php").is_none())
     {
-        findings.push(rule.repo_finding("composer.json", "composer.json does not pin the PHP version in `require.php`".to_string()));
+        findings.push(rule.repo_finding(
+            "composer.json",
+            "composer.json does not pin the PHP version in `require.php`".to_string(),
+        ));
     }
     findings
 }

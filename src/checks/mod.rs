@@ -66,7 +66,10 @@ const NAMES: &[(&str, Check)] = &[
     ("daemonized-start", Check::DaemonizedStart),
     ("in-process-scheduler", Check::InProcessScheduler),
     ("scalingo-cron-limits", Check::ScalingoCronLimits),
-    ("clever-cron-relative-command", Check::CleverCronRelativeCommand),
+    (
+        "clever-cron-relative-command",
+        Check::CleverCronRelativeCommand,
+    ),
     ("npm-start-as-web", Check::NpmStartAsWeb),
     ("no-sigterm-handler", Check::NoSigtermHandler),
     ("migrate-at-boot", Check::MigrateAtBoot),
@@ -121,7 +124,11 @@ impl Check {
 
 /// The facts the enabled checks need from one production code file; `keep` drops the
 /// findings that an inline suppression covers.
-pub fn file_facts(file: &SourceFile, rules: &[&Rule], keep: impl Fn(&Finding) -> bool) -> FileFacts {
+pub fn file_facts(
+    file: &SourceFile,
+    rules: &[&Rule],
+    keep: impl Fn(&Finding) -> bool,
+) -> FileFacts {
     let mut facts = FileFacts::default();
     if file.role != Role::Source {
         return facts;
@@ -145,7 +152,12 @@ pub fn finding_at(
     (start, end): (usize, usize),
     message: String,
 ) -> Finding {
-    let source = SourceFile::new(file.to_string(), Language::Text, Role::Config, text.to_vec());
+    let source = SourceFile::new(
+        file.to_string(),
+        Language::Text,
+        Role::Config,
+        text.to_vec(),
+    );
     let end = end.min(text.len());
     rule.finding(file, source.locate(start.min(end), end), message)
 }
@@ -167,11 +179,14 @@ pub fn on_start_commands(
             continue;
         };
         let parts = segments(&command.command);
-        if let Some((seg, message)) = (0..parts.len()).find_map(|i| Some((&parts[i], judge(&command, &parts, i)?))) {
+        if let Some((seg, message)) =
+            (0..parts.len()).find_map(|i| Some((&parts[i], judge(&command, &parts, i)?)))
+        {
             let at = command.offset;
             // Exec-form `CMD [...]` and escaped JSON strings differ from the command as
             // read: point at the whole line then.
-            let verbatim = text.get(at..at + command.command.len()) == Some(command.command.as_bytes());
+            let verbatim =
+                text.get(at..at + command.command.len()) == Some(command.command.as_bytes());
             let line_end = text[at.min(text.len())..]
                 .iter()
                 .position(|b| *b == b'\n' || *b == b'\r')

@@ -2,8 +2,8 @@
 //! web container (§5 #11). A scheduler in its own entry point, declared as a non-web
 //! Procfile process (`clock: node clock.js`), is the twelve-factor way and is not flagged.
 
-use super::{PerLanguage, per_language};
 use super::start::parse_procfile;
+use super::{PerLanguage, per_language};
 use crate::classify::Language;
 use crate::finding::Finding;
 use crate::repo::{FileFacts, RepoFacts};
@@ -34,16 +34,22 @@ pub fn scheduler_facts(rule: &Rule, file: &SourceFile, facts: &mut FileFacts) {
         let found = String::from_utf8_lossy(m.as_bytes())
             .trim_end_matches('(')
             .to_string();
-        let message =
-            format!("an in-process scheduler (`{found}`) runs in the web process, once per container");
-        facts
-            .schedulers
-            .push(rule.finding(&file.rel_path, file.locate(m.start(), m.end()), message));
+        let message = format!(
+            "an in-process scheduler (`{found}`) runs in the web process, once per container"
+        );
+        facts.schedulers.push(rule.finding(
+            &file.rel_path,
+            file.locate(m.start(), m.end()),
+            message,
+        ));
     }
 }
 
 pub fn in_process_scheduler(_rule: &Rule, facts: &RepoFacts) -> Vec<Finding> {
-    let processes = facts.manifest("Procfile").map(parse_procfile).unwrap_or_default();
+    let processes = facts
+        .manifest("Procfile")
+        .map(parse_procfile)
+        .unwrap_or_default();
     let own_process = |file: &str| {
         let stem = file.rsplit('/').next().unwrap_or(file);
         let stem = stem.split('.').next().unwrap_or(stem);

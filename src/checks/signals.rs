@@ -4,12 +4,12 @@
 
 use super::start::runs_start_script;
 use super::{bytes_regex, finding_at};
-use std::sync::OnceLock;
 use crate::classify::Language;
 use crate::finding::Finding;
 use crate::repo::{FileFacts, RepoFacts};
 use crate::rules::Rule;
 use crate::source::SourceFile;
+use std::sync::OnceLock;
 
 pub fn npm_start_as_web(rule: &Rule, facts: &RepoFacts) -> Vec<Finding> {
     super::start::start_commands(facts)
@@ -32,7 +32,9 @@ pub fn npm_start_as_web(rule: &Rule, facts: &RepoFacts) -> Vec<Finding> {
 /// Notes where a Node file starts a server or a queue worker, and whether it handles
 /// SIGTERM itself or through a library that does.
 pub fn node_server_facts(rule: &Rule, file: &SourceFile, facts: &mut FileFacts) {
-    if !matches!(file.language, Language::Javascript | Language::Typescript) {
+    if !matches!(file.language, Language::Javascript | Language::Typescript)
+        || in_browser_folder(&file.rel_path)
+    {
         return;
     }
     static HANDLES: OnceLock<regex::bytes::Regex> = OnceLock::new();
@@ -41,21 +43,78 @@ pub fn node_server_facts(rule: &Rule, file: &SourceFile, facts: &mut FileFacts) 
         r"SIGTERM|createTerminus|http-terminator|lightship|close-with-grace|enableShutdownHooks|stoppable",
     ));
     facts.handles_sigterm |= handles.is_match(&file.masked);
-    // `.listen(` starts a server; bullmq's `new Worker('queue', handler)` and bull's
+    // `.listen(` with a port-like first argument starts a server (event buses also have
+    // `.listen('event', ...)`); bullmq's `new Worker('queue', handler)` and bull's
     // `queue.process(handler)` start a queue worker (worker_threads pass options instead).
     let server = SERVER.get_or_init(|| bytes_regex(
-        r#"\.listen\(|\bnew\s+Worker\(\s*['"`][^'"`]+['"`]\s*,\s*(?:async\b|function\b|\(|\w+\s*=>)|\.process\(\s*(?:['"`]|\d|async\b|function\b)"#,
+        r#"\.listen\(\s*(?:\d|[\w$.]*(?i:port)\b|process\.env\b|app\.get\(|\{|config\b|settings\b|env\b)|\bnew\s+Worker\(\s*['"`][^'"`]+['"`]\s*,\s*(?:async\b|function\b|\(|\w+\s*=>)|\.process\(\s*(?:['"`]|\d|async\b|function\b)"#,
     ));
     if let Some(m) = server.find(&file.masked) {
-        let message = "this Node process never handles SIGTERM, so a restart cuts requests and jobs off".to_string();
-        facts.server_start = Some(rule.finding(&file.rel_path, file.locate(m.start(), m.end()), message));
+        let message =
+            "this Node process never handles SIGTERM, so a restart cuts requests and jobs off"
+                .to_string();
+        facts.server_start =
+            Some(rule.finding(&file.rel_path, file.locate(m.start(), m.end()), message));
     }
+}
+
+/// Whether the web process is a framework's own server, which handles SIGTERM itself.
+fn framework_server(facts: &RepoFacts) -> bool {
+    const SERVERS: &[&str] = &[
+        "next start",
+        ".next/standalone",
+        "nuxt start",
+        ".output/server",
+        "remix-serve",
+        "react-router-serve",
+    ];
+    let mut commands: Vec<String> = super::start::start_commands(facts)
+        .into_iter()
+        .map(|c| c.command)
+        .collect();
+    if let Some(Ok(node)) = facts.manifest("package.json").map(super::start::node_start) {
+        commands.extend(node.start_script);
+    }
+    commands
+        .iter()
+        .any(|c| SERVERS.iter().any(|s| c.contains(s)))
+}
+
+/// Folders that hold code for the browser, not the server.
+fn in_browser_folder(path: &str) -> bool {
+    const BROWSER: &[&str] = &[
+        "public",
+        "static",
+        "assets",
+        "resources",
+        "www",
+        "client",
+        "frontend",
+        "web_modules",
+    ];
+    path.split('/')
+        .rev()
+        .skip(1)
+        .any(|dir| BROWSER.contains(&dir))
 }
 
 pub fn no_sigterm_handler(_rule: &Rule, facts: &RepoFacts) -> Vec<Finding> {
     // Only a Node app (a root package.json) is judged: a lone script is not a service.
-    if facts.handles_sigterm || !facts.has("package.json") {
+    if facts.handles_sigterm || !facts.has("package.json") || framework_server(facts) {
         return Vec::new();
     }
     facts.server_start.iter().cloned().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::in_browser_folder;
+
+    #[test]
+    fn browser_folders() {
+        assert!(in_browser_folder("public/js/app.js"));
+        assert!(in_browser_folder("resources/assets/js/main.ts"));
+        assert!(!in_browser_folder("src/server.js"));
+        assert!(!in_browser_folder("public.js"));
+    }
 }

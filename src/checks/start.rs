@@ -50,6 +50,8 @@ pub struct NodeStart {
     pub start_script: Option<String>,
     /// `scripts.prestart`, which `npm start` runs first.
     pub prestart_script: Option<String>,
+    /// `scripts.build`: a frontend that only builds static files declares this.
+    pub build_script: Option<String>,
     pub main: Option<String>,
     /// `engines.node`.
     pub engines_node: Option<String>,
@@ -76,6 +78,7 @@ pub fn node_start(package_json: &[u8]) -> Result<NodeStart, String> {
     Ok(NodeStart {
         start_script: text(value.pointer("/scripts/start")),
         prestart_script: text(value.pointer("/scripts/prestart")),
+        build_script: text(value.pointer("/scripts/build")),
         main: text(value.get("main")),
         engines_node: text(value.pointer("/engines/node")),
         has_dependencies: non_empty("dependencies") || non_empty("devDependencies"),
@@ -171,9 +174,26 @@ impl StartCommand {
     }
 }
 
+/// Root manifests of stacks that, beside a package.json, make it an asset build or a
+/// frontend of the real app (Scalingo also detects Go, Gradle and Maven before Node).
+pub const OTHER_APP_MANIFESTS: &[&str] = &[
+    "composer.json",
+    "Gemfile",
+    "requirements.txt",
+    "Pipfile",
+    "pyproject.toml",
+    "manage.py",
+    "go.mod",
+    "pom.xml",
+    "build.gradle",
+    "build.gradle.kts",
+    "project.clj",
+];
+
 /// Every start command at the root. package.json's scripts count only when nothing else
 /// declares the web process or that declaration runs them (`web: npm start`), since a
-/// Procfile or a Dockerfile wins over them.
+/// Procfile or a Dockerfile wins over them, and only when no other stack's manifest
+/// makes package.json an asset build.
 pub fn start_commands(facts: &RepoFacts) -> Vec<StartCommand> {
     let mut commands = Vec::new();
     if let Some(text) = facts.manifest("Procfile") {
@@ -198,9 +218,13 @@ pub fn start_commands(facts: &RepoFacts) -> Vec<StartCommand> {
         .any(|c| c.is_web() && runs_start_script(&c.command));
     let package = facts
         .manifest("package.json")
-        .filter(|_| !declared_elsewhere || runs_npm_start);
+        .filter(|_| !declared_elsewhere || runs_npm_start)
+        .filter(|_| !facts.has_any(OTHER_APP_MANIFESTS));
     if let Some((text, Ok(node))) = package.map(|text| (text, node_start(text))) {
-        for (name, script) in [("prestart", node.prestart_script), ("start", node.start_script)] {
+        for (name, script) in [
+            ("prestart", node.prestart_script),
+            ("start", node.start_script),
+        ] {
             if let (Some(command), Some(offset)) = (script, script_offset(text, name)) {
                 commands.push(StartCommand {
                     file: "package.json",
@@ -217,11 +241,12 @@ pub fn start_commands(facts: &RepoFacts) -> Vec<StartCommand> {
 /// Whether a command runs package.json's start script (`npm start`, `yarn start`...).
 pub fn runs_start_script(command: &str) -> bool {
     let words: Vec<&str> = command.split_whitespace().collect();
-    words.windows(2).any(|w| {
-        matches!(w[0], "npm" | "yarn" | "pnpm" | "bun") && w[1] == "start"
-    }) || words
-        .windows(3)
-        .any(|w| matches!(w[0], "npm" | "yarn" | "pnpm" | "bun") && w[1] == "run" && w[2] == "start")
+    words
+        .windows(2)
+        .any(|w| matches!(w[0], "npm" | "yarn" | "pnpm" | "bun") && w[1] == "start")
+        || words.windows(3).any(|w| {
+            matches!(w[0], "npm" | "yarn" | "pnpm" | "bun") && w[1] == "run" && w[2] == "start"
+        })
 }
 
 #[cfg(test)]
@@ -236,7 +261,10 @@ mod tests {
         let names: Vec<_> = decls.iter().map(|d| (d.name.as_str(), d.line)).collect();
         assert_eq!(names, vec![("web", 2), ("worker", 4)]);
         assert_eq!(decls[0].command, "gunicorn app:app");
-        assert_eq!(decls[1].offset, b"# c\nweb: gunicorn app:app\r\n\nworker:".len());
+        assert_eq!(
+            decls[1].offset,
+            b"# c\nweb: gunicorn app:app\r\n\nworker:".len()
+        );
     }
 
     #[test]
