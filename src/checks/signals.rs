@@ -47,9 +47,12 @@ pub fn node_server_facts(rule: &Rule, file: &SourceFile, facts: &mut FileFacts) 
     // `.listen('event', ...)`); bullmq's `new Worker('queue', handler)` and bull's
     // `queue.process(handler)` start a queue worker (worker_threads pass options instead).
     let server = SERVER.get_or_init(|| bytes_regex(
-        r#"\.listen\(\s*(?:\d|[\w$.]*(?i:port)\b|process\.env\b|app\.get\(|\{|config\b|settings\b|env\b)|\bnew\s+Worker\(\s*['"`][^'"`]+['"`]\s*,\s*(?:async\b|function\b|\(|\w+\s*=>)|\.process\(\s*(?:['"`]|\d|async\b|function\b)"#,
+        r#"(?P<hit>\.listen\()\s*(?:\d|[\w$.]*(?i:port)\b|process\.env\b|app\.get\(|\{|config\b|settings\b|env\b)|\bnew\s+Worker\(\s*['"`][^'"`]+['"`]\s*,\s*(?:async\b|function\b|\(|\w+\s*=>)|\.process\(\s*(?:['"`]|\d|async\b|function\b)"#,
     ));
-    if let Some(m) = server.find(&file.masked) {
+    let found = server
+        .captures(&file.masked)
+        .and_then(|caps| caps.name("hit").or_else(|| caps.get(0)));
+    if let Some(m) = found {
         let message =
             "this Node process never handles SIGTERM, so a restart cuts requests and jobs off"
                 .to_string();
