@@ -40,6 +40,36 @@ pub const APP_MANIFESTS: &[&str] = &[
 /// Files that declare how a first-level app starts.
 pub const START_FILES: &[&str] = &["Procfile", "Dockerfile"];
 
+/// Dependency manifests, by the stack they declare; a stack's code needs one of them
+/// somewhere in the repository.
+pub const DEPENDENCY_MANIFESTS: &[(&str, &str)] = &[
+    ("package.json", "node"),
+    ("requirements.txt", "python"),
+    ("Pipfile", "python"),
+    ("pyproject.toml", "python"),
+    ("setup.py", "python"),
+    ("setup.cfg", "python"),
+    ("environment.yml", "python"),
+    ("Gemfile", "ruby"),
+    ("gems.rb", "ruby"),
+    ("composer.json", "php"),
+    ("go.mod", "go"),
+    // Rails import maps pin the browser's JavaScript packages.
+    ("importmap.rb", "node"),
+];
+
+/// The stack whose dependency manifest `rel` is (at any depth).
+pub fn dependency_manifest(rel: &str) -> Option<&'static str> {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    if name.ends_with(".gemspec") {
+        return Some("ruby");
+    }
+    DEPENDENCY_MANIFESTS
+        .iter()
+        .find(|(file, _)| *file == name)
+        .map(|(_, stack)| *stack)
+}
+
 /// At most this many code sites of one kind are kept for the checks.
 const MAX_SITES: usize = 64;
 
@@ -63,6 +93,10 @@ pub struct FileFacts {
     pub binary_calls: Vec<(String, Finding)>,
     /// In-process schedulers started in this file.
     pub schedulers: Vec<Finding>,
+    /// The stack whose dependency manifest this file is.
+    pub manifest: Option<&'static str>,
+    /// The first import of a third-party package: (stack, finding).
+    pub package_import: Option<(&'static str, Finding)>,
 }
 
 #[derive(Debug, Default, Clone)]
@@ -80,6 +114,12 @@ pub struct RepoFacts {
     pub handles_sigterm: bool,
     pub binary_calls: Vec<(String, Finding)>,
     pub schedulers: Vec<Finding>,
+    /// Whether a `vendor/` folder sits at the root (dependencies committed with the app).
+    pub vendored: bool,
+    /// Stacks with a dependency manifest anywhere in the repository.
+    pub manifest_stacks: BTreeSet<&'static str>,
+    /// Per stack: how many production files import third-party packages, and the first.
+    pub package_imports: BTreeMap<&'static str, (usize, Finding)>,
 }
 
 impl RepoFacts {
@@ -134,6 +174,17 @@ impl RepoFacts {
             }
         }
         self.handles_sigterm |= facts.handles_sigterm;
+        self.manifest_stacks.extend(facts.manifest);
+        if let Some((stack, found)) = facts.package_import {
+            let entry = self
+                .package_imports
+                .entry(stack)
+                .or_insert((0, found.clone()));
+            entry.0 += 1;
+            if found.sort_key() < entry.1.sort_key() {
+                entry.1 = found;
+            }
+        }
         keep_first(&mut self.binary_calls, facts.binary_calls, |(_, f)| f);
         keep_first(&mut self.schedulers, facts.schedulers, |f| f);
     }

@@ -7,7 +7,7 @@ use crate::classify::{language_of, role_of};
 use crate::config::Config;
 use crate::detect::detect;
 use crate::finding::{Finding, assign_fingerprints};
-use crate::repo::{FileFacts, RepoFacts, START_FILES, inside_git};
+use crate::repo::{FileFacts, RepoFacts, START_FILES, dependency_manifest, inside_git};
 use crate::rules::{Matcher, Registry, Rule, glob_set};
 use crate::source::SourceFile;
 use crate::suppress;
@@ -129,6 +129,7 @@ impl<'a> Scanner<'a> {
         if root_is_dir {
             let mut facts = collected.facts;
             facts.in_git = inside_git(root);
+            facts.vendored = root.join("vendor").is_dir();
             findings.extend(self.repo_checks(&facts));
         }
         for mut finding in findings {
@@ -160,6 +161,10 @@ impl<'a> Scanner<'a> {
         let at_root = root_is_dir && !rel.contains('/');
         let keep_contents = root_is_dir && RepoFacts::wants_contents(&rel);
         let sub_app = root_is_dir && RepoFacts::is_sub_app_file(&rel);
+        let mut facts = Box::new(FileFacts {
+            manifest: dependency_manifest(&rel),
+            ..FileFacts::default()
+        });
         if size > self.config.max_file_size {
             return Outcome::Skipped(SkipReason::TooLarge);
         }
@@ -189,7 +194,7 @@ impl<'a> Scanner<'a> {
             return Outcome::Read {
                 root_file,
                 sub_app,
-                facts: Box::default(),
+                facts,
                 result: Err(SkipReason::NoRules),
             };
         };
@@ -197,7 +202,7 @@ impl<'a> Scanner<'a> {
             return Outcome::Read {
                 root_file,
                 sub_app,
-                facts: Box::default(),
+                facts,
                 result: Err(reason),
             };
         }
@@ -205,15 +210,17 @@ impl<'a> Scanner<'a> {
         let file = SourceFile::new(rel, language, role, bytes);
         let findings = detect(&file, &self.rules);
         let findings = suppress::apply(&file, findings, self.registry);
-        let facts = if role == Role::Source {
-            Box::new(file_facts(&file, &self.rules, |f| {
+        if role == Role::Source {
+            let noted = file_facts(&file, &self.rules, |f| {
                 suppress::apply(&file, vec![f.clone()], self.registry)
                     .iter()
                     .any(|kept| kept.rule == f.rule)
-            }))
-        } else {
-            Box::default()
-        };
+            });
+            *facts = FileFacts {
+                manifest: facts.manifest,
+                ..noted
+            };
+        }
         Outcome::Read {
             root_file,
             sub_app,

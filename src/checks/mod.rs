@@ -11,6 +11,7 @@ pub mod command;
 mod cron;
 mod daemon;
 mod dependencies;
+mod manifest;
 mod procfile;
 mod scheduler;
 mod signals;
@@ -48,6 +49,7 @@ pub enum Check {
     NpmStartAsWeb,
     NoSigtermHandler,
     MigrateAtBoot,
+    MissingDependencyManifest,
 }
 
 const NAMES: &[(&str, Check)] = &[
@@ -73,6 +75,10 @@ const NAMES: &[(&str, Check)] = &[
     ("npm-start-as-web", Check::NpmStartAsWeb),
     ("no-sigterm-handler", Check::NoSigtermHandler),
     ("migrate-at-boot", Check::MigrateAtBoot),
+    (
+        "missing-dependency-manifest",
+        Check::MissingDependencyManifest,
+    ),
 ];
 
 impl Check {
@@ -107,6 +113,7 @@ impl Check {
             Check::NpmStartAsWeb => signals::npm_start_as_web,
             Check::NoSigtermHandler => signals::no_sigterm_handler,
             Check::MigrateAtBoot => admin::migrate_at_boot,
+            Check::MissingDependencyManifest => manifest::missing_dependency_manifest,
         };
         run(rule, facts)
     }
@@ -117,6 +124,7 @@ impl Check {
             Check::NoSigtermHandler => signals::node_server_facts(rule, file, facts),
             Check::UndeclaredSystemBinary => binaries::binary_facts(rule, file, facts),
             Check::InProcessScheduler => scheduler::scheduler_facts(rule, file, facts),
+            Check::MissingDependencyManifest => manifest::import_facts(rule, file, facts),
             _ => {}
         }
     }
@@ -141,6 +149,7 @@ pub fn file_facts(
     facts.server_start = facts.server_start.filter(|f| keep(f));
     facts.binary_calls.retain(|(_, f)| keep(f));
     facts.schedulers.retain(|f| keep(f));
+    facts.package_import = facts.package_import.filter(|(_, f)| keep(f));
     facts
 }
 

@@ -84,7 +84,7 @@ fn framework_server(facts: &RepoFacts) -> bool {
 }
 
 /// Folders that hold code for the browser, not the server.
-fn in_browser_folder(path: &str) -> bool {
+pub(super) fn in_browser_folder(path: &str) -> bool {
     const BROWSER: &[&str] = &[
         "public",
         "static",
@@ -93,6 +93,7 @@ fn in_browser_folder(path: &str) -> bool {
         "www",
         "client",
         "frontend",
+        "javascript",
         "web_modules",
     ];
     path.split('/')
