@@ -21,6 +21,16 @@ const MANIFESTS: &[&str] = &[
     "Aptfile",
     ".buildpacks",
     "clevercloud/cron.json",
+    // Start scripts (checks::start::START_SCRIPTS), read when a start command runs them.
+    "entrypoint.sh",
+    "docker-entrypoint.sh",
+    "start.sh",
+    "bin/start",
+    "bin/docker-entrypoint",
+    "bin/boot",
+    "scripts/start.sh",
+    "scripts/entrypoint.sh",
+    "docker/entrypoint.sh",
 ];
 
 /// Manifests that make a first-level folder an app of its own (a monorepo part).

@@ -1,7 +1,8 @@
 //! Factor XII, `migrate-at-boot`: migrations chained before the server in the web start
 //! command run in every web container, at every restart and scale-up, racing each other.
 
-use super::{on_start_commands, regex};
+use super::start::{StartCommand, start_commands, start_scripts};
+use super::{on_commands, regex};
 use crate::finding::Finding;
 use crate::repo::RepoFacts;
 use crate::rules::Rule;
@@ -10,7 +11,14 @@ pub fn migrate_at_boot(rule: &Rule, facts: &RepoFacts) -> Vec<Finding> {
     let migrate = regex(
         r"(?:manage\.py\s+migrate\b|\bdb:migrate\b|\bdb:prepare\b|\bdb:setup\b|\bprisma\s+migrate\s+deploy\b|\bprisma\s+db\s+push\b|\balembic\s+upgrade\b|\bartisan\s+migrate\b|\bknex\s+migrate:latest\b|\bsequelize(?:-cli)?\s+db:migrate\b|\btypeorm\b.*\bmigration:run\b|\bflask\s+db\s+upgrade\b|\bgoose\b.*\bup\b|\bmigrate\s+.*-path\b.*\bup\b|\b(?:npm|yarn|pnpm)\s+(?:run\s+)?(?:db:)?migrat(?:e|ion)(?::\w+)*\b)",
     );
-    on_start_commands(rule, facts, true, |_, segments, i| {
+    // The web commands, and the start scripts they run (Rails' bin/docker-entrypoint
+    // prepares the database before `exec`-ing the server).
+    let mut commands: Vec<StartCommand> = start_commands(facts)
+        .into_iter()
+        .filter(StartCommand::is_web)
+        .collect();
+    commands.extend(start_scripts(facts));
+    on_commands(rule, facts, commands, |_, segments, i| {
         // A migration alone is a one-off process; chained before the server, it runs at boot.
         let chained = i + 1 < segments.len();
         (chained && migrate.is_match(segments[i].text)).then(|| {

@@ -179,11 +179,22 @@ pub fn on_start_commands(
     web_only: bool,
     judge: impl Fn(&StartCommand, &[Segment], usize) -> Option<String>,
 ) -> Vec<Finding> {
+    let commands = start_commands(facts)
+        .into_iter()
+        .filter(|c| !web_only || c.is_web())
+        .collect();
+    on_commands(rule, facts, commands, judge)
+}
+
+/// Like `on_start_commands`, on the given commands.
+pub fn on_commands(
+    rule: &Rule,
+    facts: &RepoFacts,
+    commands: Vec<StartCommand>,
+    judge: impl Fn(&StartCommand, &[Segment], usize) -> Option<String>,
+) -> Vec<Finding> {
     let mut findings = Vec::new();
-    for command in start_commands(facts) {
-        if web_only && !command.is_web() {
-            continue;
-        }
+    for command in commands {
         let Some(text) = facts.manifest(command.file) else {
             continue;
         };
@@ -194,8 +205,8 @@ pub fn on_start_commands(
             let at = command.offset;
             // Exec-form `CMD [...]` and escaped JSON strings differ from the command as
             // read: point at the whole line then.
-            let verbatim =
-                text.get(at..at + command.command.len()) == Some(command.command.as_bytes());
+            let verbatim = command.exact
+                || text.get(at..at + command.command.len()) == Some(command.command.as_bytes());
             let line_end = text[at.min(text.len())..]
                 .iter()
                 .position(|b| *b == b'\n' || *b == b'\r')

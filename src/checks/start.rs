@@ -165,6 +165,9 @@ pub struct StartCommand {
     pub process: String,
     pub command: String,
     pub offset: usize,
+    /// Whether each byte of `command` sits at `offset + i` in the file, even where the
+    /// text differs (a start script's comments are blanked, its line breaks read as `;`).
+    pub exact: bool,
 }
 
 impl StartCommand {
@@ -202,6 +205,7 @@ pub fn start_commands(facts: &RepoFacts) -> Vec<StartCommand> {
             process: d.name,
             command: d.command,
             offset: d.offset,
+            exact: false,
         }));
     }
     if let Some(text) = facts.manifest("Dockerfile") {
@@ -210,6 +214,7 @@ pub fn start_commands(facts: &RepoFacts) -> Vec<StartCommand> {
             process: d.instruction.to_string(),
             command: d.command,
             offset: d.offset,
+            exact: false,
         }));
     }
     let declared_elsewhere = commands.iter().any(|c| c.is_web());
@@ -231,11 +236,73 @@ pub fn start_commands(facts: &RepoFacts) -> Vec<StartCommand> {
                     process: name.to_string(),
                     command,
                     offset,
+                    exact: false,
                 });
             }
         }
     }
     commands
+}
+
+/// Shell scripts that Dockerfiles and Procfiles commonly start the app through.
+pub const START_SCRIPTS: &[&str] = &[
+    "entrypoint.sh",
+    "docker-entrypoint.sh",
+    "start.sh",
+    "bin/start",
+    "bin/docker-entrypoint",
+    "bin/boot",
+    "scripts/start.sh",
+    "scripts/entrypoint.sh",
+    "docker/entrypoint.sh",
+];
+
+/// The start scripts that a web start command runs, each read as one command line:
+/// comments blanked and line breaks read as `;`, so offsets stay those of the file.
+pub fn start_scripts(facts: &RepoFacts) -> Vec<StartCommand> {
+    let web: Vec<String> = start_commands(facts)
+        .into_iter()
+        .filter(StartCommand::is_web)
+        .map(|c| c.command)
+        .collect();
+    START_SCRIPTS
+        .iter()
+        .filter(|name| web.iter().any(|c| c.contains(*name)))
+        .filter_map(|name| {
+            let text = facts.manifest(name)?;
+            Some(StartCommand {
+                file: name,
+                process: "script".to_string(),
+                command: shell_as_one_line(text),
+                offset: 0,
+                exact: true,
+            })
+        })
+        .collect()
+}
+
+/// A shell script as one command line of the same length: `#` comments (at the start of
+/// a word) become spaces and line breaks become `;`.
+fn shell_as_one_line(text: &[u8]) -> String {
+    let mut out = Vec::with_capacity(text.len());
+    let mut in_comment = false;
+    for (i, &b) in text.iter().enumerate() {
+        let word_start = i == 0 || text[i - 1].is_ascii_whitespace() || text[i - 1] == b';';
+        match b {
+            b'\n' | b'\r' => {
+                in_comment = false;
+                out.push(b';');
+            }
+            b'#' if word_start => {
+                in_comment = true;
+                out.push(b' ');
+            }
+            // Multi-byte characters become spaces too, keeping offsets exact.
+            _ if in_comment || !b.is_ascii() => out.push(b' '),
+            _ => out.push(b),
+        }
+    }
+    String::from_utf8(out).unwrap_or_default()
 }
 
 /// Whether a command runs package.json's start script (`npm start`, `yarn start`...).
@@ -284,6 +351,15 @@ mod tests {
         let at = script_offset(text, "start").unwrap();
         assert!(text[at..].starts_with(b"node a.js"));
         assert_eq!(script_offset(text, "prestart"), None);
+    }
+
+    #[test]
+    fn scripts_read_as_one_line() {
+        let text = b"#!/bin/sh\n# migrate first\nrails db:prepare\nexec \"$@\" # run\n";
+        let line = shell_as_one_line(text);
+        assert_eq!(line.len(), text.len());
+        assert_eq!(&line[27..43], "rails db:prepare");
+        assert!(!line.contains("migrate first"));
     }
 
     #[test]
