@@ -21,7 +21,11 @@ const MANIFESTS: &[&str] = &[
     "Aptfile",
     ".buildpacks",
     "clevercloud/cron.json",
-    // Start scripts (checks::start::START_SCRIPTS), read when a start command runs them.
+];
+
+/// Shell scripts that Dockerfiles and Procfiles commonly start the app through; their
+/// contents are kept too, for the start-command checks.
+pub const START_SCRIPTS: &[&str] = &[
     "entrypoint.sh",
     "docker-entrypoint.sh",
     "start.sh",
@@ -135,7 +139,7 @@ pub struct RepoFacts {
 impl RepoFacts {
     /// Whether the walk should keep this file's contents (`rel` relative to the root).
     pub fn wants_contents(rel: &str) -> bool {
-        MANIFESTS.contains(&rel)
+        MANIFESTS.contains(&rel) || START_SCRIPTS.contains(&rel)
     }
 
     /// Whether `rel` is a file that makes or starts a first-level app (`api/Procfile`).

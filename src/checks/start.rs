@@ -1,7 +1,7 @@
 //! How an app declares its processes: the Procfile, package.json's start script and the
 //! Dockerfile's `CMD`/`ENTRYPOINT`, with the byte offset of each command in its file.
 
-use crate::repo::RepoFacts;
+use crate::repo::{RepoFacts, START_SCRIPTS};
 
 /// One `type: command` line of a Procfile.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -244,19 +244,6 @@ pub fn start_commands(facts: &RepoFacts) -> Vec<StartCommand> {
     commands
 }
 
-/// Shell scripts that Dockerfiles and Procfiles commonly start the app through.
-pub const START_SCRIPTS: &[&str] = &[
-    "entrypoint.sh",
-    "docker-entrypoint.sh",
-    "start.sh",
-    "bin/start",
-    "bin/docker-entrypoint",
-    "bin/boot",
-    "scripts/start.sh",
-    "scripts/entrypoint.sh",
-    "docker/entrypoint.sh",
-];
-
 /// The start scripts that a web start command runs, each read as one command line:
 /// comments blanked and line breaks read as `;`, so offsets stay those of the file.
 pub fn start_scripts(facts: &RepoFacts) -> Vec<StartCommand> {
@@ -358,7 +345,7 @@ mod tests {
         let text = b"#!/bin/sh\n# migrate first\nrails db:prepare\nexec \"$@\" # run\n";
         let line = shell_as_one_line(text);
         assert_eq!(line.len(), text.len());
-        assert_eq!(&line[27..43], "rails db:prepare");
+        assert_eq!(&line[26..42], "rails db:prepare");
         assert!(!line.contains("migrate first"));
     }
 
