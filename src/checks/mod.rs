@@ -50,6 +50,7 @@ pub enum Check {
     NoSigtermHandler,
     MigrateAtBoot,
     MissingDependencyManifest,
+    HeavyBoot,
 }
 
 const NAMES: &[(&str, Check)] = &[
@@ -79,6 +80,7 @@ const NAMES: &[(&str, Check)] = &[
         "missing-dependency-manifest",
         Check::MissingDependencyManifest,
     ),
+    ("heavy-boot", Check::HeavyBoot),
 ];
 
 impl Check {
@@ -114,6 +116,7 @@ impl Check {
             Check::NoSigtermHandler => signals::no_sigterm_handler,
             Check::MigrateAtBoot => admin::migrate_at_boot,
             Check::MissingDependencyManifest => manifest::missing_dependency_manifest,
+            Check::HeavyBoot => signals::heavy_boot,
         };
         run(rule, facts)
     }

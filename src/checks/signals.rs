@@ -11,6 +11,24 @@ use crate::rules::Rule;
 use crate::source::SourceFile;
 use std::sync::OnceLock;
 
+/// `heavy-boot`: the web start command (or its start script) downloads files or sleeps
+/// before the server starts, which delays every boot and scale-up.
+pub fn heavy_boot(rule: &Rule, facts: &RepoFacts) -> Vec<Finding> {
+    let heavy = super::regex(
+        r"^(?:(?:curl|wget)\b.*(?:\s-[a-zA-Z]*[oO]\b|\s--output\b|\s>)|aws\s+s3\s+(?:cp|sync)\b|gsutil\s+(?:-m\s+)?(?:cp|rsync)\b|rclone\s+(?:copy|sync)\b|python3?\s+-m\s+(?:nltk\.downloader|spacy\s+download)\b|sleep\s+(?:[1-9]\d+|[1-9]\d*m)\b)",
+    );
+    let commands = super::admin::web_commands_and_scripts(facts);
+    super::on_commands(rule, facts, commands, |_, segments, i| {
+        let chained = i + 1 < segments.len();
+        (chained && heavy.is_match(segments[i].text)).then(|| {
+            format!(
+                "the web process does slow work before serving (`{}`)",
+                segments[i].text
+            )
+        })
+    })
+}
+
 pub fn npm_start_as_web(rule: &Rule, facts: &RepoFacts) -> Vec<Finding> {
     super::start::start_commands(facts)
         .into_iter()
