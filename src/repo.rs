@@ -1,10 +1,117 @@
 //! Facts about the repository as a whole, gathered during the walk for the structural
-//! checks: which files sit at the root, and the contents of the root manifests.
+//! checks: which files sit at the root, the contents of the root manifests, the apps in
+//! first-level folders, and a few facts found in code files. Everything kept here is
+//! bounded (root files, first-level folders, capped lists), never one entry per file.
 
+use crate::finding::Finding;
 use std::collections::{BTreeMap, BTreeSet};
 
-/// Root files whose contents the structural checks read.
-const MANIFESTS: &[&str] = &["Procfile", "package.json", "pom.xml"];
+/// Root files (and the few fixed nested paths) whose contents the structural checks read.
+const MANIFESTS: &[&str] = &[
+    "Procfile",
+    "package.json",
+    "pom.xml",
+    "requirements.txt",
+    "Gemfile",
+    "composer.json",
+    "go.mod",
+    "pyproject.toml",
+    "cron.json",
+    "Dockerfile",
+    "Aptfile",
+    ".buildpacks",
+    "clevercloud/cron.json",
+];
+
+/// Shell scripts that Dockerfiles and Procfiles commonly start the app through; their
+/// contents are kept too, for the start-command checks.
+pub const START_SCRIPTS: &[&str] = &[
+    "entrypoint.sh",
+    "docker-entrypoint.sh",
+    "start.sh",
+    "bin/start",
+    "bin/docker-entrypoint",
+    "bin/boot",
+    "scripts/start.sh",
+    "scripts/entrypoint.sh",
+    "docker/entrypoint.sh",
+];
+
+/// Manifests that make a first-level folder an app of its own (a monorepo part).
+pub const APP_MANIFESTS: &[&str] = &[
+    "package.json",
+    "requirements.txt",
+    "pyproject.toml",
+    "Pipfile",
+    "Gemfile",
+    "composer.json",
+    "go.mod",
+    "pom.xml",
+    "build.gradle",
+    "build.gradle.kts",
+];
+
+/// Files that declare how a first-level app starts.
+pub const START_FILES: &[&str] = &["Procfile", "Dockerfile"];
+
+/// Dependency manifests, by the stack they declare; a stack's code needs one of them
+/// somewhere in the repository.
+pub const DEPENDENCY_MANIFESTS: &[(&str, &str)] = &[
+    ("package.json", "node"),
+    ("requirements.txt", "python"),
+    ("Pipfile", "python"),
+    ("pyproject.toml", "python"),
+    ("setup.py", "python"),
+    ("setup.cfg", "python"),
+    ("environment.yml", "python"),
+    ("Gemfile", "ruby"),
+    ("gems.rb", "ruby"),
+    ("composer.json", "php"),
+    ("go.mod", "go"),
+    // Rails import maps pin the browser's JavaScript packages.
+    ("importmap.rb", "node"),
+];
+
+/// The stack whose dependency manifest `rel` is (at any depth).
+pub fn dependency_manifest(rel: &str) -> Option<&'static str> {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    if name.ends_with(".gemspec") {
+        return Some("ruby");
+    }
+    DEPENDENCY_MANIFESTS
+        .iter()
+        .find(|(file, _)| *file == name)
+        .map(|(_, stack)| *stack)
+}
+
+/// At most this many code sites of one kind are kept for the checks.
+const MAX_SITES: usize = 64;
+
+/// An app found in a first-level folder (`api/package.json`).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct SubApp {
+    /// The manifests found in the folder, e.g. `api/package.json`.
+    pub manifests: BTreeSet<String>,
+    /// Whether a Procfile, a Dockerfile or a package.json start script declares its start.
+    pub declares_start: bool,
+}
+
+/// Facts found in one production code file by `checks::file_facts`.
+#[derive(Debug, Default)]
+pub struct FileFacts {
+    /// Where a long-running Node server or queue worker starts (`.listen(`, `new Worker(`).
+    pub server_start: Option<Finding>,
+    /// Whether the file handles SIGTERM (itself or through a shutdown library).
+    pub handles_sigterm: bool,
+    /// Calls of system binaries: (binary name, the finding to report).
+    pub binary_calls: Vec<(String, Finding)>,
+    /// In-process schedulers started in this file.
+    pub schedulers: Vec<Finding>,
+    /// The stack whose dependency manifest this file is.
+    pub manifest: Option<&'static str>,
+    /// The first import of a third-party package: (stack, finding).
+    pub package_import: Option<(&'static str, Finding)>,
+}
 
 #[derive(Debug, Default, Clone)]
 pub struct RepoFacts {
@@ -12,12 +119,36 @@ pub struct RepoFacts {
     pub root_files: BTreeSet<String>,
     /// Contents of the root manifests that were found.
     pub manifests: BTreeMap<String, Vec<u8>>,
+    /// Whether the root is inside a git work tree (a `.git` at or above it).
+    pub in_git: bool,
+    /// Apps in first-level folders, by folder name.
+    pub sub_apps: BTreeMap<String, SubApp>,
+    /// The first (by path) file starting a Node server or queue worker.
+    pub server_start: Option<Finding>,
+    pub handles_sigterm: bool,
+    pub binary_calls: Vec<(String, Finding)>,
+    pub schedulers: Vec<Finding>,
+    /// Whether a `vendor/` folder sits at the root (dependencies committed with the app).
+    pub vendored: bool,
+    /// Stacks with a dependency manifest anywhere in the repository.
+    pub manifest_stacks: BTreeSet<&'static str>,
+    /// Per stack: how many production files import third-party packages, and the first.
+    pub package_imports: BTreeMap<&'static str, (usize, Finding)>,
 }
 
 impl RepoFacts {
-    /// Whether the walk should keep this root-level file's contents.
-    pub fn wants_contents(name: &str) -> bool {
-        MANIFESTS.contains(&name)
+    /// Whether the walk should keep this file's contents (`rel` relative to the root).
+    pub fn wants_contents(rel: &str) -> bool {
+        MANIFESTS.contains(&rel) || START_SCRIPTS.contains(&rel)
+    }
+
+    /// Whether `rel` is a file that makes or starts a first-level app (`api/Procfile`).
+    pub fn is_sub_app_file(rel: &str) -> bool {
+        rel.split_once('/').is_some_and(|(dir, name)| {
+            !dir.starts_with('.')
+                && !name.contains('/')
+                && (APP_MANIFESTS.contains(&name) || START_FILES.contains(&name))
+        })
     }
 
     pub fn has(&self, name: &str) -> bool {
@@ -30,5 +161,90 @@ impl RepoFacts {
 
     pub fn manifest(&self, name: &str) -> Option<&[u8]> {
         self.manifests.get(name).map(Vec::as_slice)
+    }
+
+    /// Records a first-level app file; `declares_start` for a start script or file.
+    pub fn add_sub_app_file(&mut self, rel: &str, declares_start: bool) {
+        let Some((dir, name)) = rel.split_once('/') else {
+            return;
+        };
+        let app = self.sub_apps.entry(dir.to_string()).or_default();
+        if APP_MANIFESTS.contains(&name) {
+            app.manifests.insert(rel.to_string());
+        }
+        app.declares_start |= declares_start;
+    }
+
+    /// Merges the facts of one file, keeping the lists bounded and independent of the
+    /// order in which threads deliver files.
+    pub fn add_file_facts(&mut self, facts: FileFacts) {
+        if let Some(start) = facts.server_start {
+            let earlier = self
+                .server_start
+                .as_ref()
+                .is_none_or(|kept| start.sort_key() < kept.sort_key());
+            if earlier {
+                self.server_start = Some(start);
+            }
+        }
+        self.handles_sigterm |= facts.handles_sigterm;
+        self.manifest_stacks.extend(facts.manifest);
+        if let Some((stack, found)) = facts.package_import {
+            let entry = self
+                .package_imports
+                .entry(stack)
+                .or_insert((0, found.clone()));
+            entry.0 += 1;
+            if found.sort_key() < entry.1.sort_key() {
+                entry.1 = found;
+            }
+        }
+        keep_first(&mut self.binary_calls, facts.binary_calls, |(_, f)| f);
+        keep_first(&mut self.schedulers, facts.schedulers, |f| f);
+    }
+}
+
+/// Adds `new` to `list`, keeping the `MAX_SITES` first by position.
+fn keep_first<T>(list: &mut Vec<T>, new: Vec<T>, finding: impl Fn(&T) -> &Finding) {
+    if new.is_empty() {
+        return;
+    }
+    list.extend(new);
+    list.sort_by(|a, b| finding(a).sort_key().cmp(&finding(b).sort_key()));
+    list.truncate(MAX_SITES);
+}
+
+/// Whether `root` or one of its parents holds `.git` (a folder, or a file in a worktree).
+pub fn inside_git(root: &std::path::Path) -> bool {
+    let absolute = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    absolute.ancestors().any(|dir| dir.join(".git").exists())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sub_app_files() {
+        assert!(RepoFacts::is_sub_app_file("api/package.json"));
+        assert!(RepoFacts::is_sub_app_file("web/Procfile"));
+        assert!(!RepoFacts::is_sub_app_file("package.json"));
+        assert!(!RepoFacts::is_sub_app_file("a/b/package.json"));
+        assert!(!RepoFacts::is_sub_app_file(".github/package.json"));
+        let mut facts = RepoFacts::default();
+        facts.add_sub_app_file("api/package.json", false);
+        facts.add_sub_app_file("api/Procfile", true);
+        assert!(facts.sub_apps["api"].declares_start);
+        assert_eq!(facts.sub_apps["api"].manifests.len(), 1);
+    }
+
+    #[test]
+    fn git_is_found_above_the_root() {
+        let dir = tempfile::tempdir().unwrap();
+        let app = dir.path().join("app");
+        std::fs::create_dir_all(&app).unwrap();
+        assert!(!inside_git(&app) || inside_git(dir.path()));
+        std::fs::create_dir(dir.path().join(".git")).unwrap();
+        assert!(inside_git(&app));
     }
 }

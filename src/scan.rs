@@ -1,12 +1,13 @@
 //! One scan, data flowing one way: walk → classify → read → detect → decide. The
 //! result is plain data (findings and a summary) for the reporters.
 
-use crate::checks::{Check, manifest};
+use crate::checks::{Check, file_facts, manifest, start::node_start};
+use crate::classify::Role;
 use crate::classify::{language_of, role_of};
 use crate::config::Config;
 use crate::detect::{detect, keywords_present};
 use crate::finding::{Finding, assign_fingerprints};
-use crate::repo::RepoFacts;
+use crate::repo::{FileFacts, RepoFacts, START_FILES, dependency_manifest, inside_git};
 use crate::rules::{Matcher, Registry, Rule, glob_set};
 use crate::source::{Decoded, SourceFile, decode};
 use crate::suppress;
@@ -135,7 +136,10 @@ impl<'a> Scanner<'a> {
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         let mut findings = collected.findings;
         if root_is_dir {
-            findings.extend(self.repo_checks(&collected.facts));
+            let mut facts = collected.facts;
+            facts.in_git = inside_git(root);
+            facts.vendored = root.join("vendor").is_dir();
+            findings.extend(self.repo_checks(&facts));
         }
         for mut finding in findings {
             if self.path_ignores(&finding) {
@@ -164,12 +168,17 @@ impl<'a> Scanner<'a> {
 
     fn visit_file(&self, path: &Path, rel: String, size: u64, root_is_dir: bool) -> Outcome {
         let at_root = root_is_dir && !rel.contains('/');
-        let keep_contents = at_root && RepoFacts::wants_contents(&rel);
+        let keep_contents = root_is_dir && RepoFacts::wants_contents(&rel);
+        let sub_app = root_is_dir && RepoFacts::is_sub_app_file(&rel);
+        let mut facts = Box::new(FileFacts {
+            manifest: dependency_manifest(&rel),
+            ..FileFacts::default()
+        });
         if size > self.config.max_file_size {
             return Outcome::Skipped(SkipReason::TooLarge);
         }
         let by_name = language_of(&rel, b"");
-        let needs_read = by_name.is_some() || keep_contents || !rel.contains('.');
+        let needs_read = by_name.is_some() || keep_contents || sub_app || !rel.contains('.');
         let bytes = if needs_read {
             match std::fs::read(path) {
                 Ok(bytes) => bytes,
@@ -183,20 +192,26 @@ impl<'a> Scanner<'a> {
         } else {
             Vec::new()
         };
-        let root_file = at_root.then(|| RootFile {
+        let root_file = (at_root || keep_contents).then(|| RootFile {
             name: rel.clone(),
+            at_root,
             contents: keep_contents.then(|| bytes.clone()),
         });
+        let sub_app = sub_app.then(|| sub_app_start(&rel, &bytes)).flatten();
         let first_line = bytes.split(|b| *b == b'\n').next().unwrap_or(&[]);
         let Some(language) = by_name.or_else(|| language_of(&rel, first_line)) else {
             return Outcome::Read {
                 root_file,
+                sub_app,
+                facts,
                 result: Err(SkipReason::NoRules),
             };
         };
         let Decoded::Text(text) = decode(bytes) else {
             return Outcome::Read {
                 root_file,
+                sub_app,
+                facts,
                 result: Err(SkipReason::Binary),
             };
         };
@@ -208,8 +223,21 @@ impl<'a> Scanner<'a> {
             findings.extend(manifest::malformed(rule, &file));
         }
         let findings = suppress::apply(&file, findings, self.registry);
+        if role == Role::Source {
+            let noted = file_facts(&file, &self.rules, |f| {
+                suppress::apply(&file, vec![f.clone()], self.registry)
+                    .iter()
+                    .any(|kept| kept.rule == f.rule)
+            });
+            *facts = FileFacts {
+                manifest: facts.manifest,
+                ..noted
+            };
+        }
         Outcome::Read {
             root_file,
+            sub_app,
+            facts,
             result: Ok(findings),
         }
     }
@@ -245,7 +273,23 @@ pub fn root_display(root: &Path) -> String {
 
 struct RootFile {
     name: String,
+    at_root: bool,
     contents: Option<Vec<u8>>,
+}
+
+/// For a file of a first-level app (`api/package.json`): the file's path and whether it
+/// declares how the app starts (a package.json `build` script counts: a static frontend
+/// is built, not started); `None` for files in docs, examples or tests.
+fn sub_app_start(rel: &str, bytes: &[u8]) -> Option<(String, bool)> {
+    if role_of(rel, crate::classify::Language::Json) != Role::Config {
+        return None;
+    }
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    let declares = START_FILES.contains(&name)
+        || (name == "package.json"
+            && node_start(bytes)
+                .is_ok_and(|n| n.start_script.is_some() || n.build_script.is_some()));
+    Some((rel.to_string(), declares))
 }
 
 enum Outcome {
@@ -253,6 +297,9 @@ enum Outcome {
     Problem(ScanProblem),
     Read {
         root_file: Option<RootFile>,
+        sub_app: Option<(String, bool)>,
+        // Boxed: most files note no facts, and the outcome crosses a mutex per file.
+        facts: Box<FileFacts>,
         result: Result<Vec<Finding>, SkipReason>,
     },
 }
@@ -271,13 +318,29 @@ impl Collected {
         match outcome {
             Outcome::Skipped(reason) => *self.skipped.entry(reason).or_default() += 1,
             Outcome::Problem(problem) => self.problems.push(problem),
-            Outcome::Read { root_file, result } => {
-                if let Some(RootFile { name, contents }) = root_file {
+            Outcome::Read {
+                root_file,
+                sub_app,
+                facts,
+                result,
+            } => {
+                if let Some(RootFile {
+                    name,
+                    at_root,
+                    contents,
+                }) = root_file
+                {
                     if let Some(contents) = contents {
                         self.facts.manifests.insert(name.clone(), contents);
                     }
-                    self.facts.root_files.insert(name);
+                    if at_root {
+                        self.facts.root_files.insert(name);
+                    }
                 }
+                if let Some((rel, declares_start)) = sub_app {
+                    self.facts.add_sub_app_file(&rel, declares_start);
+                }
+                self.facts.add_file_facts(*facts);
                 match result {
                     Ok(findings) => {
                         self.files_scanned += 1;

@@ -135,13 +135,19 @@ fn action_steps_produce_annotations_summary_outputs_and_sarif() {
     if !client_available("python3 with PyYAML", &["python3", "-c", "import yaml"]) {
         return;
     }
+    // A git work tree whose app is otherwise in order: one error, one warning.
     let workspace = repo(&[
-        ("app/server.js", "app.listen(3000);\n"),
+        ("app/.git/HEAD", "ref: refs/heads/main\n"),
+        (
+            "app/server.js",
+            "app.listen(3000);\nprocess.on('SIGTERM', () => process.exit(0));\n",
+        ),
         ("app/.env", "SECRET=abc123\n"),
         (
             "app/package.json",
-            "{\"scripts\": {\"start\": \"node server.js\"}}\n",
+            "{\"scripts\": {\"start\": \"node server.js\"}, \"engines\": {\"node\": \"22.x\"}}\n",
         ),
+        ("app/package-lock.json", "{\"lockfileVersion\": 3}\n"),
     ]);
     let run = run_action(workspace.path(), &[("path", "app"), ("install", "none")]);
     assert_eq!(

@@ -28,7 +28,7 @@ fn hit(file: &str, line: u64, rule: &str) -> (String, u64, String) {
 
 #[test]
 fn baseline_hides_known_findings_and_survives_line_shifts() {
-    let dir = repo(&[("server.js", "const app = express();\napp.listen(3000);\n")]);
+    let dir = git_repo(&[("server.js", "const app = express();\napp.listen(3000);\n")]);
     let (code, _, stderr) = run(dir.path(), &["check", "--write-baseline", "base.json"]);
     assert_eq!(code, 0, "{stderr}");
     assert!(stderr.contains("recorded 1 findings"), "{stderr}");
@@ -71,7 +71,10 @@ fn unreadable_baseline_is_an_error() {
 #[test]
 fn diff_mode_reports_only_changed_lines() {
     let dir = git_repo(&[
-        ("server.js", "app.listen(3000);\n"),
+        (
+            "server.js",
+            "app.listen(3000);\nprocess.on('SIGTERM', () => server.close());\n",
+        ),
         (
             "package.json",
             "{\"scripts\": {\"start\": \"node server.js\"}}\n",
@@ -113,7 +116,8 @@ fn diff_mode_reports_only_changed_lines() {
 #[test]
 fn diff_mode_reports_repository_findings_when_a_file_they_concern_changed() {
     let dir = git_repo(&[
-        ("requirements.txt", "flask\n"),
+        ("requirements.txt", "flask==3.0.3\n"),
+        (".python-version", "3.12\n"),
         ("Procfile", "web: gunicorn app:app\n"),
         ("app.py", "x = 1\n"),
     ]);
@@ -153,7 +157,8 @@ fn diff_mode_needs_a_git_repository_and_a_known_revision() {
 #[test]
 fn file_arguments_report_those_files_from_the_repository_root() {
     let dir = git_repo(&[
-        ("requirements.txt", "flask\n"),
+        ("requirements.txt", "flask==3.0.3\n"),
+        (".python-version", "3.12\n"),
         ("app/server.js", "app.listen(3000);\n"),
         ("app/other.js", "app.listen(4000);\n"),
     ]);

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{repo, run};
+use common::{run, work_tree as repo};
 
 const VIOLATION: (&str, &str) = ("server.js", "app.listen(3000);\n");
 
@@ -176,4 +176,16 @@ fn gitignored_files_are_not_scanned() {
         ("generated/server.js", "app.listen(3000);\n"),
     ]);
     assert_eq!(run(dir.path(), &["check"]).0, 0);
+}
+
+#[test]
+fn a_folder_outside_git_gets_a_note() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("Procfile"), "web: bin/server\n").unwrap();
+    let (code, out, _) = run(dir.path(), &["check", "--format", "json"]);
+    assert_eq!(code, 0, "a note does not fail the scan");
+    assert!(out.contains("\"rule\": \"not-a-git-repository\""), "{out}");
+    let git = repo(&[("Procfile", "web: bin/server\n")]);
+    let (_, out, _) = run(git.path(), &["check", "--format", "json"]);
+    assert!(!out.contains("not-a-git-repository"), "{out}");
 }

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{client_available, fixture_apps, repo, run, run_env};
+use common::{client_available, fixture_apps, run, run_env, work_tree as repo};
 use std::path::Path;
 use std::process::Command;
 
@@ -52,7 +52,8 @@ fn sarif_of_every_fixture_validates_against_the_schema() {
     }
     // A repository-level finding (on line 1) and a file name needing percent-encoding.
     let odd = repo(&[
-        ("requirements.txt", "flask\n"),
+        ("requirements.txt", "flask==3.0.3\n"),
+        (".python-version", "3.12\n"),
         ("my app.js", "app.listen(3000);\n"),
     ]);
     let (_, sarif, _) = run(odd.path(), &["check", "--format", "sarif"]);
@@ -226,7 +227,8 @@ fn markdown_format_and_output_file() {
 #[test]
 fn gitlab_code_quality_report() {
     let dir = repo(&[
-        ("requirements.txt", "flask\n"),
+        ("requirements.txt", "flask==3.0.3\n"),
+        (".python-version", "3.12\n"),
         ("app.py", "app.run(port=5000)\nLOG = open('app.log', 'a')\n"),
         ("server.js", "const x = 1;\napp.listen(3000);\n"),
     ]);

@@ -10,6 +10,9 @@ use twelve::scan::Scanner;
 
 fn fired(registry: &Registry, example: &Example) -> Vec<String> {
     let dir = tempfile::tempdir().expect("temp dir");
+    if example.git {
+        std::fs::create_dir(dir.path().join(".git")).expect("mkdir .git");
+    }
     for (path, code) in example.all_files() {
         let full = dir.path().join(path);
         std::fs::create_dir_all(full.parent().expect("has parent")).expect("mkdir");

@@ -1,14 +1,30 @@
 //! Structural rules: checks that need the shape of the repository rather than a line
 //! pattern. Each is declared in `rules/` like any rule (metadata, docs, examples) and
-//! names its implementation here with `check = "..."`.
+//! names its implementation here with `check = "..."`. Repository checks read the facts
+//! gathered by the walk; some also note facts in each code file as it is read.
 
+mod admin;
+mod binaries;
+mod build_run;
+mod codebase;
+pub mod command;
+mod cron;
+mod daemon;
+mod dependencies;
+mod dependency_manifest;
 pub mod manifest;
 mod procfile;
+mod scheduler;
+mod signals;
 pub mod start;
 
+use crate::classify::{Language, Role};
 use crate::finding::Finding;
-use crate::repo::RepoFacts;
-use crate::rules::Rule;
+use crate::repo::{FileFacts, RepoFacts};
+use crate::rules::{Matcher, Rule};
+use crate::source::SourceFile;
+use command::{Segment, segments};
+use start::{StartCommand, start_commands};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Check {
@@ -20,16 +36,96 @@ pub enum Check {
     /// A manifest (package.json, Procfile, pyproject.toml...) that does not parse; run
     /// on each file by the scan, where the file's text is at hand.
     MalformedManifest,
+    NotAGitRepository,
+    AppsWithoutStart,
+    MissingLockfile,
+    MultipleNodeLockfiles,
+    PythonDependencyFiles,
+    RuntimeVersionUnpinned,
+    UndeclaredSystemBinary,
+    InstallAtBoot,
+    DevServerStart,
+    ProcfileReleaseLine,
+    DaemonizedStart,
+    InProcessScheduler,
+    ScalingoCronLimits,
+    CleverCronRelativeCommand,
+    NpmStartAsWeb,
+    NoSigtermHandler,
+    MigrateAtBoot,
+    MissingDependencyManifest,
+    HeavyBoot,
 }
+
+/// Root files that decide the repository-level checks other than `missing-procfile`:
+/// manifests, lock files, version pins, start and cron declarations.
+const DEPLOY_FILES: &[&str] = &[
+    "Procfile",
+    "package.json",
+    "package-lock.json",
+    "yarn.lock",
+    "pnpm-lock.yaml",
+    "bun.lock",
+    "bun.lockb",
+    "requirements.txt",
+    "Pipfile",
+    "Pipfile.lock",
+    "pyproject.toml",
+    "poetry.lock",
+    "uv.lock",
+    "setup.py",
+    ".python-version",
+    "runtime.txt",
+    ".nvmrc",
+    ".node-version",
+    ".ruby-version",
+    "Gemfile",
+    "Gemfile.lock",
+    "composer.json",
+    "composer.lock",
+    "go.mod",
+    "go.sum",
+    "pom.xml",
+    "Dockerfile",
+    "cron.json",
+    "Aptfile",
+    ".buildpacks",
+];
+
+const NAMES: &[(&str, Check)] = &[
+    ("missing-procfile", Check::MissingProcfile),
+    ("unknown-suppression", Check::UnknownSuppression),
+    ("malformed-manifest", Check::MalformedManifest),
+    ("not-a-git-repository", Check::NotAGitRepository),
+    ("apps-without-start", Check::AppsWithoutStart),
+    ("missing-lockfile", Check::MissingLockfile),
+    ("multiple-node-lockfiles", Check::MultipleNodeLockfiles),
+    ("python-dependency-files", Check::PythonDependencyFiles),
+    ("runtime-version-unpinned", Check::RuntimeVersionUnpinned),
+    ("undeclared-system-binary", Check::UndeclaredSystemBinary),
+    ("install-at-boot", Check::InstallAtBoot),
+    ("dev-server-start", Check::DevServerStart),
+    ("procfile-release-line", Check::ProcfileReleaseLine),
+    ("daemonized-start", Check::DaemonizedStart),
+    ("in-process-scheduler", Check::InProcessScheduler),
+    ("scalingo-cron-limits", Check::ScalingoCronLimits),
+    (
+        "clever-cron-relative-command",
+        Check::CleverCronRelativeCommand,
+    ),
+    ("npm-start-as-web", Check::NpmStartAsWeb),
+    ("no-sigterm-handler", Check::NoSigtermHandler),
+    ("migrate-at-boot", Check::MigrateAtBoot),
+    (
+        "missing-dependency-manifest",
+        Check::MissingDependencyManifest,
+    ),
+    ("heavy-boot", Check::HeavyBoot),
+];
 
 impl Check {
     pub fn from_name(name: &str) -> Option<Check> {
-        match name {
-            "missing-procfile" => Some(Check::MissingProcfile),
-            "unknown-suppression" => Some(Check::UnknownSuppression),
-            "malformed-manifest" => Some(Check::MalformedManifest),
-            _ => None,
-        }
+        NAMES.iter().find(|(n, _)| *n == name).map(|(_, c)| *c)
     }
 
     /// Meta checks report on twelve's own comments or on files it cannot read, not on a
@@ -43,15 +139,183 @@ impl Check {
     pub fn watches(self, name: &str) -> bool {
         match self {
             Check::MissingProcfile => procfile::watches(name),
-            Check::UnknownSuppression | Check::MalformedManifest => false,
+            Check::UnknownSuppression | Check::MalformedManifest | Check::NotAGitRepository => {
+                false
+            }
+            _ => DEPLOY_FILES.contains(&name) || name.starts_with("clevercloud/"),
         }
     }
 
     /// Runs a repository-level check on the facts gathered by the walk.
     pub fn run_on_repo(self, rule: &Rule, facts: &RepoFacts) -> Vec<Finding> {
+        let run = match self {
+            Check::MissingProcfile => procfile::missing_procfile,
+            Check::UnknownSuppression | Check::MalformedManifest => return Vec::new(),
+            Check::NotAGitRepository => codebase::not_a_git_repository,
+            Check::AppsWithoutStart => codebase::apps_without_start,
+            Check::MissingLockfile => dependencies::missing_lockfile,
+            Check::MultipleNodeLockfiles => dependencies::multiple_node_lockfiles,
+            Check::PythonDependencyFiles => dependencies::python_dependency_files,
+            Check::RuntimeVersionUnpinned => dependencies::runtime_version_unpinned,
+            Check::UndeclaredSystemBinary => binaries::undeclared_system_binary,
+            Check::InstallAtBoot => build_run::install_at_boot,
+            Check::DevServerStart => build_run::dev_server_start,
+            Check::ProcfileReleaseLine => build_run::procfile_release_line,
+            Check::DaemonizedStart => daemon::daemonized_start,
+            Check::InProcessScheduler => scheduler::in_process_scheduler,
+            Check::ScalingoCronLimits => cron::scalingo_cron_limits,
+            Check::CleverCronRelativeCommand => cron::clever_cron_relative_command,
+            Check::NpmStartAsWeb => signals::npm_start_as_web,
+            Check::NoSigtermHandler => signals::no_sigterm_handler,
+            Check::MigrateAtBoot => admin::migrate_at_boot,
+            Check::MissingDependencyManifest => dependency_manifest::missing_dependency_manifest,
+            Check::HeavyBoot => signals::heavy_boot,
+        };
+        run(rule, facts)
+    }
+
+    /// Notes what this check needs from one production code file.
+    fn note_file_facts(self, rule: &Rule, file: &SourceFile, facts: &mut FileFacts) {
         match self {
-            Check::MissingProcfile => procfile::missing_procfile(rule, facts),
-            Check::UnknownSuppression | Check::MalformedManifest => Vec::new(),
+            Check::NoSigtermHandler => signals::node_server_facts(rule, file, facts),
+            Check::UndeclaredSystemBinary => binaries::binary_facts(rule, file, facts),
+            Check::InProcessScheduler => scheduler::scheduler_facts(rule, file, facts),
+            Check::MissingDependencyManifest => {
+                dependency_manifest::import_facts(rule, file, facts)
+            }
+            _ => {}
         }
     }
+}
+
+/// The facts the enabled checks need from one production code file; `keep` drops the
+/// findings that an inline suppression covers.
+pub fn file_facts(
+    file: &SourceFile,
+    rules: &[&Rule],
+    keep: impl Fn(&Finding) -> bool,
+) -> FileFacts {
+    let mut facts = FileFacts::default();
+    if file.role != Role::Source {
+        return facts;
+    }
+    for rule in rules {
+        if let Matcher::Check(check) = &rule.matcher {
+            check.note_file_facts(rule, file, &mut facts);
+        }
+    }
+    facts.server_start = facts.server_start.filter(|f| keep(f));
+    facts.binary_calls.retain(|(_, f)| keep(f));
+    facts.schedulers.retain(|f| keep(f));
+    facts.package_import = facts.package_import.filter(|(_, f)| keep(f));
+    facts
+}
+
+/// A finding on the byte range `start..end` of a root manifest's `text`.
+pub fn finding_at(
+    rule: &Rule,
+    file: &str,
+    text: &[u8],
+    (start, end): (usize, usize),
+    message: String,
+) -> Finding {
+    let source = SourceFile::new(
+        file.to_string(),
+        Language::Text,
+        Role::Config,
+        text.to_vec(),
+    );
+    let end = end.min(text.len());
+    rule.finding(file, source.locate(start.min(end), end), message)
+}
+
+/// Runs `judge` on every simple command of the start commands (web ones only when
+/// `web_only`), and reports the first it accepts in each command, on that command.
+pub fn on_start_commands(
+    rule: &Rule,
+    facts: &RepoFacts,
+    web_only: bool,
+    judge: impl Fn(&StartCommand, &[Segment], usize) -> Option<String>,
+) -> Vec<Finding> {
+    let commands = start_commands(facts)
+        .into_iter()
+        .filter(|c| !web_only || c.is_web())
+        .collect();
+    on_commands(rule, facts, commands, judge)
+}
+
+/// Like `on_start_commands`, on the given commands.
+pub fn on_commands(
+    rule: &Rule,
+    facts: &RepoFacts,
+    commands: Vec<StartCommand>,
+    judge: impl Fn(&StartCommand, &[Segment], usize) -> Option<String>,
+) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for command in commands {
+        let Some(text) = facts.manifest(command.file) else {
+            continue;
+        };
+        let parts = segments(&command.command);
+        if let Some((seg, message)) =
+            (0..parts.len()).find_map(|i| Some((&parts[i], judge(&command, &parts, i)?)))
+        {
+            let at = command.offset;
+            // Exec-form `CMD [...]` and escaped JSON strings differ from the command as
+            // read: point at the whole line then.
+            let verbatim = command.exact
+                || text.get(at..at + command.command.len()) == Some(command.command.as_bytes());
+            let line_end = text[at.min(text.len())..]
+                .iter()
+                .position(|b| *b == b'\n' || *b == b'\r')
+                .map_or(text.len(), |n| at + n);
+            let span = if verbatim {
+                (at + seg.start, at + seg.end)
+            } else {
+                (at, line_end)
+            };
+            findings.push(finding_at(rule, command.file, text, span, message));
+        }
+    }
+    findings
+}
+
+/// Compiles one of the checks' own (constant) regexes.
+pub fn regex(source: &str) -> regex::Regex {
+    regex::Regex::new(source).expect("a check's regex is valid")
+}
+
+/// Regexes of a check over code, one per language, compiled once for the whole run.
+pub type PerLanguage = std::sync::OnceLock<Vec<(Language, regex::bytes::Regex)>>;
+
+/// The cached regex for `language`, built by `pattern` on first use.
+pub fn per_language(
+    cache: &'static PerLanguage,
+    pattern: fn(Language) -> Option<String>,
+    language: Language,
+) -> Option<&'static regex::bytes::Regex> {
+    const CODE: &[Language] = &[
+        Language::Javascript,
+        Language::Typescript,
+        Language::Python,
+        Language::Ruby,
+        Language::Php,
+        Language::Go,
+        Language::Java,
+        Language::Kotlin,
+    ];
+    cache
+        .get_or_init(|| {
+            CODE.iter()
+                .filter_map(|l| Some((*l, bytes_regex(&pattern(*l)?))))
+                .collect()
+        })
+        .iter()
+        .find(|(l, _)| *l == language)
+        .map(|(_, r)| r)
+}
+
+/// Like `regex`, over bytes (for masked file text).
+pub fn bytes_regex(source: &str) -> regex::bytes::Regex {
+    regex::bytes::Regex::new(&format!("(?m){source}")).expect("a check's regex is valid")
 }

@@ -131,6 +131,14 @@ pub struct Example {
     pub code: Option<String>,
     #[serde(default)]
     pub files: BTreeMap<String, String>,
+    /// Whether the example is a git repository (the test harness adds a `.git` folder);
+    /// `false` only for examples about version control itself.
+    #[serde(default = "yes")]
+    pub git: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 impl Example {

@@ -55,6 +55,14 @@ pub fn repo(files: &[(&str, &str)]) -> tempfile::TempDir {
     dir
 }
 
+/// A temporary git work tree holding `files`: a `.git` folder is all twelve looks at
+/// (so `not-a-git-repository` stays quiet), without the cost of `git init`.
+pub fn work_tree(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = repo(files);
+    std::fs::create_dir(dir.path().join(".git")).expect("mkdir .git");
+    dir
+}
+
 /// Runs git in `dir` with a fixed identity; panics on failure.
 pub fn git(dir: &Path, args: &[&str]) -> String {
     let out = Command::new("git")

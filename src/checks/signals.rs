@@ -1,0 +1,142 @@
+//! Factor IX, disposability: `npm-start-as-web` (a package manager as the web process
+//! does not pass SIGTERM on to node: §1.5, §5 #18) and `no-sigterm-handler` (a Node
+//! server or queue worker in a repository whose code never handles SIGTERM).
+
+use super::start::runs_start_script;
+use super::{bytes_regex, finding_at};
+use crate::classify::Language;
+use crate::finding::Finding;
+use crate::repo::{FileFacts, RepoFacts};
+use crate::rules::Rule;
+use crate::source::SourceFile;
+use std::sync::OnceLock;
+
+/// `heavy-boot`: the web start command (or its start script) downloads files or sleeps
+/// before the server starts, which delays every boot and scale-up.
+pub fn heavy_boot(rule: &Rule, facts: &RepoFacts) -> Vec<Finding> {
+    let heavy = super::regex(
+        r"^(?:(?:curl|wget)\b.*(?:\s-[a-zA-Z]*[oO]\b|\s--output\b|\s>)|aws\s+s3\s+(?:cp|sync)\b|gsutil\s+(?:-m\s+)?(?:cp|rsync)\b|rclone\s+(?:copy|sync)\b|python3?\s+-m\s+(?:nltk\.downloader|spacy\s+download)\b|sleep\s+(?:[1-9]\d+|[1-9]\d*m)\b)",
+    );
+    let commands = super::admin::web_commands_and_scripts(facts);
+    super::on_commands(rule, facts, commands, |_, segments, i| {
+        let chained = i + 1 < segments.len();
+        (chained && heavy.is_match(segments[i].text)).then(|| {
+            format!(
+                "the web process does slow work before serving (`{}`)",
+                segments[i].text
+            )
+        })
+    })
+}
+
+pub fn npm_start_as_web(rule: &Rule, facts: &RepoFacts) -> Vec<Finding> {
+    super::start::start_commands(facts)
+        .into_iter()
+        .filter(|c| c.file != "package.json" && c.is_web() && runs_start_script(&c.command))
+        .filter_map(|c| {
+            let text = facts.manifest(c.file)?;
+            let wrapper = c.command.split_whitespace().next().unwrap_or("npm");
+            Some(finding_at(
+                rule,
+                c.file,
+                text,
+                (c.offset, c.offset + c.command.len()),
+                format!("the web process runs through `{wrapper}`, which does not forward SIGTERM to the app"),
+            ))
+        })
+        .collect()
+}
+
+/// Notes where a Node file starts a server or a queue worker, and whether it handles
+/// SIGTERM itself or through a library that does.
+pub fn node_server_facts(rule: &Rule, file: &SourceFile, facts: &mut FileFacts) {
+    if !matches!(file.language, Language::Javascript | Language::Typescript)
+        || in_browser_folder(&file.rel_path)
+    {
+        return;
+    }
+    static HANDLES: OnceLock<regex::bytes::Regex> = OnceLock::new();
+    static SERVER: OnceLock<regex::bytes::Regex> = OnceLock::new();
+    let handles = HANDLES.get_or_init(|| bytes_regex(
+        r"SIGTERM|createTerminus|http-terminator|lightship|close-with-grace|enableShutdownHooks|stoppable",
+    ));
+    facts.handles_sigterm |= handles.is_match(&file.masked);
+    // `.listen(` with a port-like first argument starts a server (event buses also have
+    // `.listen('event', ...)`); bullmq's `new Worker('queue', handler)` and bull's
+    // `queue.process(handler)` start a queue worker (worker_threads pass options instead).
+    let server = SERVER.get_or_init(|| bytes_regex(
+        r#"(?P<hit>\.listen\()\s*(?:\d|[\w$.]*(?i:port)\b|process\.env\b|app\.get\(|\{|config\b|settings\b|env\b)|\bnew\s+Worker\(\s*['"`][^'"`]+['"`]\s*,\s*(?:async\b|function\b|\(|\w+\s*=>)|\.process\(\s*(?:['"`]|\d|async\b|function\b)"#,
+    ));
+    let found = server
+        .captures(&file.masked)
+        .and_then(|caps| caps.name("hit").or_else(|| caps.get(0)));
+    if let Some(m) = found {
+        let message =
+            "this Node process never handles SIGTERM, so a restart cuts requests and jobs off"
+                .to_string();
+        facts.server_start =
+            Some(rule.finding(&file.rel_path, file.locate(m.start(), m.end()), message));
+    }
+}
+
+/// Whether the web process is a framework's own server, which handles SIGTERM itself.
+fn framework_server(facts: &RepoFacts) -> bool {
+    const SERVERS: &[&str] = &[
+        "next start",
+        ".next/standalone",
+        "nuxt start",
+        ".output/server",
+        "remix-serve",
+        "react-router-serve",
+    ];
+    let mut commands: Vec<String> = super::start::start_commands(facts)
+        .into_iter()
+        .map(|c| c.command)
+        .collect();
+    if let Some(Ok(node)) = facts.manifest("package.json").map(super::start::node_start) {
+        commands.extend(node.start_script);
+    }
+    commands
+        .iter()
+        .any(|c| SERVERS.iter().any(|s| c.contains(s)))
+}
+
+/// Folders that hold code for the browser, not the server.
+pub(super) fn in_browser_folder(path: &str) -> bool {
+    const BROWSER: &[&str] = &[
+        "public",
+        "static",
+        "assets",
+        "resources",
+        "www",
+        "client",
+        "frontend",
+        "javascript",
+        "web_modules",
+    ];
+    path.split('/')
+        .rev()
+        .skip(1)
+        .any(|dir| BROWSER.contains(&dir))
+}
+
+pub fn no_sigterm_handler(_rule: &Rule, facts: &RepoFacts) -> Vec<Finding> {
+    // Only a Node app (a root package.json) is judged: a lone script is not a service.
+    if facts.handles_sigterm || !facts.has("package.json") || framework_server(facts) {
+        return Vec::new();
+    }
+    facts.server_start.iter().cloned().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::in_browser_folder;
+
+    #[test]
+    fn browser_folders() {
+        assert!(in_browser_folder("public/js/app.js"));
+        assert!(in_browser_folder("resources/assets/js/main.ts"));
+        assert!(!in_browser_folder("src/server.js"));
+        assert!(!in_browser_folder("public.js"));
+    }
+}
