@@ -3,6 +3,7 @@
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 use twelve::config::FailOn;
+use twelve::hosts::{Compliance, Host};
 use twelve::report::Format;
 
 const AFTER_HELP: &str = "\
@@ -12,6 +13,8 @@ Examples:
   twelve check --fail-on warning --ignore log-to-file
   twelve rules                      list every rule
   twelve explain hardcoded-port     full docs of one rule
+  twelve check --platform scalingo --require hds
+  twelve init --platform scaleway   the missing deployment files for a host
 
 Exit codes:
   0  no finding at or above the fail level
@@ -40,6 +43,19 @@ pub enum Command {
     Explain {
         /// A rule id, as listed by `twelve rules`.
         rule: String,
+    },
+    /// Print the deployment files a host needs that the app lacks (Procfile,
+    /// scalingo.json, Dockerfile...) and the environment variables to set.
+    Init {
+        /// The target host.
+        #[arg(long, value_enum)]
+        platform: Host,
+        /// The application's directory.
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        /// Write the missing files (an existing file is never overwritten).
+        #[arg(long)]
+        write: bool,
     },
 }
 
@@ -72,6 +88,12 @@ pub struct CheckArgs {
     /// Worker threads (0: one per core).
     #[arg(long, default_value_t = 0)]
     pub threads: usize,
+    /// Hosts of the portability report (comma-separated; default: all, or `platforms` in twelve.toml).
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "HOST,...")]
+    pub platform: Vec<Host>,
+    /// Keep only the hosts that hold this compliance label.
+    #[arg(long, value_enum)]
+    pub require: Option<Compliance>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -2,6 +2,7 @@
 //! span in the file (miette), and the CLI exits with code 2.
 
 use crate::finding::Severity;
+use crate::hosts::Host;
 use crate::rules::Registry;
 use miette::{Diagnostic, NamedSource, SourceSpan};
 use serde::Deserialize;
@@ -47,6 +48,8 @@ struct RawConfig {
     severity: BTreeMap<toml::Spanned<String>, Severity>,
     #[serde(default)]
     per_path_ignores: BTreeMap<String, Vec<toml::Spanned<String>>>,
+    #[serde(default)]
+    platforms: Vec<Host>,
 }
 
 fn yes() -> bool {
@@ -66,6 +69,8 @@ pub struct Config {
     pub max_file_size: u64,
     pub severity: BTreeMap<String, Severity>,
     pub per_path_ignores: Vec<(String, Vec<String>)>,
+    /// Hosts of the portability report (empty: all).
+    pub platforms: Vec<Host>,
 }
 
 /// Files over 1 MiB are mostly generated or data; the limit is configurable.
@@ -82,6 +87,7 @@ impl Default for Config {
             max_file_size: DEFAULT_MAX_FILE_SIZE,
             severity: BTreeMap::new(),
             per_path_ignores: Vec::new(),
+            platforms: Vec::new(),
         }
     }
 }
@@ -134,6 +140,7 @@ impl Config {
             max_file_size: raw.max_file_size.unwrap_or(defaults.max_file_size),
             severity,
             per_path_ignores,
+            platforms: raw.platforms,
         })
     }
 
@@ -226,6 +233,23 @@ hardcoded-port = "warning"
         };
         assert!(message.contains("selct"), "{message}");
         assert_eq!(span.map(|s| s.offset()), Some(0));
+    }
+
+    #[test]
+    fn platforms_are_read_and_checked() {
+        let config = Config::parse(
+            "t.toml",
+            "platforms = [\"scalingo\", \"clever-cloud\"]\n",
+            &registry(),
+        )
+        .unwrap();
+        assert_eq!(config.platforms, vec![Host::Scalingo, Host::CleverCloud]);
+        let err = Config::parse("t.toml", "platforms = [\"heroku\"]\n", &registry()).unwrap_err();
+        let ConfigError::Syntax { span, message, .. } = &err else {
+            panic!("{err:?}")
+        };
+        assert!(message.contains("heroku"), "{message}");
+        assert_eq!(span.map(|s| s.offset()), Some(13));
     }
 
     #[test]

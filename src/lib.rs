@@ -8,6 +8,7 @@ pub mod classify;
 pub mod config;
 pub mod detect;
 pub mod finding;
+pub mod hosts;
 pub mod mask;
 pub mod repo;
 pub mod report;

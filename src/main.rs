@@ -8,6 +8,7 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use twelve::config::Config;
+use twelve::hosts::{self, Targets};
 use twelve::report::{self, Format, rules_doc, text};
 use twelve::rules::Registry;
 use twelve::scan::Scanner;
@@ -41,6 +42,14 @@ fn main() -> ExitCode {
             None => fail(&format!(
                 "unknown rule `{rule}`; `twelve rules` lists every rule id"
             )),
+        },
+        Command::Init {
+            platform,
+            path,
+            write,
+        } => match hosts::init::for_path(&registry, platform, &path, write) {
+            Ok(out) => print(&out),
+            Err(message) => fail(&message),
         },
     }
 }
@@ -76,7 +85,16 @@ fn check(registry: &Registry, args: CheckArgs) -> ExitCode {
         Ok(scanner) => scanner,
         Err(err) => return fail(&err.0),
     };
-    let report = scanner.scan(&args.paths);
+    let mut report = scanner.scan(&args.paths);
+    let targets = Targets {
+        hosts: if args.platform.is_empty() {
+            config.platforms.clone()
+        } else {
+            args.platform.clone()
+        },
+        require: args.require,
+    };
+    hosts::assess_report(&mut report, registry, &targets);
     let out = match args.format {
         Format::Json => report::json::render(&report),
         Format::Text => {

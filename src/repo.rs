@@ -15,9 +15,9 @@ pub struct RepoFacts {
 }
 
 impl RepoFacts {
-    /// Whether the walk should keep this root-level file's contents.
-    pub fn wants_contents(name: &str) -> bool {
-        MANIFESTS.contains(&name)
+    /// Whether the walk should keep this file's contents (`rel`: path from the root).
+    pub fn wants_contents(rel: &str) -> bool {
+        MANIFESTS.contains(&rel) || hosts_wants_contents(rel)
     }
 
     pub fn has(&self, name: &str) -> bool {
@@ -31,4 +31,50 @@ impl RepoFacts {
     pub fn manifest(&self, name: &str) -> Option<&[u8]> {
         self.manifests.get(name).map(Vec::as_slice)
     }
+
+    /// A manifest's contents as text (lossy UTF-8).
+    pub fn manifest_text(&self, name: &str) -> Option<String> {
+        self.manifest(name)
+            .map(|bytes| String::from_utf8_lossy(bytes).into_owned())
+    }
+}
+
+// --- Portability report (src/hosts/) ------------------------------------------------
+// The files the per-host verdicts read: stack manifests, version pins and the hosts'
+// own deployment files. `clevercloud/*.json` is the one non-root location: Clever
+// Cloud reads its config there (platforms.md §2.9).
+
+/// Root files read by the portability report, besides `MANIFESTS`.
+const HOST_MANIFESTS: &[&str] = &[
+    "requirements.txt",
+    "Pipfile",
+    "pyproject.toml",
+    "runtime.txt",
+    ".python-version",
+    "manage.py",
+    "Gemfile",
+    "composer.json",
+    "go.mod",
+    "build.gradle",
+    "build.gradle.kts",
+    "system.properties",
+    "Dockerfile",
+    ".nvmrc",
+    ".node-version",
+    ".buildpacks",
+    "cron.json",
+    "scalingo.json",
+    "app.json",
+    "Cargo.toml",
+    "mix.exs",
+];
+
+/// Folder of Clever Cloud's deployment files.
+pub const CLEVER_DIR: &str = "clevercloud/";
+
+fn hosts_wants_contents(rel: &str) -> bool {
+    HOST_MANIFESTS.contains(&rel)
+        || rel
+            .strip_prefix(CLEVER_DIR)
+            .is_some_and(|name| name.ends_with(".json") && !name.contains('/'))
 }

@@ -34,6 +34,10 @@ pub struct Summary {
 pub struct Report {
     pub findings: Vec<Finding>,
     pub summary: Summary,
+    /// Facts of each scanned directory, in the order of the roots (for `hosts`).
+    pub repos: Vec<RepoFacts>,
+    /// Per-host verdicts, set by the decide step (`hosts::assess`) when asked for.
+    pub platforms: Option<crate::hosts::Portability>,
 }
 
 pub struct Scanner<'a> {
@@ -126,6 +130,7 @@ impl<'a> Scanner<'a> {
         let mut findings = collected.findings;
         if root_is_dir {
             findings.extend(self.repo_checks(&collected.facts));
+            report.repos.push(collected.facts);
         }
         for mut finding in findings {
             if self.path_ignores(&finding) {
@@ -154,7 +159,7 @@ impl<'a> Scanner<'a> {
 
     fn visit_file(&self, path: &Path, rel: String, size: u64, root_is_dir: bool) -> Outcome {
         let at_root = root_is_dir && !rel.contains('/');
-        let keep_contents = at_root && RepoFacts::wants_contents(&rel);
+        let keep_contents = root_is_dir && RepoFacts::wants_contents(&rel);
         if size > self.config.max_file_size {
             return Outcome::Skipped(SkipReason::TooLarge);
         }
@@ -173,7 +178,7 @@ impl<'a> Scanner<'a> {
         } else {
             Vec::new()
         };
-        let root_file = at_root.then(|| RootFile {
+        let root_file = (at_root || keep_contents).then(|| RootFile {
             name: rel.clone(),
             contents: keep_contents.then(|| bytes.clone()),
         });

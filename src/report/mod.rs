@@ -2,6 +2,8 @@
 //! Reporters never read files; everything they show is in the findings.
 
 pub mod json;
+pub mod platforms;
+pub mod platforms_markdown;
 pub mod rules_doc;
 pub mod text;
 

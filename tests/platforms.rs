@@ -1,0 +1,242 @@
+//! The portability report and `twelve init`, end to end through the real binary.
+
+use std::path::Path;
+use std::process::Command;
+
+fn twelve_in(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_twelve"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("run twelve");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn twelve(args: &[&str]) -> (i32, String, String) {
+    twelve_in(Path::new(env!("CARGO_MANIFEST_DIR")), args)
+}
+
+fn json(args: &[&str]) -> serde_json::Value {
+    let (_, stdout, stderr) = twelve(args);
+    serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}\n{stderr}"))
+}
+
+fn ids(host: &serde_json::Value, key: &str) -> Vec<String> {
+    host[key]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn apps() -> Vec<String> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let mut apps: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    apps.sort();
+    apps
+}
+
+#[test]
+fn every_fixture_has_a_portability_snapshot() {
+    for app in apps() {
+        let (_, stdout, _) = twelve(&["check", &format!("fixtures/{app}"), "--color", "never"]);
+        let section = stdout
+            .split("\nportability\n")
+            .nth(1)
+            .unwrap_or_else(|| panic!("{app}: no portability section: {stdout}"));
+        insta::assert_snapshot!(format!("portability_{app}"), section);
+    }
+}
+
+#[test]
+fn clean_django_is_ready_everywhere() {
+    let doc = json(&["check", "fixtures/django-clean", "--format", "json"]);
+    let hosts = doc["platforms"].as_array().unwrap();
+    assert_eq!(hosts.len(), 3);
+    for host in hosts {
+        assert_eq!(host["verdict"], "ready", "{host:#}");
+        assert_eq!(host["score"], 100);
+    }
+    assert_eq!(doc["stack"]["frameworks"][0], "Django");
+}
+
+#[test]
+fn uploads_to_disk_and_localhost_block_every_host() {
+    let doc = json(&["check", "fixtures/express-uploads", "--format", "json"]);
+    for host in doc["platforms"].as_array().unwrap() {
+        assert_eq!(host["verdict"], "blocked", "{host:#}");
+        assert_eq!(
+            ids(host, "blockers"),
+            ["hardcoded-port", "localhost-binding"]
+        );
+        let degraders = ids(host, "degraders");
+        assert!(
+            degraders.contains(&"local-file-storage".to_string()),
+            "{degraders:?}"
+        );
+        assert!(host["storage"].is_string(), "storage advice: {host:#}");
+        assert_eq!(host["blockers"][0]["locations"][0], "server.js:9");
+    }
+}
+
+#[test]
+fn platform_option_and_config_limit_the_hosts() {
+    let doc = json(&[
+        "check",
+        "fixtures/go-clean",
+        "--format",
+        "json",
+        "--platform",
+        "scaleway,clever-cloud",
+    ]);
+    let hosts: Vec<&str> = doc["platforms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["host"].as_str().unwrap())
+        .collect();
+    assert_eq!(hosts, ["clever-cloud", "scaleway"]);
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("twelve.toml"),
+        "platforms = [\"scalingo\"]\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("main.go"), "package main\n").unwrap();
+    std::fs::write(
+        dir.path().join("go.mod"),
+        "module example.com/x\n\ngo 1.25\n",
+    )
+    .unwrap();
+    let (_, stdout, _) = twelve_in(dir.path(), &["check", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(doc["platforms"].as_array().unwrap().len(), 1);
+    assert_eq!(doc["platforms"][0]["host"], "scalingo");
+    assert_eq!(doc["platforms"][0]["verdict"], "ready");
+    let (code, _, stderr) = twelve_in(dir.path(), &["check", "--platform", "heroku"]);
+    assert_eq!(code, 2, "{stderr}");
+}
+
+#[test]
+fn require_keeps_only_hosts_with_the_label() {
+    let doc = json(&[
+        "check",
+        "fixtures/django-clean",
+        "--format",
+        "json",
+        "--require",
+        "hds",
+    ]);
+    let hosts: Vec<&str> = doc["platforms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["host"].as_str().unwrap())
+        .collect();
+    assert_eq!(hosts, ["scalingo", "clever-cloud"]);
+    let excluded = &doc["stack"]["excluded_hosts"];
+    assert_eq!(excluded[0]["host"], "scaleway");
+    assert!(
+        excluded[0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("unconfirmed")
+    );
+    let doc = json(&[
+        "check",
+        "fixtures/django-clean",
+        "--format",
+        "json",
+        "--require",
+        "secnumcloud",
+    ]);
+    assert_eq!(doc["platforms"].as_array().unwrap().len(), 0);
+    assert_eq!(doc["stack"]["excluded_hosts"].as_array().unwrap().len(), 3);
+}
+
+#[test]
+fn health_libraries_advise_hds() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("requirements.txt"),
+        "flask\nfhir.resources==7.1\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("Procfile"), "web: gunicorn app:app\n").unwrap();
+    let (_, stdout, _) = twelve_in(dir.path(), &["check", "--color", "never"]);
+    assert!(
+        stdout.contains("requires an HDS-certified host"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn init_prints_the_missing_files_per_host() {
+    for (app, host) in [
+        ("django-clean", "scalingo"),
+        ("django-clean", "clever-cloud"),
+        ("django-clean", "scaleway"),
+        ("flask-violations", "scalingo"),
+        ("express-uploads", "scaleway"),
+        ("express-clean", "clever-cloud"),
+        ("go-clean", "scaleway"),
+    ] {
+        let (code, stdout, stderr) =
+            twelve(&["init", "--platform", host, &format!("fixtures/{app}")]);
+        assert_eq!(code, 0, "{stderr}");
+        insta::assert_snapshot!(format!("init_{app}_{host}"), stdout);
+    }
+}
+
+#[test]
+fn init_write_never_overwrites() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("requirements.txt"),
+        "Django==5.1\ngunicorn\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("manage.py"),
+        "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'shop.settings')\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join(".dockerignore"), "mine\n").unwrap();
+    let (code, stdout, stderr) =
+        twelve_in(dir.path(), &["init", "--platform", "scaleway", "--write"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("wrote Dockerfile"), "{stdout}");
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join(".dockerignore")).unwrap(),
+        "mine\n"
+    );
+    let dockerfile = std::fs::read_to_string(dir.path().join("Dockerfile")).unwrap();
+    assert!(
+        dockerfile.contains("gunicorn shop.wsgi --bind 0.0.0.0:$PORT"),
+        "{dockerfile}"
+    );
+    std::fs::write(dir.path().join("Dockerfile"), "FROM mine\n").unwrap();
+    let (_, stdout, _) = twelve_in(dir.path(), &["init", "--platform", "scaleway", "--write"]);
+    assert!(!stdout.contains("wrote Dockerfile"), "{stdout}");
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("Dockerfile")).unwrap(),
+        "FROM mine\n"
+    );
+    let (_, stdout, _) = twelve_in(dir.path(), &["init", "--platform", "scalingo", "--write"]);
+    assert!(stdout.contains("wrote Procfile"), "{stdout}");
+    let procfile = std::fs::read_to_string(dir.path().join("Procfile")).unwrap();
+    assert_eq!(
+        procfile,
+        "web: gunicorn shop.wsgi --bind 0.0.0.0:$PORT --log-file -\npostdeploy: python manage.py migrate\n"
+    );
+}
