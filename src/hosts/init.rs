@@ -379,39 +379,6 @@ pub fn write(root: &Path, plan: &Plan) -> std::io::Result<Vec<String>> {
     Ok(lines)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn exec_forms() {
-        assert_eq!(exec_form("node server.js"), r#"["node", "server.js"]"#);
-        assert_eq!(
-            exec_form("bin/app --port $PORT"),
-            r#"["sh", "-c", "exec bin/app --port $PORT"]"#
-        );
-    }
-
-    #[test]
-    fn write_never_overwrites() {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("Procfile"), "web: mine\n").unwrap();
-        let plan = Plan {
-            files: vec![
-                ("Procfile".into(), "web: theirs\n".into()),
-                ("x.json".into(), "{}\n".into()),
-            ],
-            ..Plan::default()
-        };
-        let lines = write(dir.path(), &plan).unwrap();
-        assert_eq!(lines, vec!["kept existing Procfile", "wrote x.json"]);
-        assert_eq!(
-            std::fs::read_to_string(dir.path().join("Procfile")).unwrap(),
-            "web: mine\n"
-        );
-    }
-}
-
 /// `twelve init`: scans `path` for its stack, prints the plan, and writes the files
 /// when asked. `Err` is a message for the user (exit code 2).
 pub fn for_path(
@@ -448,4 +415,37 @@ pub fn for_path(
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exec_forms() {
+        assert_eq!(exec_form("node server.js"), r#"["node", "server.js"]"#);
+        assert_eq!(
+            exec_form("bin/app --port $PORT"),
+            r#"["sh", "-c", "exec bin/app --port $PORT"]"#
+        );
+    }
+
+    #[test]
+    fn write_never_overwrites() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("Procfile"), "web: mine\n").unwrap();
+        let plan = Plan {
+            files: vec![
+                ("Procfile".into(), "web: theirs\n".into()),
+                ("x.json".into(), "{}\n".into()),
+            ],
+            ..Plan::default()
+        };
+        let lines = write(dir.path(), &plan).unwrap();
+        assert_eq!(lines, vec!["kept existing Procfile", "wrote x.json"]);
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("Procfile")).unwrap(),
+            "web: mine\n"
+        );
+    }
 }

@@ -181,20 +181,21 @@ pub fn runtime_for(host: Host, stack: &Stack) -> Runtime {
         warning: None,
         blocks: false,
     };
-    if host == Host::Scalingo && !stack.buildpacks_file {
-        if let Some(warning) = scalingo_unsupported_stack(lang) {
-            runtime.warning = Some(warning);
-            runtime.blocks = true;
-            return runtime;
-        }
+    if host == Host::Scalingo
+        && !stack.buildpacks_file
+        && let Some(warning) = scalingo_unsupported_stack(lang)
+    {
+        runtime.warning = Some(warning);
+        runtime.blocks = true;
+        return runtime;
     }
     // A Dockerfile build on Clever Cloud or Scaleway pins its own base image.
     let docker_built = stack.dockerfile && host != Host::Scalingo;
-    if let (Some(pin), false) = (pin, docker_built) {
-        if let Some(reason) = unsupported(host, lang, &pin.requirement) {
-            runtime.warning = Some(reason);
-            runtime.blocks = true;
-        }
+    if let (Some(pin), false) = (pin, docker_built)
+        && let Some(reason) = unsupported(host, lang, &pin.requirement)
+    {
+        runtime.warning = Some(reason);
+        runtime.blocks = true;
     }
     runtime
 }

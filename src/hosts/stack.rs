@@ -451,18 +451,16 @@ fn dependencies(facts: &RepoFacts) -> Vec<String> {
     if let Some(json) = facts
         .manifest("package.json")
         .and_then(|b| serde_json::from_slice::<serde_json::Value>(b).ok())
+        && let Some(map) = json.get("dependencies").and_then(|d| d.as_object())
     {
-        if let Some(map) = json.get("dependencies").and_then(|d| d.as_object()) {
-            deps.extend(map.keys().map(|k| k.to_lowercase()));
-        }
+        deps.extend(map.keys().map(|k| k.to_lowercase()));
     }
     if let Some(json) = facts
         .manifest("composer.json")
         .and_then(|b| serde_json::from_slice::<serde_json::Value>(b).ok())
+        && let Some(map) = json.get("require").and_then(|d| d.as_object())
     {
-        if let Some(map) = json.get("require").and_then(|d| d.as_object()) {
-            deps.extend(map.keys().map(|k| k.to_lowercase()));
-        }
+        deps.extend(map.keys().map(|k| k.to_lowercase()));
     }
     if let Some(text) = facts.manifest_text("requirements.txt") {
         deps.extend(text.lines().filter_map(python_requirement));
@@ -556,10 +554,10 @@ fn go_requires(text: &str) -> Vec<String> {
         if in_block {
             if line.starts_with(')') {
                 in_block = false;
-            } else if let Some(path) = line.split_whitespace().next() {
-                if !path.starts_with("//") {
-                    out.push(path.to_lowercase());
-                }
+            } else if let Some(path) = line.split_whitespace().next()
+                && !path.starts_with("//")
+            {
+                out.push(path.to_lowercase());
             }
         } else if let Some(rest) = line.strip_prefix("require") {
             let rest = rest.trim();
@@ -683,18 +681,18 @@ fn version_pins(facts: &RepoFacts) -> Vec<VersionPin> {
     {
         pin(Lang::Php, php, "composer.json require.php");
     }
-    if let Some(text) = facts.manifest_text("go.mod") {
-        if let Some(go) = text.lines().find_map(|l| l.trim().strip_prefix("go ")) {
-            pin(Lang::Go, go, "go.mod go");
-        }
+    if let Some(text) = facts.manifest_text("go.mod")
+        && let Some(go) = text.lines().find_map(|l| l.trim().strip_prefix("go "))
+    {
+        pin(Lang::Go, go, "go.mod go");
     }
-    if let Some(text) = facts.manifest_text("system.properties") {
-        if let Some(java) = text.lines().find_map(|l| {
+    if let Some(text) = facts.manifest_text("system.properties")
+        && let Some(java) = text.lines().find_map(|l| {
             let (k, v) = l.split_once('=')?;
             (k.trim() == "java.runtime.version").then(|| v.to_string())
-        }) {
-            pin(Lang::Java, &java, "system.properties java.runtime.version");
-        }
+        })
+    {
+        pin(Lang::Java, &java, "system.properties java.runtime.version");
     }
     pins
 }

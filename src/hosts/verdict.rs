@@ -153,7 +153,7 @@ pub fn causes(
         });
     }
     // Most serious first; the order of discovery is kept within a level.
-    out.sort_by(|a, b| b.impact.cmp(&a.impact));
+    out.sort_by_key(|c| std::cmp::Reverse(c.impact));
     out
 }
 
