@@ -25,6 +25,16 @@ fn json(args: &[&str]) -> serde_json::Value {
     serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}\n{stderr}"))
 }
 
+/// The `host` of each entry of the `platforms` array.
+fn host_ids(doc: &serde_json::Value) -> Vec<&str> {
+    doc["platforms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["host"].as_str().unwrap())
+        .collect()
+}
+
 fn ids(host: &serde_json::Value, key: &str) -> Vec<String> {
     host[key]
         .as_array()
@@ -99,12 +109,7 @@ fn platform_option_and_config_limit_the_hosts() {
         "--platform",
         "scaleway,clever-cloud",
     ]);
-    let hosts: Vec<&str> = doc["platforms"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|h| h["host"].as_str().unwrap())
-        .collect();
+    let hosts = host_ids(&doc);
     assert_eq!(hosts, ["clever-cloud", "scaleway"]);
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
@@ -137,12 +142,7 @@ fn require_keeps_only_hosts_with_the_label() {
         "--require",
         "hds",
     ]);
-    let hosts: Vec<&str> = doc["platforms"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|h| h["host"].as_str().unwrap())
-        .collect();
+    let hosts = host_ids(&doc);
     assert_eq!(hosts, ["scalingo", "clever-cloud"]);
     let excluded = &doc["stack"]["excluded_hosts"];
     assert_eq!(excluded[0]["host"], "scaleway");
