@@ -12,6 +12,9 @@ pub struct RepoFacts {
     pub root_files: BTreeSet<String>,
     /// Contents of the root manifests that were found.
     pub manifests: BTreeMap<String, Vec<u8>>,
+    /// Portability report: health-record words in production files (word → `file:line`
+    /// of its first use), see `hosts::signals`.
+    pub health_terms: BTreeMap<String, String>,
 }
 
 impl RepoFacts {

@@ -187,12 +187,14 @@ impl<'a> Scanner<'a> {
             return Outcome::Read {
                 root_file,
                 result: Err(SkipReason::NoRules),
+                health_terms: Vec::new(),
             };
         };
         if let Some(reason) = unreadable_as_text(&bytes) {
             return Outcome::Read {
                 root_file,
                 result: Err(reason),
+                health_terms: Vec::new(),
             };
         }
         let role = role_of(&rel, language);
@@ -202,6 +204,7 @@ impl<'a> Scanner<'a> {
         Outcome::Read {
             root_file,
             result: Ok(findings),
+            health_terms: crate::hosts::signals::health_terms(&file),
         }
     }
 
@@ -253,6 +256,8 @@ enum Outcome {
     Read {
         root_file: Option<RootFile>,
         result: Result<Vec<Finding>, SkipReason>,
+        /// Health-record words for the portability report (`hosts::signals`).
+        health_terms: Vec<(String, String)>,
     },
 }
 
@@ -270,7 +275,22 @@ impl Collected {
         match outcome {
             Outcome::Skipped(reason) => *self.skipped.entry(reason).or_default() += 1,
             Outcome::Problem(problem) => self.problems.push(problem),
-            Outcome::Read { root_file, result } => {
+            Outcome::Read {
+                root_file,
+                result,
+                health_terms,
+            } => {
+                for (term, at) in health_terms {
+                    // Files arrive in any order: keep the smallest location for stable output.
+                    let slot = self
+                        .facts
+                        .health_terms
+                        .entry(term)
+                        .or_insert_with(|| at.clone());
+                    if at < *slot {
+                        *slot = at;
+                    }
+                }
                 if let Some(RootFile { name, contents }) = root_file {
                     if let Some(contents) = contents {
                         self.facts.manifests.insert(name.clone(), contents);

@@ -4,6 +4,7 @@
 use super::stack::{Lang, ServiceKind, Stack, Start};
 use super::{Compliance, Host};
 use crate::finding::Finding;
+use crate::repo::RepoFacts;
 
 fn start_of(command: &str, source: &str) -> Option<Start> {
     Some(Start {
@@ -40,8 +41,8 @@ pub fn start(host: Host, stack: &Stack) -> Option<Start> {
                     .any(|f| stack.has_framework(f)) =>
             {
                 start_of(
-                    "java -jar target/*.jar",
-                    "Java buildpack default (after the build)",
+                    "the framework's default web process",
+                    "Java buildpack default (needs `target/` after the build)",
                 )
             }
             _ => None,
@@ -50,7 +51,7 @@ pub fn start(host: Host, stack: &Stack) -> Option<Start> {
             if stack.dockerfile && stack.languages.is_empty() {
                 return declared("Dockerfile");
             }
-            match stack.primary()? {
+            match stack.app_language()? {
                 Lang::Node => node(),
                 Lang::Python => Some(Start {
                     command: match &stack.django_project {
@@ -148,7 +149,7 @@ fn manual_var(kind: ServiceKind) -> &'static str {
 
 fn clever_setup(stack: &Stack, hook: Option<&str>, out: &mut Vec<String>) {
     let web = stack.procfile_web();
-    match stack.primary() {
+    match stack.app_language() {
         Some(Lang::Python) => {
             let module = stack
                 .django_project
@@ -176,6 +177,9 @@ fn clever_setup(stack: &Stack, hook: Option<&str>, out: &mut Vec<String>) {
         }
         Some(Lang::Php) => out
             .push("`CC_WEBROOT` to the public folder (e.g. `/public`) and `CC_PHP_VERSION`".into()),
+        Some(Lang::Java | Lang::Gradle) => out.push(
+            "how to run the build: `MAVEN_DEPLOY_GOAL` or `deploy.goal` in `clevercloud/maven.json` (Gradle: `clevercloud/gradle.json`), or `CC_JAR_PATH` to the built jar".into(),
+        ),
         Some(Lang::Node) | None => {}
         Some(_) => {
             if let Some(web) = web {
@@ -239,8 +243,22 @@ pub fn compliance(host: Host, label: Compliance) -> Result<String, String> {
 }
 
 /// Advice about the repository as a whole.
-pub fn repository(stack: &Stack, findings: &[Finding]) -> Vec<String> {
+pub fn repository(stack: &Stack, facts: &RepoFacts, findings: &[Finding]) -> Vec<String> {
     let mut out = Vec::new();
+    if stack.health_libraries.is_empty()
+        && super::signals::looks_like_health_data(&facts.health_terms)
+    {
+        let words: Vec<String> = facts
+            .health_terms
+            .iter()
+            .take(4)
+            .map(|(term, at)| format!("`{term}` ({at})"))
+            .collect();
+        out.push(format!(
+            "health data: the code names health-record fields ({}); hosting health data of French patients requires an HDS-certified host (`--require hds`: Scalingo, Clever Cloud HDS zones)",
+            words.join(", ")
+        ));
+    }
     if !stack.health_libraries.is_empty() {
         out.push(format!(
             "health data: the dependencies include {} (FHIR/HL7); hosting health data of French patients requires an HDS-certified host (`--require hds`: Scalingo, Clever Cloud HDS zones)",

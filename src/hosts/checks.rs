@@ -60,12 +60,11 @@ pub fn run(stack: &Stack, facts: &RepoFacts) -> Vec<PlatformIssue> {
 /// Row 21: the pinned version (or the stack) is not offered by the host.
 pub fn unsupported_runtime(runtimes: &[Runtime; 3], stack: &Stack) -> Option<PlatformIssue> {
     let pin = stack.primary().and_then(|l| stack.version_of(l));
-    let effects = runtimes.clone().map(|r| match (r.blocks, r.warning, pin) {
-        (true, Some(warning), Some(pin)) => (
+    let effects = runtimes.clone().map(|r| match (r.blocks, r.warning) {
+        (true, Some(warning)) => (
             Impact::Blocks,
-            format!("{warning}: pin one of them in {}", pin.source),
+            format!("{warning}: pin one of those versions"),
         ),
-        (true, Some(warning), None) => (Impact::Blocks, warning),
         _ => none(),
     });
     if effects.iter().all(|(i, _)| *i == Impact::None) {

@@ -41,7 +41,7 @@ fn web_command(stack: &Stack, facts: &RepoFacts) -> Option<String> {
         .web
         .iter()
         .find(|s| s.source.starts_with("package.json"));
-    match stack.primary()? {
+    match stack.app_language()? {
         Lang::Node => declared.map(|s| s.command.clone()),
         Lang::Python => {
             let deps = &stack.deps;
@@ -78,7 +78,7 @@ fn migration(stack: &Stack) -> Option<&'static str> {
 }
 
 fn scalingo(stack: &Stack, facts: &RepoFacts, name: &str, plan: &mut Plan) {
-    let has_default = matches!(stack.primary(), Some(Lang::Php | Lang::Ruby));
+    let has_default = matches!(stack.app_language(), Some(Lang::Php | Lang::Ruby));
     let web = web_command(stack, facts);
     let mut procfile = String::new();
     match (&web, has_default) {
@@ -105,7 +105,7 @@ fn scalingo(stack: &Stack, facts: &RepoFacts, name: &str, plan: &mut Plan) {
             let _ = writeln!(procfile, "postdeploy: {cmd}");
         }
     }
-    if stack.primary() == Some(Lang::Python)
+    if stack.app_language() == Some(Lang::Python)
         && web.as_deref().is_some_and(|w| w.starts_with("gunicorn"))
         && !stack.deps.iter().any(|d| d == "gunicorn")
     {
@@ -147,7 +147,7 @@ fn scalingo(stack: &Stack, facts: &RepoFacts, name: &str, plan: &mut Plan) {
 
 fn clever(stack: &Stack, plan: &mut Plan) {
     let mut env = |k: &str, v: String| plan.env.push((k.to_string(), v));
-    match stack.primary() {
+    match stack.app_language() {
         Some(Lang::Python) => {
             match &stack.django_project {
                 Some(p) => env("CC_PYTHON_MODULE", format!("{p}.wsgi:application")),
@@ -194,7 +194,7 @@ fn clever(stack: &Stack, plan: &mut Plan) {
             }
         }
     }
-    if stack.primary() == Some(Lang::Node)
+    if stack.app_language() == Some(Lang::Node)
         && !stack
             .web
             .iter()
@@ -217,7 +217,7 @@ fn clever(stack: &Stack, plan: &mut Plan) {
 }
 
 fn clever_type(stack: &Stack) -> &'static str {
-    match stack.primary() {
+    match stack.app_language() {
         Some(Lang::Node) => "node",
         Some(Lang::Python) => "python",
         Some(Lang::Php) => "php",
@@ -280,7 +280,7 @@ fn version_major_minor(stack: &Stack, lang: Lang, default: &str, parts: usize) -
 }
 
 fn dockerfile(stack: &Stack, facts: &RepoFacts) -> Option<String> {
-    match stack.primary()? {
+    match stack.app_language()? {
         Lang::Node => {
             let web = web_command(stack, facts)?;
             let install = if facts.has("package-lock.json") {

@@ -7,6 +7,7 @@ pub mod advice;
 pub mod checks;
 pub mod init;
 pub mod runtime;
+pub mod signals;
 pub mod stack;
 pub mod verdict;
 
@@ -162,7 +163,7 @@ pub fn assess(
             compliance: label.and_then(Result::ok),
         });
     }
-    let advisories = advice::repository(&stack, findings);
+    let advisories = advice::repository(&stack, facts, findings);
     let services = stack
         .services
         .iter()

@@ -56,32 +56,18 @@ fn offered(host: Host, lang: Lang) -> Option<Offered> {
 }
 
 impl Offered {
-    fn newest(self) -> (u32, u32) {
+    /// Every offered version; a range lists its majors (and minors up to 9 when the
+    /// minor matters).
+    fn candidates(self, minor_matters: bool) -> Vec<(u32, u32)> {
         match self {
-            Offered::Versions(list) => list.iter().max().copied().unwrap_or((0, 0)),
-            Offered::Range(_, hi) => hi,
-        }
-    }
-
-    /// Whether some offered version satisfies `major` (and `minor`, exactly or as a
-    /// floor when `caret`).
-    fn satisfies(self, major: u32, minor: Option<u32>, caret: bool) -> bool {
-        let wanted = |v: (u32, u32)| match minor {
-            Some(m) if caret => v.0 == major && v.1 >= m,
-            Some(m) => v == (major, m),
-            None => v.0 == major,
-        };
-        match self {
-            Offered::Versions(list) => list.iter().any(|v| wanted(*v)),
-            Offered::Range(lo, hi) => {
-                let floor = (major, minor.unwrap_or(0));
-                let ceiling = if minor.is_some() && !caret {
-                    floor
-                } else {
-                    (major, u32::MAX)
-                };
-                floor <= hi && ceiling >= lo
-            }
+            Offered::Versions(list) => list.to_vec(),
+            Offered::Range(lo, hi) => (lo.0..=hi.0)
+                .flat_map(|major| {
+                    let minors = if minor_matters { 0..=9 } else { 0..=0 };
+                    minors.map(move |minor| (major, minor))
+                })
+                .filter(|v| !minor_matters || (lo <= *v && *v <= hi))
+                .collect(),
         }
     }
 
@@ -105,31 +91,70 @@ fn by_minor(lang: Lang) -> bool {
     matches!(lang, Lang::Python | Lang::Ruby | Lang::Php | Lang::Go)
 }
 
-/// A requirement reduced to what matters here: one version it pins (major, and
-/// minor when given), or an open lower bound (`>=`), which any newer version satisfies.
+/// One comparator of a version requirement (`>=20`, `<22`, `^8.2`, `~3.12`, `20.x`, `3.3.6`).
 #[derive(Debug, PartialEq, Eq)]
-enum Requirement {
-    Pinned(u32, Option<u32>, bool),
+enum Comparator {
     AtLeast(u32, u32),
+    Above(u32, u32),
+    Below(u32, u32),
+    AtMost(u32, u32),
+    /// Same major, and at least this minor (`^`).
+    Caret(u32, u32),
+    /// This major, and this minor when given (`20.x`, `~3.12`, `3.3.6`).
+    Exact(u32, Option<u32>),
 }
 
-/// `20.x`, `^20.1`, `~3.12`, `python-3.12.1`, `3.3.6`, `>=18` (the first clause of
-/// a range); `None` when it cannot be read.
-fn parse_requirement(text: &str) -> Option<Requirement> {
-    let first = text.split("||").next()?.split_whitespace().next()?;
-    let first = first.trim_start_matches("python-").trim_start_matches('v');
-    let (op, rest) = match first.find(|c: char| c.is_ascii_digit()) {
-        Some(i) => first.split_at(i),
-        None => return None,
-    };
+impl Comparator {
+    fn allows(&self, v: (u32, u32), minor_matters: bool) -> bool {
+        match *self {
+            Comparator::AtLeast(a, b) => v >= (a, b),
+            Comparator::Above(a, b) => v > (a, b) || (!minor_matters && v.0 > a),
+            Comparator::Below(a, b) => v < (a, b),
+            Comparator::AtMost(a, b) => v <= (a, b) || (!minor_matters && v.0 <= a),
+            Comparator::Caret(a, b) => v.0 == a && (!minor_matters || v.1 >= b),
+            Comparator::Exact(a, b) => v.0 == a && (!minor_matters || b.is_none_or(|b| v.1 == b)),
+        }
+    }
+}
+
+/// A requirement as alternatives (`||`) of comparators that must all hold; `None`
+/// when a part cannot be read (`lts/*`, a git URL), so nothing is claimed about it.
+fn parse_requirement(text: &str, lang: Lang) -> Option<Vec<Vec<Comparator>>> {
+    text.split("||")
+        .map(|clause| {
+            clause
+                .split([' ', ','])
+                .filter(|part| !matches!(*part, "" | "*" | "x" | "X"))
+                .map(|part| parse_comparator(part, lang))
+                .collect::<Option<Vec<_>>>()
+        })
+        .collect()
+}
+
+/// Tilde operators differ: `~>` (Gemfile), `~=` (PEP 440) and Composer's `~` allow
+/// newer minors when no patch is given (`~> 3.3` is 3.3 up to 4.0); npm's `~` does not.
+fn parse_comparator(text: &str, lang: Lang) -> Option<Comparator> {
+    let text = text.trim_start_matches("python-").trim_start_matches('v');
+    let digits = text.find(|c: char| c.is_ascii_digit())?;
+    let (op, rest) = text.split_at(digits);
+    let parts = rest.split('.').count();
+    let loose_tilde = matches!(op, "~>" | "~=") || (op == "~" && lang == Lang::Php);
+    if loose_tilde && parts == 2 {
+        let mut numbers = rest.split('.').map(|p| p.parse::<u32>().ok());
+        return Some(Comparator::Caret(numbers.next()??, numbers.next()??));
+    }
     let mut numbers = rest.split('.').map(|p| p.parse::<u32>().ok());
     let major = numbers.next()??;
     let minor = numbers.next().flatten();
-    Some(match op {
-        ">=" | ">" => Requirement::AtLeast(major, minor.unwrap_or(0)),
-        // `^8.2` allows any 8.x from 8.2: the major is pinned, the minor is a floor.
-        "^" => Requirement::Pinned(major, minor, true),
-        _ => Requirement::Pinned(major, minor, false),
+    let floor = minor.unwrap_or(0);
+    Some(match op.trim_start_matches('v') {
+        ">=" => Comparator::AtLeast(major, floor),
+        ">" => Comparator::Above(major, floor),
+        "<" => Comparator::Below(major, floor),
+        "<=" => Comparator::AtMost(major, minor.unwrap_or(u32::MAX)),
+        "^" => Comparator::Caret(major, floor),
+        "" | "=" | "==" | "~" | "~=" | "~>" => Comparator::Exact(major, minor),
+        _ => return None,
     })
 }
 
@@ -138,12 +163,12 @@ fn parse_requirement(text: &str) -> Option<Requirement> {
 fn unsupported(host: Host, lang: Lang, requirement: &str) -> Option<String> {
     let offer = offered(host, lang)?;
     let minor_matters = by_minor(lang);
-    let ok = match parse_requirement(requirement)? {
-        Requirement::AtLeast(major, minor) => offer.newest() >= (major, minor),
-        Requirement::Pinned(major, minor, caret) => {
-            offer.satisfies(major, minor.filter(|_| minor_matters), caret)
-        }
-    };
+    let clauses = parse_requirement(requirement, lang)?;
+    let ok = offer.candidates(minor_matters).into_iter().any(|v| {
+        clauses
+            .iter()
+            .any(|clause| clause.iter().all(|c| c.allows(v, minor_matters)))
+    });
     (!ok).then(|| {
         format!(
             "{} {requirement} is not offered on {} (available: {})",
@@ -156,7 +181,11 @@ fn unsupported(host: Host, lang: Lang, requirement: &str) -> Option<String> {
 
 /// The runtime each host would use for the stack.
 pub fn runtime_for(host: Host, stack: &Stack) -> Runtime {
-    let Some(lang) = stack.primary() else {
+    let language = match host {
+        Host::Scalingo => stack.primary(),
+        Host::CleverCloud | Host::Scaleway => stack.app_language(),
+    };
+    let Some(lang) = language else {
         let name = if stack.dockerfile {
             match host {
                 Host::Scalingo => "none (Scalingo builds no Dockerfile)",
@@ -189,8 +218,8 @@ pub fn runtime_for(host: Host, stack: &Stack) -> Runtime {
         runtime.blocks = true;
         return runtime;
     }
-    // A Dockerfile build on Clever Cloud or Scaleway pins its own base image.
-    let docker_built = stack.dockerfile && host != Host::Scalingo;
+    // Scaleway builds the Dockerfile when there is one, which pins its own base image.
+    let docker_built = stack.dockerfile && host == Host::Scaleway;
     if let (Some(pin), false) = (pin, docker_built)
         && let Some(reason) = unsupported(host, lang, &pin.requirement)
     {
@@ -219,12 +248,9 @@ fn runtime_name(host: Host, lang: Lang, stack: &Stack) -> String {
             }
         }
         Host::CleverCloud => {
-            if stack.dockerfile
-                && !stack
-                    .web
-                    .iter()
-                    .any(|w| !w.source.starts_with("Dockerfile"))
-            {
+            // With a language manifest the user can pick that runtime; the Docker runtime
+            // is the only choice when the Dockerfile is all there is.
+            if stack.dockerfile && stack.languages.is_empty() {
                 return "docker runtime".into();
             }
             let kind = match lang {
@@ -263,22 +289,38 @@ mod tests {
     #[test]
     fn requirements() {
         assert_eq!(
-            parse_requirement("20.x"),
-            Some(Requirement::Pinned(20, None, false))
+            parse_requirement("20.x", Lang::Node),
+            Some(vec![vec![Comparator::Exact(20, None)]])
         );
         assert_eq!(
-            parse_requirement(">=18 <23"),
-            Some(Requirement::AtLeast(18, 0))
+            parse_requirement(">=18 <23", Lang::Node),
+            Some(vec![vec![
+                Comparator::AtLeast(18, 0),
+                Comparator::Below(23, 0)
+            ]])
         );
         assert_eq!(
-            parse_requirement("^8.2"),
-            Some(Requirement::Pinned(8, Some(2), true))
+            parse_requirement("python-3.12.1", Lang::Python),
+            Some(vec![vec![Comparator::Exact(3, Some(12))]])
         );
-        assert_eq!(
-            parse_requirement("python-3.12.1"),
-            Some(Requirement::Pinned(3, Some(12), false))
-        );
-        assert_eq!(parse_requirement("lts/*"), None);
+        assert_eq!(parse_requirement("lts/*", Lang::Node), None);
+    }
+
+    #[test]
+    fn ranges_and_alternatives() {
+        let s = Host::Scalingo;
+        assert!(unsupported(s, Lang::Node, "^20.19.0 || >=22.12.0").is_none());
+        assert!(unsupported(s, Lang::Node, ">=20 <22").is_some());
+        assert!(unsupported(s, Lang::Node, ">=20 <=22").is_none());
+        assert!(unsupported(s, Lang::Node, "^20.19.0").is_some());
+        assert!(unsupported(s, Lang::Php, ">=8.3").is_none());
+        assert!(unsupported(s, Lang::Python, "~=3.10").is_none());
+        assert!(unsupported(s, Lang::Python, "~=3.10.4").is_some());
+        assert!(unsupported(s, Lang::Ruby, "~> 3.2").is_none());
+        assert!(unsupported(s, Lang::Php, "~8.1").is_none());
+        assert!(unsupported(s, Lang::Php, "~8.1.0").is_some());
+        assert!(unsupported(s, Lang::Php, ">=7.4,<8.0").is_some());
+        assert!(unsupported(s, Lang::Node, "~22.1").is_none());
     }
 
     #[test]

@@ -343,6 +343,19 @@ impl Stack {
         self.languages.first().copied()
     }
 
+    /// The language of the application itself: with a package.json beside a PHP,
+    /// Python or Ruby app, package.json usually only builds assets, so the other one.
+    /// Hosts where the user picks the runtime (Clever Cloud, a Dockerfile) go by it.
+    pub fn app_language(&self) -> Option<Lang> {
+        let other = [Lang::Php, Lang::Python, Lang::Ruby]
+            .into_iter()
+            .find(|l| self.has(*l));
+        match (self.primary(), other) {
+            (Some(Lang::Node), Some(other)) => Some(other),
+            (primary, _) => primary,
+        }
+    }
+
     pub fn has_framework(&self, name: &str) -> bool {
         self.frameworks.iter().any(|f| f == name)
     }

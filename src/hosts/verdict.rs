@@ -194,7 +194,7 @@ fn host_specific(host: Host, stack: &Stack, finding: &Finding) -> Option<(Impact
                 None
             }
         }
-        ("missing-procfile", Host::CleverCloud) if stack.primary() != Some(Lang::Node) => {
+        ("missing-procfile", Host::CleverCloud) if stack.app_language() != Some(Lang::Node) => {
             Some((Impact::None, String::new()))
         }
         _ => None,
