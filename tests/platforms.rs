@@ -181,6 +181,31 @@ fn health_libraries_advise_hds() {
 }
 
 #[test]
+fn health_record_fields_advise_hds() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("requirements.txt"), "flask\n").unwrap();
+    std::fs::write(dir.path().join("Procfile"), "web: gunicorn app:app\n").unwrap();
+    std::fs::write(
+        dir.path().join("models.py"),
+        "class Visit(Model):\n    patient_id = ForeignKey(Patient)\n",
+    )
+    .unwrap();
+    let (_, stdout, _) = twelve_in(dir.path(), &["check", "--color", "never"]);
+    assert!(
+        !stdout.contains("HDS-certified"),
+        "one word is not enough: {stdout}"
+    );
+    std::fs::write(
+        dir.path().join("views.py"),
+        "def show(visit):\n    return visit.diagnosis\n",
+    )
+    .unwrap();
+    let (_, stdout, _) = twelve_in(dir.path(), &["check", "--color", "never"]);
+    assert!(stdout.contains("health-record fields"), "{stdout}");
+    assert!(stdout.contains("`patient` (models.py:2)"), "{stdout}");
+}
+
+#[test]
 fn init_prints_the_missing_files_per_host() {
     for (app, host) in [
         ("django-clean", "scalingo"),

@@ -506,6 +506,86 @@ fn clever_legacy_config(stack: &Stack) -> Option<PlatformIssue> {
 mod tests {
     use super::*;
 
+    fn facts(files: &[(&str, &str)]) -> RepoFacts {
+        let mut facts = RepoFacts::default();
+        for (name, text) in files {
+            facts.root_files.insert(name.to_string());
+            facts
+                .manifests
+                .insert(name.to_string(), text.as_bytes().to_vec());
+        }
+        facts
+    }
+
+    fn ids(files: &[(&str, &str)]) -> Vec<&'static str> {
+        let facts = facts(files);
+        let stack = crate::hosts::stack::detect(&facts);
+        run(&stack, &facts).iter().map(|i| i.id).collect()
+    }
+
+    #[test]
+    fn repository_shapes() {
+        assert_eq!(
+            ids(&[("Dockerfile", "FROM x\nCMD [\"/app\"]\n")]),
+            ["dockerfile-only"]
+        );
+        assert_eq!(
+            ids(&[("package.json", "{}"), ("composer.json", "{}")]),
+            ["mixed-root-stack"]
+        );
+        assert!(
+            ids(&[
+                ("package.json", "{}"),
+                ("composer.json", "{}"),
+                (".buildpacks", "x")
+            ])
+            .is_empty()
+        );
+        assert_eq!(
+            ids(&[(
+                "Procfile",
+                "web: node a.js\nrelease: npm run migrate\nworker: node w.js\n"
+            )]),
+            ["procfile-release", "extra-process-types"]
+        );
+        assert_eq!(
+            ids(&[(
+                "cron.json",
+                r#"{"jobs":[{"command":"*/5 * * * * python x.py"}]}"#
+            )]),
+            ["scalingo-cron-limits"]
+        );
+        assert!(
+            ids(&[(
+                "cron.json",
+                r#"{"jobs":[{"command":"*/10 * * * * python x.py"}]}"#
+            )])
+            .is_empty()
+        );
+        assert_eq!(
+            ids(&[("clevercloud/cron.json", r#"["0 3 * * * python x.py"]"#)]),
+            ["clever-cron-command"]
+        );
+        assert!(ids(&[("clevercloud/cron.json", r#"["0 3 * * * $ROOT/bin/x.sh"]"#)]).is_empty());
+        assert_eq!(
+            ids(&[("package.json", "{}"), (".nvmrc", "22\n")]),
+            ["version-pin-ignored"]
+        );
+        assert_eq!(ids(&[(".gitmodules", "")]), ["git-submodules"]);
+        assert_eq!(
+            ids(&[("scalingo.json", r#"{"name":"a","env":{"_SECRET":{}}}"#)]),
+            ["env-var-name"]
+        );
+        assert_eq!(
+            ids(&[("package.json", r#"{"dependencies":{"node-cron":"3"}}"#)]),
+            ["in-process-scheduler"]
+        );
+        assert_eq!(
+            ids(&[("Procfile", "web: npm start\n"), ("package.json", "{}")]),
+            ["package-manager-as-pid1"]
+        );
+    }
+
     #[test]
     fn cron_minute_gaps() {
         assert_eq!(minute_gap("*/5 * * * * x"), Some(5));

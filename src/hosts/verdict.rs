@@ -252,6 +252,85 @@ mod tests {
         }
     }
 
+    fn port_finding(port: &str) -> Finding {
+        let text = format!("app.listen({port});");
+        Finding {
+            rule: "hardcoded-port".into(),
+            factor: Some(7),
+            severity: crate::finding::Severity::Error,
+            file: "server.js".into(),
+            start: crate::finding::Position {
+                line: 3,
+                column: 12,
+            },
+            end: crate::finding::Position {
+                line: 3,
+                column: 16,
+            },
+            message: "the server listens on a hardcoded port".into(),
+            help: String::new(),
+            excerpt: crate::finding::Excerpt {
+                highlight: (11, 11 + port.len()),
+                text,
+            },
+            fingerprint: String::new(),
+        }
+    }
+
+    fn impacts(findings: &[Finding], stack: &Stack) -> Vec<Option<Impact>> {
+        let registry = Registry::builtin().unwrap();
+        Host::ALL
+            .iter()
+            .map(|h| {
+                causes(*h, stack, findings, &registry, &[])
+                    .first()
+                    .map(|c| c.impact)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn port_8080_is_fine_on_clever_cloud_only() {
+        let stack = Stack::default();
+        assert_eq!(
+            impacts(&[port_finding("8080")], &stack),
+            [Some(Impact::Blocks), None, Some(Impact::Advisory)]
+        );
+        assert_eq!(
+            impacts(&[port_finding("3000")], &stack),
+            [Some(Impact::Blocks); 3]
+        );
+        let registry = Registry::builtin().unwrap();
+        let reserved = causes(
+            Host::Scaleway,
+            &stack,
+            &[port_finding("9090")],
+            &registry,
+            &[],
+        );
+        assert!(reserved[0].fix.contains("reserved"), "{reserved:?}");
+    }
+
+    #[test]
+    fn missing_start_blocks_clever_cloud_only_for_node() {
+        let mut finding = port_finding("1");
+        finding.rule = "missing-procfile".into();
+        finding.start.line = 0;
+        let python = Stack {
+            languages: vec![Lang::Python],
+            ..Stack::default()
+        };
+        let node = Stack {
+            languages: vec![Lang::Node],
+            ..Stack::default()
+        };
+        assert_eq!(impacts(std::slice::from_ref(&finding), &python)[1], None);
+        assert_eq!(
+            impacts(std::slice::from_ref(&finding), &node)[1],
+            Some(Impact::Blocks)
+        );
+    }
+
     #[test]
     fn verdict_and_score() {
         assert_eq!(verdict(&[]), Verdict::Ready);
