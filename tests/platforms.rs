@@ -16,6 +16,15 @@ fn twelve_in(dir: &Path, args: &[&str]) -> (i32, String, String) {
     )
 }
 
+/// A temporary app made of these files.
+fn app(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, text) in files {
+        std::fs::write(dir.path().join(path), text).unwrap();
+    }
+    dir
+}
+
 fn twelve(args: &[&str]) -> (i32, String, String) {
     twelve_in(Path::new(env!("CARGO_MANIFEST_DIR")), args)
 }
@@ -111,18 +120,11 @@ fn platform_option_and_config_limit_the_hosts() {
     ]);
     let hosts = host_ids(&doc);
     assert_eq!(hosts, ["clever-cloud", "scaleway"]);
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("twelve.toml"),
-        "platforms = [\"scalingo\"]\n",
-    )
-    .unwrap();
-    std::fs::write(dir.path().join("main.go"), "package main\n").unwrap();
-    std::fs::write(
-        dir.path().join("go.mod"),
-        "module example.com/x\n\ngo 1.25\n",
-    )
-    .unwrap();
+    let dir = app(&[
+        ("twelve.toml", "platforms = [\"scalingo\"]\n"),
+        ("main.go", "package main\n"),
+        ("go.mod", "module example.com/x\n\ngo 1.25\n"),
+    ]);
     let (_, stdout, _) = twelve_in(dir.path(), &["check", "--format", "json"]);
     let doc: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(doc["platforms"].as_array().unwrap().len(), 1);
@@ -166,13 +168,10 @@ fn require_keeps_only_hosts_with_the_label() {
 
 #[test]
 fn health_libraries_advise_hds() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("requirements.txt"),
-        "flask\nfhir.resources==7.1\n",
-    )
-    .unwrap();
-    std::fs::write(dir.path().join("Procfile"), "web: gunicorn app:app\n").unwrap();
+    let dir = app(&[
+        ("requirements.txt", "flask\nfhir.resources==7.1\n"),
+        ("Procfile", "web: gunicorn app:app\n"),
+    ]);
     let (_, stdout, _) = twelve_in(dir.path(), &["check", "--color", "never"]);
     assert!(
         stdout.contains("requires an HDS-certified host"),
@@ -182,14 +181,14 @@ fn health_libraries_advise_hds() {
 
 #[test]
 fn health_record_fields_advise_hds() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("requirements.txt"), "flask\n").unwrap();
-    std::fs::write(dir.path().join("Procfile"), "web: gunicorn app:app\n").unwrap();
-    std::fs::write(
-        dir.path().join("models.py"),
-        "class Visit(Model):\n    patient_id = ForeignKey(Patient)\n",
-    )
-    .unwrap();
+    let dir = app(&[
+        ("requirements.txt", "flask\n"),
+        ("Procfile", "web: gunicorn app:app\n"),
+        (
+            "models.py",
+            "class Visit(Model):\n    patient_id = ForeignKey(Patient)\n",
+        ),
+    ]);
     let (_, stdout, _) = twelve_in(dir.path(), &["check", "--color", "never"]);
     assert!(
         !stdout.contains("HDS-certified"),
@@ -225,18 +224,14 @@ fn init_prints_the_missing_files_per_host() {
 
 #[test]
 fn init_write_never_overwrites() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("requirements.txt"),
-        "Django==5.1\ngunicorn\n",
-    )
-    .unwrap();
-    std::fs::write(
-        dir.path().join("manage.py"),
-        "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'shop.settings')\n",
-    )
-    .unwrap();
-    std::fs::write(dir.path().join(".dockerignore"), "mine\n").unwrap();
+    let dir = app(&[
+        ("requirements.txt", "Django==5.1\ngunicorn\n"),
+        (
+            "manage.py",
+            "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'shop.settings')\n",
+        ),
+        (".dockerignore", "mine\n"),
+    ]);
     let (code, stdout, stderr) =
         twelve_in(dir.path(), &["init", "--platform", "scaleway", "--write"]);
     assert_eq!(code, 0, "{stderr}");

@@ -214,7 +214,7 @@ fn clever_setup(stack: &Stack, hook: Option<&str>, out: &mut Vec<String>) {
         };
         out.push(line.into());
     }
-    out.push("deploys push to the `master` branch of the Clever Cloud remote; the app must answer 200 on `/` (default health check)".into());
+    out.push("deploys push to the `master` branch of the Clever Cloud remote; the app must answer 200 on `/` (default health check; §5 row 28 marks its effect unconfirmed)".into());
 }
 
 /// Where to keep files instead of the local disk, when a finding shows local storage.

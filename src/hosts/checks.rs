@@ -506,16 +506,7 @@ fn clever_legacy_config(stack: &Stack) -> Option<PlatformIssue> {
 mod tests {
     use super::*;
 
-    fn facts(files: &[(&str, &str)]) -> RepoFacts {
-        let mut facts = RepoFacts::default();
-        for (name, text) in files {
-            facts.root_files.insert(name.to_string());
-            facts
-                .manifests
-                .insert(name.to_string(), text.as_bytes().to_vec());
-        }
-        facts
-    }
+    use crate::hosts::test_facts as facts;
 
     fn ids(files: &[(&str, &str)]) -> Vec<&'static str> {
         let facts = facts(files);

@@ -197,3 +197,16 @@ pub fn assess_report(report: &mut crate::scan::Report, registry: &Registry, targ
         report.platforms = Some(assess(facts, &report.findings, registry, targets));
     }
 }
+
+/// Repository facts made of root files with their contents, for unit tests.
+#[cfg(test)]
+pub(crate) fn test_facts(files: &[(&str, &str)]) -> RepoFacts {
+    let mut facts = RepoFacts::default();
+    for (name, text) in files {
+        facts.root_files.insert(name.to_string());
+        facts
+            .manifests
+            .insert(name.to_string(), text.as_bytes().to_vec());
+    }
+    facts
+}

@@ -798,16 +798,7 @@ fn django_project(manage_py: &str) -> Option<String> {
 mod tests {
     use super::*;
 
-    fn facts(files: &[(&str, &str)]) -> RepoFacts {
-        let mut facts = RepoFacts::default();
-        for (name, text) in files {
-            facts.root_files.insert(name.to_string());
-            facts
-                .manifests
-                .insert(name.to_string(), text.as_bytes().to_vec());
-        }
-        facts
-    }
+    use crate::hosts::test_facts as facts;
 
     #[test]
     fn node_stack() {
