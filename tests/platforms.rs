@@ -260,3 +260,21 @@ fn init_write_never_overwrites() {
         "web: gunicorn shop.wsgi --bind 0.0.0.0:$PORT --log-file -\npostdeploy: python manage.py migrate\n"
     );
 }
+
+#[test]
+fn markdown_table_of_a_fixture() {
+    use twelve::{
+        config::Config, hosts, report::platforms_markdown, rules::Registry, scan::Scanner,
+    };
+    let registry = Registry::builtin().unwrap();
+    let config = Config::default();
+    let scanner = Scanner::new(&registry, &config, 1).unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/express-uploads");
+    let mut report = scanner.scan(&[root]);
+    hosts::assess_report(&mut report, &registry, &hosts::Targets::default());
+    let portability = report.platforms.expect("one directory scanned");
+    insta::assert_snapshot!(
+        "markdown_express-uploads",
+        platforms_markdown::render(&portability)
+    );
+}

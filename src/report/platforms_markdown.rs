@@ -11,7 +11,7 @@ fn cell(text: &str) -> String {
 }
 
 /// A table with one row per host (verdict, score, runtime, blocking and degrading
-/// causes), then each host's fixes.
+/// causes), then each cause once with its fix and what it means on each host.
 pub fn render(p: &Portability) -> String {
     let mut out = String::from("### Portability\n\n");
     let _ = writeln!(out, "Stack: {}\n", cell(&stack_line(p)));
@@ -55,30 +55,55 @@ pub fn render(p: &Portability) -> String {
             cell(&excluded.reason)
         );
     }
-    for host in &p.hosts {
-        let fixes: Vec<_> = host
-            .causes
-            .iter()
-            .filter(|c| c.impact >= Impact::Degrades)
-            .collect();
-        if fixes.is_empty() {
-            continue;
-        }
-        let _ = writeln!(out, "\n**{}**\n", host.host.name());
-        for cause in fixes {
-            let _ = writeln!(
-                out,
-                "- `{}` ({}): {}",
-                cause.id,
-                cause.impact.as_str(),
-                cell(&cause.fix)
-            );
-        }
-    }
+    fixes(p, &mut out);
     for advisory in &p.advisories {
         let _ = writeln!(out, "\n> {}", cell(advisory));
     }
     out
+}
+
+/// Each blocking or degrading cause once, with the fix when every host shares it, and a
+/// line per host where it matters (the host's note, or its own fix).
+fn fixes(p: &Portability, out: &mut String) {
+    let mut ids: Vec<&str> = Vec::new();
+    for cause in p.hosts.iter().flat_map(|h| &h.causes) {
+        if cause.impact >= Impact::Degrades && !ids.contains(&cause.id.as_str()) {
+            ids.push(&cause.id);
+        }
+    }
+    if !ids.is_empty() {
+        out.push_str("\n#### What to change\n\n");
+    }
+    for id in ids {
+        let per_host: Vec<_> = p
+            .hosts
+            .iter()
+            .filter_map(|h| Some((h.host, h.causes.iter().find(|c| c.id == id)?)))
+            .filter(|(_, c)| c.impact >= Impact::Degrades)
+            .collect();
+        let Some((_, first)) = per_host.first() else {
+            continue;
+        };
+        let same_fix = per_host.iter().all(|(_, c)| c.fix == first.fix);
+        let at = if first.locations.is_empty() {
+            String::new()
+        } else {
+            format!(" at {}", first.locations.join(", "))
+        };
+        let _ = write!(out, "- `{id}`{at}: {}", cell(&first.message));
+        if same_fix {
+            let _ = write!(out, "; fix: {}", cell(&first.fix));
+        }
+        out.push('\n');
+        for (host, cause) in per_host {
+            let detail = if same_fix { &cause.note } else { &cause.fix };
+            let _ = write!(out, "  - {} ({})", host.name(), cause.impact.as_str());
+            if !detail.is_empty() {
+                let _ = write!(out, ": {}", cell(detail));
+            }
+            out.push('\n');
+        }
+    }
 }
 
 #[cfg(test)]
