@@ -57,32 +57,24 @@ pub fn run(stack: &Stack, facts: &RepoFacts) -> Vec<PlatformIssue> {
     issues
 }
 
-/// Row 21: the pinned version (or the stack) is not offered by the host.
-pub fn unsupported_runtime(runtimes: &[Runtime; 3], stack: &Stack) -> Option<PlatformIssue> {
-    let pin = stack.primary().and_then(|l| stack.version_of(l));
+/// Row 21: the pinned version (or the stack) is not offered by the host: blocks where
+/// the host reads that pin, advisory where the version is set in its environment.
+pub fn unsupported_runtime(runtimes: &[Runtime; 3]) -> Option<PlatformIssue> {
     let effects = runtimes.clone().map(|r| match (r.blocks, r.warning) {
         (true, Some(warning)) => (
             Impact::Blocks,
             format!("{warning}: pin one of those versions"),
         ),
+        (false, Some(warning)) => (Impact::Advisory, warning),
         _ => none(),
     });
-    if effects.iter().all(|(i, _)| *i == Impact::None) {
-        return None;
-    }
+    let blocking = runtimes.iter().find(|r| r.warning.is_some())?;
     Some(PlatformIssue {
         id: "unsupported-runtime",
         row: 21,
-        file: pin
-            .map(|p| p.source.split(' ').next().unwrap_or("").to_string())
-            .unwrap_or_default(),
-        message: match pin {
-            Some(p) => format!(
-                "{} {} is pinned in {}",
-                p.lang.name(),
-                p.requirement,
-                p.source
-            ),
+        file: blocking.pin_file.clone().unwrap_or_default(),
+        message: match &blocking.version {
+            Some(version) => format!("the pinned version {version} is not offered on every host"),
             None => "the stack has no buildpack on this host".into(),
         },
         effects,
@@ -110,7 +102,7 @@ fn mixed_root(stack: &Stack) -> Option<PlatformIssue> {
             effect(
                 Impact::Degrades,
                 &format!(
-                    "Scalingo builds it as Node.js (first match wins): add a `.buildpacks` file listing the Node.js then the {} buildpack (the last one gives the default processes)",
+                    "Scalingo builds it as Node.js (first match wins) unless `BUILDPACK_NAME` or `BUILDPACK_URL` is set in its environment: add a `.buildpacks` file listing the Node.js then the {} buildpack (the last one gives the default processes)",
                     other.name()
                 ),
             ),

@@ -129,7 +129,7 @@ pub fn assess(
     let stack = stack::detect(facts);
     let runtimes = Host::ALL.map(|h| runtime::runtime_for(h, &stack));
     let mut issues = checks::run(&stack, facts);
-    issues.extend(checks::unsupported_runtime(&runtimes, &stack));
+    issues.extend(checks::unsupported_runtime(&runtimes));
     let wanted: Vec<Host> = if targets.hosts.is_empty() {
         Host::ALL.to_vec()
     } else {

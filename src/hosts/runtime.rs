@@ -17,6 +17,9 @@ pub struct Runtime {
     /// The warning means the deploy fails (`platforms.md` §5 row 21).
     #[serde(skip)]
     pub blocks: bool,
+    /// The file of the version pin this host reads.
+    #[serde(skip)]
+    pub pin_file: Option<String>,
 }
 
 /// Versions a host offers for a language: a list, or a range of (major, minor).
@@ -200,15 +203,27 @@ pub fn runtime_for(host: Host, stack: &Stack) -> Runtime {
             version: None,
             warning: None,
             blocks: false,
+            pin_file: None,
         };
     };
-    let pin = stack.version_of(lang);
-    let version = pin.map(|p| format!("{} ({})", p.requirement, p.source));
+    let pins = || stack.versions.iter().filter(|p| p.lang == lang);
+    let pin = pins().find(|p| reads_pin(host, &p.source));
+    let version = match (pin, pins().next()) {
+        (Some(p), _) => Some(format!("{} ({})", p.requirement, p.source)),
+        (None, Some(p)) => Some(format!(
+            "{} ({}, which {} does not read)",
+            p.requirement,
+            p.source,
+            host.name()
+        )),
+        (None, None) => None,
+    };
     let mut runtime = Runtime {
         name: runtime_name(host, lang, stack),
         version,
         warning: None,
         blocks: false,
+        pin_file: pin.and_then(|p| p.source.split(' ').next().map(String::from)),
     };
     if host == Host::Scalingo
         && !stack.buildpacks_file
@@ -225,8 +240,25 @@ pub fn runtime_for(host: Host, stack: &Stack) -> Runtime {
     {
         runtime.warning = Some(reason);
         runtime.blocks = true;
+    } else if let (None, Some(other)) = (pin, pins().next())
+        && let Some(reason) = unsupported(host, lang, &other.requirement)
+    {
+        // Clever Cloud takes the version from `CC_*_VERSION`: the one in the repository
+        // is what the user would set there, so an unoffered one is worth a warning.
+        runtime.warning = Some(format!("{reason}; set a supported one in the environment"));
     }
     runtime
+}
+
+/// Whether the host takes the version from this file (platforms.md §1.9, §2.9):
+/// Scalingo reads every pin but `.nvmrc`/`.node-version`; Clever Cloud reads
+/// `engines.node` and the Gemfile's `ruby`, and takes the others from `CC_*_VERSION`.
+fn reads_pin(host: Host, source: &str) -> bool {
+    match host {
+        Host::Scalingo => !matches!(source, ".nvmrc" | ".node-version"),
+        Host::CleverCloud => source == "package.json engines.node" || source == "Gemfile ruby",
+        Host::Scaleway => true,
+    }
 }
 
 fn scalingo_unsupported_stack(lang: Lang) -> Option<String> {

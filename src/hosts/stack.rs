@@ -319,7 +319,7 @@ pub struct Stack {
     /// FHIR or HL7 libraries among the dependencies (signs of health data).
     pub health_libraries: Vec<String>,
     pub dockerfile: bool,
-    /// `.buildpacks` lists the buildpacks explicitly (Scalingo).
+    /// `.buildpacks`, or the app manifest, names the buildpacks explicitly (Scalingo).
     pub buildpacks_file: bool,
     /// Django project package (from `manage.py`'s settings module).
     pub django_project: Option<String>,
@@ -387,7 +387,7 @@ pub fn detect(facts: &RepoFacts) -> Stack {
             .map(|(lang, _)| *lang)
             .collect(),
         dockerfile: facts.has("Dockerfile"),
-        buildpacks_file: facts.has(".buildpacks"),
+        buildpacks_file: facts.has(".buildpacks") || manifest_sets_buildpack(facts),
         ..Stack::default()
     };
     if facts.root_files.iter().any(|f| f.ends_with(".csproj")) {
@@ -447,6 +447,24 @@ pub fn detect(facts: &RepoFacts) -> Stack {
         .and_then(|m| go_module(&m))
         .and_then(|m| m.rsplit('/').next().map(String::from));
     stack
+}
+
+/// `scalingo.json`/`app.json` naming the buildpack (`BUILDPACK_URL` or `BUILDPACK_NAME`
+/// in `env`, or a Heroku `buildpacks` list).
+fn manifest_sets_buildpack(facts: &RepoFacts) -> bool {
+    ["scalingo.json", "app.json"].iter().any(|name| {
+        let Some(json) = facts
+            .manifest(name)
+            .and_then(|b| serde_json::from_slice::<serde_json::Value>(b).ok())
+        else {
+            return false;
+        };
+        let env = json.get("env").and_then(|e| e.as_object());
+        json.get("buildpacks").is_some()
+            || env.is_some_and(|e| {
+                e.contains_key("BUILDPACK_URL") || e.contains_key("BUILDPACK_NAME")
+            })
+    })
 }
 
 /// Whether a dependency name matches a known name: exactly, or as a Go module or
