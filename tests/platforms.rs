@@ -278,3 +278,17 @@ fn markdown_table_of_a_fixture() {
         platforms_markdown::render(&portability)
     );
 }
+
+#[test]
+fn several_roots_have_no_portability_report() {
+    let doc = json(&[
+        "check",
+        "fixtures/go-clean",
+        "fixtures/django-clean",
+        "--format",
+        "json",
+    ]);
+    assert!(doc.get("platforms").is_none() && doc.get("stack").is_none());
+    let (_, stdout, _) = twelve(&["check", "fixtures/django-clean", "--quiet"]);
+    assert!(!stdout.contains("portability"), "{stdout}");
+}
