@@ -3,6 +3,7 @@
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 use twelve::config::FailOn;
+use twelve::hosts::{Compliance, Host};
 use twelve::report::Format;
 
 const AFTER_HELP: &str = "\
@@ -16,6 +17,8 @@ Examples:
   twelve check --baseline twelve-baseline.json        report only new ones
   twelve rules                      list every rule
   twelve explain hardcoded-port     full docs of one rule
+  twelve check --platform scalingo --require hds
+  twelve init --platform scaleway   the missing deployment files for a host
 
 Exit codes:
   0  no finding at or above the fail level
@@ -34,7 +37,7 @@ pub struct Cli {
 pub enum Command {
     /// Scan an application repository and report twelve-factor violations.
     #[command(after_help = AFTER_HELP)]
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// List every rule: id, factor, severity, title.
     Rules {
         /// Output format.
@@ -48,6 +51,19 @@ pub enum Command {
     Explain {
         /// A rule id, as listed by `twelve rules`.
         rule: String,
+    },
+    /// Print the deployment files a host needs that the app lacks (Procfile,
+    /// scalingo.json, Dockerfile...) and the environment variables to set.
+    Init {
+        /// The target host.
+        #[arg(long, value_enum)]
+        platform: Host,
+        /// The application's directory.
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        /// Write the missing files (an existing file is never overwritten).
+        #[arg(long)]
+        write: bool,
     },
 }
 
@@ -102,6 +118,12 @@ pub struct CheckArgs {
     /// Worker threads (0: one per core).
     #[arg(long, default_value_t = 0)]
     pub threads: usize,
+    /// Hosts of the portability report (comma-separated; default: all, or `platforms` in twelve.toml).
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "HOST,...")]
+    pub platform: Vec<Host>,
+    /// Keep only the hosts that hold this compliance label.
+    #[arg(long, value_enum)]
+    pub require: Option<Compliance>,
 }
 
 /// Output formats of `twelve rules`.

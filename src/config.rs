@@ -2,6 +2,7 @@
 //! span in the file (miette), and the CLI exits with code 2.
 
 use crate::finding::Severity;
+use crate::hosts::Host;
 use crate::rules::Registry;
 use miette::{Diagnostic, NamedSource, SourceSpan};
 use serde::Deserialize;
@@ -47,6 +48,8 @@ struct RawConfig {
     severity: BTreeMap<toml::Spanned<String>, Severity>,
     #[serde(default)]
     per_path_ignores: BTreeMap<String, Vec<toml::Spanned<String>>>,
+    #[serde(default)]
+    platforms: Vec<Host>,
 }
 
 fn yes() -> bool {
@@ -68,6 +71,8 @@ pub struct Config {
     pub per_path_ignores: Vec<(String, Vec<String>)>,
     /// Follow symbolic links (`--follow`; not a file setting).
     pub follow_links: bool,
+    /// Hosts of the portability report (empty: all).
+    pub platforms: Vec<Host>,
 }
 
 /// Files over 1 MiB are mostly generated or data; the limit is configurable.
@@ -85,6 +90,7 @@ impl Default for Config {
             severity: BTreeMap::new(),
             per_path_ignores: Vec::new(),
             follow_links: false,
+            platforms: Vec::new(),
         }
     }
 }
@@ -138,6 +144,7 @@ impl Config {
             severity,
             per_path_ignores,
             follow_links: defaults.follow_links,
+            platforms: raw.platforms,
         })
     }
 
@@ -253,6 +260,23 @@ hardcoded-port = "warning"
             span.map(|s| s.offset()),
             Some(text.find("\nignore").unwrap() + 1)
         );
+    }
+
+    #[test]
+    fn platforms_are_read_and_checked() {
+        let config = Config::parse(
+            "t.toml",
+            "platforms = [\"scalingo\", \"clever-cloud\"]\n",
+            &registry(),
+        )
+        .unwrap();
+        assert_eq!(config.platforms, vec![Host::Scalingo, Host::CleverCloud]);
+        let err = Config::parse("t.toml", "platforms = [\"heroku\"]\n", &registry()).unwrap_err();
+        let ConfigError::Syntax { span, message, .. } = &err else {
+            panic!("{err:?}")
+        };
+        assert!(message.contains("heroku"), "{message}");
+        assert_eq!(span.map(|s| s.offset()), Some(13));
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub mod detect;
 pub mod diff;
 pub mod finding;
 pub mod git;
+pub mod hosts;
 pub mod mask;
 pub mod narrow;
 pub mod repo;

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use twelve::baseline;
 use twelve::config::Config;
+use twelve::hosts::{self, Targets};
 use twelve::narrow::Narrowing;
 use twelve::report::{self, Format, github, rules_doc, text};
 use twelve::rules::Registry;
@@ -31,7 +32,7 @@ fn main() -> ExitCode {
         Err(message) => return fail(&message),
     };
     match cli.command {
-        Command::Check(args) => check(&registry, args),
+        Command::Check(args) => check(&registry, *args),
         Command::Rules {
             format,
             export_patterns,
@@ -48,6 +49,14 @@ fn main() -> ExitCode {
             None => fail(&format!(
                 "unknown rule `{rule}`; `twelve rules` lists every rule id"
             )),
+        },
+        Command::Init {
+            platform,
+            path,
+            write,
+        } => match hosts::init::for_path(&registry, platform, &path, write) {
+            Ok(out) => print(&out),
+            Err(message) => fail(&message),
         },
     }
 }
@@ -104,6 +113,15 @@ fn check(registry: &Registry, mut args: CheckArgs) -> ExitCode {
         Err(err) => return fail(&err.0),
     };
     let mut report = scanner.scan(&args.paths);
+    let targets = Targets {
+        hosts: if args.platform.is_empty() {
+            config.platforms.clone()
+        } else {
+            args.platform.clone()
+        },
+        require: args.require,
+    };
+    hosts::assess_report(&mut report, registry, &targets);
     narrowing.scope(&mut report, registry);
     if let Some(path) = &args.write_baseline {
         if let Err(message) = baseline::write(path, &report.findings) {

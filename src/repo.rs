@@ -134,12 +134,15 @@ pub struct RepoFacts {
     pub manifest_stacks: BTreeSet<&'static str>,
     /// Per stack: how many production files import third-party packages, and the first.
     pub package_imports: BTreeMap<&'static str, (usize, Finding)>,
+    /// Portability report: health-record words in production files (word → `file:line`
+    /// of its first use), see `hosts::signals`.
+    pub health_terms: BTreeMap<String, String>,
 }
 
 impl RepoFacts {
     /// Whether the walk should keep this file's contents (`rel` relative to the root).
     pub fn wants_contents(rel: &str) -> bool {
-        MANIFESTS.contains(&rel) || START_SCRIPTS.contains(&rel)
+        MANIFESTS.contains(&rel) || START_SCRIPTS.contains(&rel) || hosts_wants_contents(rel)
     }
 
     /// Whether `rel` is a file that makes or starts a first-level app (`api/Procfile`).
@@ -161,6 +164,12 @@ impl RepoFacts {
 
     pub fn manifest(&self, name: &str) -> Option<&[u8]> {
         self.manifests.get(name).map(Vec::as_slice)
+    }
+
+    /// A manifest's contents as text (lossy UTF-8).
+    pub fn manifest_text(&self, name: &str) -> Option<String> {
+        self.manifest(name)
+            .map(|bytes| String::from_utf8_lossy(bytes).into_owned())
     }
 
     /// Records a first-level app file; `declares_start` for a start script or file.
@@ -218,6 +227,46 @@ fn keep_first<T>(list: &mut Vec<T>, new: Vec<T>, finding: impl Fn(&T) -> &Findin
 pub fn inside_git(root: &std::path::Path) -> bool {
     let absolute = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
     absolute.ancestors().any(|dir| dir.join(".git").exists())
+}
+
+// --- Portability report (src/hosts/) ------------------------------------------------
+// The files the per-host verdicts read: stack manifests, version pins and the hosts'
+// own deployment files. `clevercloud/*.json` is the one non-root location: Clever
+// Cloud reads its config there (platforms.md §2.9).
+
+/// Root files read by the portability report, besides `MANIFESTS`.
+const HOST_MANIFESTS: &[&str] = &[
+    "requirements.txt",
+    "Pipfile",
+    "pyproject.toml",
+    "runtime.txt",
+    ".python-version",
+    "manage.py",
+    "Gemfile",
+    "composer.json",
+    "go.mod",
+    "build.gradle",
+    "build.gradle.kts",
+    "system.properties",
+    "Dockerfile",
+    ".nvmrc",
+    ".node-version",
+    ".buildpacks",
+    "cron.json",
+    "scalingo.json",
+    "app.json",
+    "Cargo.toml",
+    "mix.exs",
+];
+
+/// Folder of Clever Cloud's deployment files.
+pub const CLEVER_DIR: &str = "clevercloud/";
+
+fn hosts_wants_contents(rel: &str) -> bool {
+    HOST_MANIFESTS.contains(&rel)
+        || rel
+            .strip_prefix(CLEVER_DIR)
+            .is_some_and(|name| name.ends_with(".json") && !name.contains('/'))
 }
 
 #[cfg(test)]

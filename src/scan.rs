@@ -36,6 +36,10 @@ pub struct Summary {
 pub struct Report {
     pub findings: Vec<Finding>,
     pub summary: Summary,
+    /// Facts of each scanned directory, in the order of the roots (for `hosts`).
+    pub repos: Vec<RepoFacts>,
+    /// Per-host verdicts, set by the decide step (`hosts::assess`) when asked for.
+    pub platforms: Option<crate::hosts::Portability>,
 }
 
 pub struct Scanner<'a> {
@@ -140,6 +144,7 @@ impl<'a> Scanner<'a> {
             facts.in_git = inside_git(root);
             facts.vendored = root.join("vendor").is_dir();
             findings.extend(self.repo_checks(&facts));
+            report.repos.push(facts);
         }
         for mut finding in findings {
             if self.path_ignores(&finding) {
@@ -205,6 +210,7 @@ impl<'a> Scanner<'a> {
                 sub_app,
                 facts,
                 result: Err(SkipReason::NoRules),
+                health_terms: Vec::new(),
             };
         };
         let Decoded::Text(text) = decode(bytes) else {
@@ -213,6 +219,7 @@ impl<'a> Scanner<'a> {
                 sub_app,
                 facts,
                 result: Err(SkipReason::Binary),
+                health_terms: Vec::new(),
             };
         };
         let role = role_of(&rel, language);
@@ -239,6 +246,7 @@ impl<'a> Scanner<'a> {
             sub_app,
             facts,
             result: Ok(findings),
+            health_terms: crate::hosts::signals::health_terms(&file),
         }
     }
 
@@ -301,6 +309,8 @@ enum Outcome {
         // Boxed: most files note no facts, and the outcome crosses a mutex per file.
         facts: Box<FileFacts>,
         result: Result<Vec<Finding>, SkipReason>,
+        /// Health-record words for the portability report (`hosts::signals`).
+        health_terms: Vec<(String, String)>,
     },
 }
 
@@ -323,7 +333,19 @@ impl Collected {
                 sub_app,
                 facts,
                 result,
+                health_terms,
             } => {
+                for (term, at) in health_terms {
+                    // Files arrive in any order: keep the smallest location for stable output.
+                    let slot = self
+                        .facts
+                        .health_terms
+                        .entry(term)
+                        .or_insert_with(|| at.clone());
+                    if at < *slot {
+                        *slot = at;
+                    }
+                }
                 if let Some(RootFile {
                     name,
                     at_root,

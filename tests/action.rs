@@ -177,7 +177,7 @@ fn action_steps_produce_annotations_summary_outputs_and_sarif() {
         [
             "findings=2",
             "errors=1",
-            "verdicts={}",
+            "verdicts={\"scalingo\":\"blocked\",\"clever-cloud\":\"blocked\",\"scaleway\":\"blocked\"}",
             "sarif-file=twelve.sarif"
         ]
     );

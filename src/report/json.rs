@@ -2,7 +2,7 @@
 //! Field names and meanings are stable within a version (see the README).
 
 use crate::finding::Finding;
-use crate::report::counts;
+use crate::report::{counts, platforms};
 use crate::scan::Report;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -16,6 +16,11 @@ struct Document<'a> {
     tool: Tool,
     findings: Vec<JsonFinding<'a>>,
     summary: JsonSummary<'a>,
+    /// Per-host verdicts (absent when several directories are scanned).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    platforms: Option<serde_json::Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    stack: Option<serde_json::Value>,
 }
 
 #[derive(Serialize)]
@@ -96,6 +101,8 @@ pub fn render(report: &Report) -> String {
                 })
                 .collect(),
         },
+        platforms: report.platforms.as_ref().map(platforms::json_hosts),
+        stack: report.platforms.as_ref().map(platforms::json_stack),
     };
     let mut out = serde_json::to_string_pretty(&document).expect("plain data serialises");
     out.push('\n');

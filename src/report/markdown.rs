@@ -15,6 +15,10 @@ pub fn render(report: &Report) -> String {
     if !report.findings.is_empty() {
         out.push_str(&findings_table(&report.findings));
     }
+    if let Some(portability) = &report.platforms {
+        out.push('\n');
+        out.push_str(&super::platforms_markdown::render(portability));
+    }
     out
 }
 

@@ -6,6 +6,8 @@ pub mod github;
 pub mod gitlab;
 pub mod json;
 pub mod markdown;
+pub mod platforms;
+pub mod platforms_markdown;
 pub mod rules_doc;
 pub mod sarif;
 pub mod text;

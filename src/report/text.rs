@@ -163,6 +163,9 @@ pub fn render(report: &Report, options: &TextOptions) -> String {
                 problem.path, problem.message
             );
         }
+        if let Some(portability) = &report.platforms {
+            out.push_str(&crate::report::platforms::text(portability));
+        }
     }
     out.push_str(&summary_line(report));
     out

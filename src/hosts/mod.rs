@@ -1,0 +1,216 @@
+//! The portability report (decide step): for each target host, a verdict, a score, the
+//! findings and host checks that drive it with the host's own fix, the runtime the
+//! host would use, and what to set up. Facts come from `/work/shared/platforms.md`
+//! (Scalingo §1, Clever Cloud §2, Scaleway Serverless Containers §3; checklist §5).
+
+pub mod advice;
+pub mod checks;
+pub mod init;
+pub mod runtime;
+pub mod signals;
+pub mod stack;
+pub mod verdict;
+
+use crate::finding::Finding;
+use crate::repo::RepoFacts;
+use crate::rules::Registry;
+use crate::rules::spec::Impact;
+use serde::Deserialize;
+pub use verdict::{Cause, Verdict};
+
+/// A host twelve knows; the order is the one of `rules::spec::HOSTS`.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, clap::ValueEnum,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum Host {
+    Scalingo,
+    CleverCloud,
+    Scaleway,
+}
+
+impl Host {
+    pub const ALL: [Host; 3] = [Host::Scalingo, Host::CleverCloud, Host::Scaleway];
+
+    /// The id used in rule files (`[impact]`) and on the command line.
+    pub fn id(self) -> &'static str {
+        crate::rules::spec::HOSTS[self as usize]
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Host::Scalingo => "Scalingo",
+            Host::CleverCloud => "Clever Cloud",
+            Host::Scaleway => "Scaleway Serverless Containers",
+        }
+    }
+}
+
+/// A compliance label a host may hold (platforms.md §1.13, §2.13, §3.13).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Compliance {
+    /// Hébergeur de Données de Santé (French health data hosting).
+    Hds,
+    /// ANSSI's SecNumCloud qualification.
+    Secnumcloud,
+}
+
+impl Impact {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Impact::None => "none",
+            Impact::Advisory => "advisory",
+            Impact::Degrades => "degrades",
+            Impact::Blocks => "blocks",
+        }
+    }
+}
+
+/// What the user asked for: which hosts, and which label they must hold.
+#[derive(Debug, Clone, Default)]
+pub struct Targets {
+    /// Empty: every host.
+    pub hosts: Vec<Host>,
+    pub require: Option<Compliance>,
+}
+
+/// One host's assessment.
+#[derive(Debug, Clone)]
+pub struct HostReport {
+    pub host: Host,
+    pub verdict: Verdict,
+    pub score: u8,
+    /// Blocking, then degrading, then advisory causes.
+    pub causes: Vec<Cause>,
+    pub runtime: runtime::Runtime,
+    /// How the host would start the web process, if it can tell.
+    pub start: Option<stack::Start>,
+    /// What to configure there (environment variables, addons, hooks).
+    pub setup: Vec<String>,
+    /// Object storage to use instead of the local disk, when local storage was found.
+    pub storage: Option<String>,
+    /// The compliance label asked for, and its evidence.
+    pub compliance: Option<String>,
+}
+
+/// A host left out by `--require`, and why.
+#[derive(Debug, Clone)]
+pub struct Excluded {
+    pub host: Host,
+    pub reason: String,
+}
+
+/// A backing service and whether its address comes from the environment: `hardcoded_at`
+/// lists the backing-service findings (factor IV) that name it.
+#[derive(Debug, Clone)]
+pub struct ServiceStatus {
+    pub service: stack::ServiceUse,
+    pub hardcoded_at: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Portability {
+    pub stack: stack::Stack,
+    pub services: Vec<ServiceStatus>,
+    pub hosts: Vec<HostReport>,
+    pub excluded: Vec<Excluded>,
+    /// Repository-wide advice: health data, storage alternatives.
+    pub advisories: Vec<String>,
+}
+
+/// Assesses one scanned directory against the target hosts.
+pub fn assess(
+    facts: &RepoFacts,
+    findings: &[Finding],
+    registry: &Registry,
+    targets: &Targets,
+) -> Portability {
+    let stack = stack::detect(facts);
+    let runtimes = Host::ALL.map(|h| runtime::runtime_for(h, &stack));
+    let mut issues = checks::run(&stack, facts);
+    issues.extend(checks::unsupported_runtime(&runtimes));
+    let wanted: Vec<Host> = if targets.hosts.is_empty() {
+        Host::ALL.to_vec()
+    } else {
+        Host::ALL
+            .into_iter()
+            .filter(|h| targets.hosts.contains(h))
+            .collect()
+    };
+    let mut excluded = Vec::new();
+    let mut hosts = Vec::new();
+    for host in wanted {
+        let label = targets.require.map(|c| advice::compliance(host, c));
+        if let Some(Err(reason)) = &label {
+            excluded.push(Excluded {
+                host,
+                reason: reason.clone(),
+            });
+            continue;
+        }
+        let causes = verdict::causes(host, &stack, findings, registry, &issues);
+        let verdict = verdict::verdict(&causes);
+        hosts.push(HostReport {
+            host,
+            verdict,
+            score: verdict::score(&causes, verdict),
+            causes,
+            runtime: runtimes[host as usize].clone(),
+            start: advice::start(host, &stack),
+            setup: advice::setup(host, &stack, findings),
+            storage: advice::storage(host, findings),
+            compliance: label.and_then(Result::ok),
+        });
+    }
+    let advisories = advice::repository(&stack, facts, findings);
+    let services = stack
+        .services
+        .iter()
+        .map(|service| ServiceStatus {
+            service: service.clone(),
+            hardcoded_at: findings
+                .iter()
+                .filter(|f| f.factor == Some(4) && names_service(f, service.kind))
+                .map(|f| format!("{}:{}", f.file, f.start.line))
+                .collect(),
+        })
+        .collect();
+    Portability {
+        stack,
+        services,
+        hosts,
+        excluded,
+        advisories,
+    }
+}
+
+fn names_service(finding: &Finding, kind: stack::ServiceKind) -> bool {
+    let text = finding.excerpt.text.to_lowercase();
+    kind.keywords().iter().any(|k| text.contains(k))
+}
+
+/// The decide step of `twelve check`: assesses the scanned directory when there is
+/// exactly one (several roots would mix stacks).
+pub fn assess_report(report: &mut crate::scan::Report, registry: &Registry, targets: &Targets) {
+    if let [facts] = report.repos.as_slice() {
+        // No stack and no image: there is no app to judge, so no verdict (not "ready").
+        let nothing = stack::detect(facts).languages.is_empty() && !facts.has("Dockerfile");
+        if !nothing {
+            report.platforms = Some(assess(facts, &report.findings, registry, targets));
+        }
+    }
+}
+
+/// Repository facts made of root files with their contents, for unit tests.
+#[cfg(test)]
+pub(crate) fn test_facts(files: &[(&str, &str)]) -> RepoFacts {
+    let mut facts = RepoFacts::default();
+    for (name, text) in files {
+        facts.root_files.insert(name.to_string());
+        facts
+            .manifests
+            .insert(name.to_string(), text.as_bytes().to_vec());
+    }
+    facts
+}

@@ -1,0 +1,907 @@
+//! Stack detection from the root manifests: languages, frameworks, package manager,
+//! runtime version and where it is pinned, how the web process starts, other process
+//! types and the backing services the dependencies point to.
+
+use crate::checks::start::{ProcessDecl, node_start, parse_procfile};
+use crate::repo::{CLEVER_DIR, RepoFacts};
+use serde::Serialize;
+
+/// A language (or image) the hosts build differently.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Lang {
+    Clojure,
+    Go,
+    /// Java built with Gradle.
+    Gradle,
+    /// Java built with Maven.
+    Java,
+    Node,
+    Php,
+    Python,
+    Ruby,
+    Scala,
+    Rust,
+    Dotnet,
+    Elixir,
+}
+
+impl Lang {
+    pub fn name(self) -> &'static str {
+        match self {
+            Lang::Clojure => "Clojure",
+            Lang::Go => "Go",
+            Lang::Gradle => "Java (Gradle)",
+            Lang::Java => "Java (Maven)",
+            Lang::Node => "Node.js",
+            Lang::Php => "PHP",
+            Lang::Python => "Python",
+            Lang::Ruby => "Ruby",
+            Lang::Scala => "Scala",
+            Lang::Rust => "Rust",
+            Lang::Dotnet => ".NET",
+            Lang::Elixir => "Elixir",
+        }
+    }
+}
+
+/// Root files by which each language is recognised, in Scalingo's detection order
+/// (platforms.md §1.1: alphabetical, first match wins), then the languages Scalingo
+/// has no buildpack for.
+const MARKERS: &[(Lang, &[&str])] = &[
+    (Lang::Clojure, &["project.clj"]),
+    (Lang::Go, &["go.mod"]),
+    (
+        Lang::Gradle,
+        &[
+            "gradlew",
+            "build.gradle",
+            "build.gradle.kts",
+            "settings.gradle",
+            "settings.gradle.kts",
+        ],
+    ),
+    (Lang::Java, &["pom.xml"]),
+    (Lang::Node, &["package.json"]),
+    (Lang::Php, &["composer.json", "index.php"]),
+    (
+        Lang::Python,
+        &[
+            "requirements.txt",
+            "Pipfile",
+            "Pipfile.lock",
+            "pyproject.toml",
+            "setup.py",
+            "manage.py",
+            "uv.lock",
+            "poetry.lock",
+            ".python-version",
+        ],
+    ),
+    (Lang::Ruby, &["Gemfile"]),
+    (Lang::Scala, &["build.sbt", "project/build.properties"]),
+    (Lang::Rust, &["Cargo.toml"]),
+    (Lang::Elixir, &["mix.exs"]),
+];
+
+/// A backing service the app's dependencies use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ServiceKind {
+    Postgresql,
+    Mysql,
+    Mongodb,
+    Redis,
+    Elasticsearch,
+    S3,
+    Smtp,
+}
+
+impl ServiceKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            ServiceKind::Postgresql => "PostgreSQL",
+            ServiceKind::Mysql => "MySQL",
+            ServiceKind::Mongodb => "MongoDB",
+            ServiceKind::Redis => "Redis",
+            ServiceKind::Elasticsearch => "Elasticsearch",
+            ServiceKind::S3 => "S3 object storage",
+            ServiceKind::Smtp => "SMTP",
+        }
+    }
+
+    /// Words that name the service in a URL or a host setting (lower case).
+    pub fn keywords(self) -> &'static [&'static str] {
+        match self {
+            ServiceKind::Postgresql => &["postgres", "pgsql", "jdbc:postgresql"],
+            ServiceKind::Mysql => &["mysql", "mariadb"],
+            ServiceKind::Mongodb => &["mongodb"],
+            ServiceKind::Redis => &["redis"],
+            ServiceKind::Elasticsearch => &["elastic", "opensearch", ":9200"],
+            ServiceKind::S3 => &["s3.", "s3://", "amazonaws", "cellar"],
+            ServiceKind::Smtp => &["smtp"],
+        }
+    }
+}
+
+/// Dependency names (exact, lower case) that mean a service; Go modules and Java
+/// artifacts match by prefix or substring, see `uses`.
+const SERVICE_DEPS: &[(ServiceKind, &[&str])] = &[
+    (
+        ServiceKind::Postgresql,
+        &[
+            "pg",
+            "postgres",
+            "pg-promise",
+            "psycopg",
+            "psycopg2",
+            "psycopg2-binary",
+            "asyncpg",
+            "github.com/lib/pq",
+            "github.com/jackc/pgx",
+            "postgresql",
+            "r2dbc-postgresql",
+        ],
+    ),
+    (
+        ServiceKind::Mysql,
+        &[
+            "mysql",
+            "mysql2",
+            "mysqlclient",
+            "pymysql",
+            "mysql-connector-python",
+            "github.com/go-sql-driver/mysql",
+            "mysql-connector-java",
+            "mysql-connector-j",
+            "mariadb-java-client",
+        ],
+    ),
+    (
+        ServiceKind::Mongodb,
+        &[
+            "mongodb",
+            "mongoose",
+            "pymongo",
+            "motor",
+            "mongoengine",
+            "mongoid",
+            "mongodb/mongodb",
+            "go.mongodb.org/mongo-driver",
+            "spring-boot-starter-data-mongodb",
+        ],
+    ),
+    (
+        ServiceKind::Redis,
+        &[
+            "redis",
+            "ioredis",
+            "connect-redis",
+            "bull",
+            "bullmq",
+            "django-redis",
+            "rq",
+            "sidekiq",
+            "predis/predis",
+            "github.com/redis/go-redis",
+            "github.com/go-redis/redis",
+            "github.com/gomodule/redigo",
+            "spring-boot-starter-data-redis",
+            "jedis",
+            "lettuce-core",
+        ],
+    ),
+    (
+        ServiceKind::Elasticsearch,
+        &[
+            "@elastic/elasticsearch",
+            "@opensearch-project/opensearch",
+            "elasticsearch",
+            "opensearch-py",
+            "searchkick",
+            "elasticsearch/elasticsearch",
+            "github.com/elastic/go-elasticsearch",
+            "spring-boot-starter-data-elasticsearch",
+        ],
+    ),
+    (
+        ServiceKind::S3,
+        &[
+            "@aws-sdk/client-s3",
+            "aws-sdk",
+            "multer-s3",
+            "minio",
+            "boto3",
+            "django-storages",
+            "aws-sdk-s3",
+            "fog-aws",
+            "aws/aws-sdk-php",
+            "league/flysystem-aws-s3-v3",
+            "github.com/aws/aws-sdk-go-v2/service/s3",
+            "github.com/aws/aws-sdk-go",
+            "github.com/minio/minio-go",
+            "s3",
+            "aws-java-sdk-s3",
+        ],
+    ),
+    (
+        ServiceKind::Smtp,
+        &[
+            "nodemailer",
+            "flask-mail",
+            "django-anymail",
+            "symfony/mailer",
+            "phpmailer/phpmailer",
+            "spring-boot-starter-mail",
+        ],
+    ),
+];
+
+/// In-process schedulers: jobs that run inside every web process (platforms.md §5 row 11).
+const SCHEDULER_DEPS: &[&str] = &[
+    "node-cron",
+    "cron",
+    "node-schedule",
+    "agenda",
+    "apscheduler",
+    "django-apscheduler",
+    "rufus-scheduler",
+    "whenever",
+    "github.com/robfig/cron",
+    "github.com/go-co-op/gocron",
+];
+
+/// Frameworks, by dependency name.
+const FRAMEWORKS: &[(&str, &str)] = &[
+    ("express", "Express"),
+    ("fastify", "Fastify"),
+    ("koa", "Koa"),
+    ("@nestjs/core", "NestJS"),
+    ("next", "Next.js"),
+    ("nuxt", "Nuxt"),
+    ("@hapi/hapi", "hapi"),
+    ("django", "Django"),
+    ("flask", "Flask"),
+    ("fastapi", "FastAPI"),
+    ("starlette", "Starlette"),
+    ("rails", "Rails"),
+    ("sinatra", "Sinatra"),
+    ("laravel/framework", "Laravel"),
+    ("symfony/framework-bundle", "Symfony"),
+    ("github.com/gin-gonic/gin", "Gin"),
+    ("github.com/labstack/echo", "Echo"),
+    ("github.com/gofiber/fiber", "Fiber"),
+    ("spring-boot", "Spring Boot"),
+    ("quarkus", "Quarkus"),
+    ("micronaut", "Micronaut"),
+];
+
+/// A runtime version requirement and the file that pins it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct VersionPin {
+    pub lang: Lang,
+    /// As written, e.g. `20.x`, `>=3.11`, `python-3.12.1`.
+    pub requirement: String,
+    /// Where it is written, e.g. `package.json engines.node`.
+    pub source: String,
+}
+
+/// A way the web process (or another process) is started.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Start {
+    pub command: String,
+    pub source: String,
+}
+
+/// A backing service and the dependency that reveals it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ServiceUse {
+    pub kind: ServiceKind,
+    pub dependency: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Stack {
+    /// Languages found at the root, in Scalingo's detection order.
+    pub languages: Vec<Lang>,
+    pub frameworks: Vec<String>,
+    pub package_manager: Option<String>,
+    /// Node lock files present (more than one fails Scalingo's build).
+    pub lockfiles: Vec<String>,
+    /// Version pins found, most authoritative first.
+    pub versions: Vec<VersionPin>,
+    /// Web start declared in the repository: Procfile `web`, package.json, Dockerfile.
+    pub web: Vec<Start>,
+    /// Procfile process types other than `web`.
+    pub processes: Vec<Start>,
+    pub services: Vec<ServiceUse>,
+    pub schedulers: Vec<String>,
+    /// FHIR or HL7 libraries among the dependencies (signs of health data).
+    pub health_libraries: Vec<String>,
+    pub dockerfile: bool,
+    /// `.buildpacks`, or the app manifest, names the buildpacks explicitly (Scalingo).
+    pub buildpacks_file: bool,
+    /// Django project package (from `manage.py`'s settings module).
+    pub django_project: Option<String>,
+    /// The Go module's last path segment (the binary's name).
+    pub go_binary: Option<String>,
+    /// Files in `clevercloud/`.
+    pub clever_files: Vec<String>,
+    #[serde(skip)]
+    pub procfile: Option<Vec<ProcessDecl>>,
+    #[serde(skip)]
+    pub deps: Vec<String>,
+}
+
+impl Stack {
+    pub fn has(&self, lang: Lang) -> bool {
+        self.languages.contains(&lang)
+    }
+
+    /// The language Scalingo's buildpack detection picks first.
+    pub fn primary(&self) -> Option<Lang> {
+        self.languages.first().copied()
+    }
+
+    /// The language of the application itself: with a package.json beside a PHP,
+    /// Python or Ruby app, package.json usually only builds assets, so the other one.
+    /// Hosts where the user picks the runtime (Clever Cloud, a Dockerfile) go by it.
+    pub fn app_language(&self) -> Option<Lang> {
+        let other = [Lang::Php, Lang::Python, Lang::Ruby]
+            .into_iter()
+            .find(|l| self.has(*l));
+        match (self.primary(), other) {
+            (Some(Lang::Node), Some(other)) => Some(other),
+            (primary, _) => primary,
+        }
+    }
+
+    pub fn has_framework(&self, name: &str) -> bool {
+        self.frameworks.iter().any(|f| f == name)
+    }
+
+    pub fn uses(&self, kind: ServiceKind) -> bool {
+        self.services.iter().any(|s| s.kind == kind)
+    }
+
+    /// The version pin of a language that its hosts read first.
+    pub fn version_of(&self, lang: Lang) -> Option<&VersionPin> {
+        self.versions.iter().find(|v| v.lang == lang)
+    }
+
+    pub fn procfile_web(&self) -> Option<&str> {
+        let decls = self.procfile.as_ref()?;
+        decls
+            .iter()
+            .find(|d| d.name == "web")
+            .map(|d| d.command.as_str())
+    }
+}
+
+/// Reads the stack from the facts gathered by the walk.
+pub fn detect(facts: &RepoFacts) -> Stack {
+    let mut stack = Stack {
+        languages: MARKERS
+            .iter()
+            .filter(|(_, files)| facts.has_any(files))
+            .map(|(lang, _)| *lang)
+            .collect(),
+        dockerfile: facts.has("Dockerfile"),
+        buildpacks_file: facts.has(".buildpacks") || manifest_sets_buildpack(facts),
+        ..Stack::default()
+    };
+    if facts.root_files.iter().any(|f| f.ends_with(".csproj")) {
+        stack.languages.push(Lang::Dotnet);
+    }
+    stack.clever_files = facts
+        .root_files
+        .iter()
+        .filter(|f| f.starts_with(CLEVER_DIR))
+        .cloned()
+        .collect();
+    stack.deps = dependencies(facts);
+    stack.frameworks = FRAMEWORKS
+        .iter()
+        .filter(|(dep, _)| stack.deps.iter().any(|d| dep_matches(d, dep)))
+        .map(|(_, name)| name.to_string())
+        .collect();
+    stack.frameworks.dedup();
+    for (kind, names) in SERVICE_DEPS {
+        if let Some(dep) = stack
+            .deps
+            .iter()
+            .find(|d| names.iter().any(|n| dep_matches(d, n)))
+        {
+            stack.services.push(ServiceUse {
+                kind: *kind,
+                dependency: dep.clone(),
+            });
+        }
+    }
+    stack.schedulers = stack
+        .deps
+        .iter()
+        .filter(|d| SCHEDULER_DEPS.iter().any(|s| dep_matches(d, s)))
+        .cloned()
+        .collect();
+    stack.health_libraries = stack
+        .deps
+        .iter()
+        .filter(|d| d.contains("fhir") || d.contains("hl7"))
+        .cloned()
+        .collect();
+    stack.lockfiles = ["package-lock.json", "yarn.lock", "pnpm-lock.yaml"]
+        .iter()
+        .filter(|f| facts.has(f))
+        .map(|f| f.to_string())
+        .collect();
+    stack.package_manager = package_manager(facts, &stack);
+    stack.versions = version_pins(facts);
+    stack.procfile = facts.manifest("Procfile").map(parse_procfile);
+    read_starts(facts, &mut stack);
+    stack.django_project = facts
+        .manifest_text("manage.py")
+        .and_then(|m| django_project(&m));
+    stack.go_binary = facts
+        .manifest_text("go.mod")
+        .and_then(|m| go_module(&m))
+        .and_then(|m| m.rsplit('/').next().map(String::from));
+    stack
+}
+
+/// `scalingo.json`/`app.json` naming the buildpack (`BUILDPACK_URL` or `BUILDPACK_NAME`
+/// in `env`, or a Heroku `buildpacks` list).
+fn manifest_sets_buildpack(facts: &RepoFacts) -> bool {
+    ["scalingo.json", "app.json"].iter().any(|name| {
+        let Some(json) = facts
+            .manifest(name)
+            .and_then(|b| serde_json::from_slice::<serde_json::Value>(b).ok())
+        else {
+            return false;
+        };
+        let env = json.get("env").and_then(|e| e.as_object());
+        json.get("buildpacks").is_some()
+            || env.is_some_and(|e| {
+                e.contains_key("BUILDPACK_URL") || e.contains_key("BUILDPACK_NAME")
+            })
+    })
+}
+
+/// Whether a dependency name matches a known name: exactly, or as a Go module or
+/// Java artifact that starts with it (`github.com/jackc/pgx/v5`, `hapi-fhir-base`).
+fn dep_matches(dep: &str, known: &str) -> bool {
+    dep == known
+        || (known.contains('/') && dep.starts_with(&format!("{known}/")))
+        || (known.contains('/') && dep.starts_with(known) && known.starts_with("github.com"))
+        || (known.starts_with("spring-boot") && dep.starts_with(known))
+}
+
+/// Production dependency names of every root manifest, lower case.
+fn dependencies(facts: &RepoFacts) -> Vec<String> {
+    let mut deps = Vec::new();
+    if let Some(json) = facts
+        .manifest("package.json")
+        .and_then(|b| serde_json::from_slice::<serde_json::Value>(b).ok())
+        && let Some(map) = json.get("dependencies").and_then(|d| d.as_object())
+    {
+        deps.extend(map.keys().map(|k| k.to_lowercase()));
+    }
+    if let Some(json) = facts
+        .manifest("composer.json")
+        .and_then(|b| serde_json::from_slice::<serde_json::Value>(b).ok())
+        && let Some(map) = json.get("require").and_then(|d| d.as_object())
+    {
+        deps.extend(map.keys().map(|k| k.to_lowercase()));
+    }
+    if let Some(text) = facts.manifest_text("requirements.txt") {
+        deps.extend(text.lines().filter_map(python_requirement));
+    }
+    if let Some(text) = facts.manifest_text("Pipfile") {
+        deps.extend(toml_table_keys(&text, &["packages"]));
+    }
+    if let Some(text) = facts.manifest_text("pyproject.toml") {
+        deps.extend(pyproject_dependencies(&text));
+    }
+    if let Some(text) = facts.manifest_text("Gemfile") {
+        deps.extend(text.lines().filter_map(gem_name));
+    }
+    if let Some(text) = facts.manifest_text("go.mod") {
+        deps.extend(go_requires(&text));
+    }
+    for build in ["pom.xml", "build.gradle", "build.gradle.kts"] {
+        if let Some(text) = facts.manifest_text(build) {
+            deps.extend(java_artifacts(&text));
+        }
+    }
+    deps.sort();
+    deps.dedup();
+    deps
+}
+
+/// `Django[argon2]==5.1 ; python_version > "3"` → `django`.
+fn python_requirement(line: &str) -> Option<String> {
+    let line = line.split('#').next()?.trim();
+    if line.is_empty() || line.starts_with('-') {
+        return None;
+    }
+    let end = line
+        .find(|c: char| !(c.is_ascii_alphanumeric() || "-_.".contains(c)))
+        .unwrap_or(line.len());
+    (end > 0).then(|| line[..end].to_lowercase().replace('_', "-"))
+}
+
+fn toml_table_keys(text: &str, path: &[&str]) -> Vec<String> {
+    let Ok(value) = text.parse::<toml::Table>() else {
+        return Vec::new();
+    };
+    let mut table = &value;
+    for key in path {
+        match table.get(*key).and_then(|v| v.as_table()) {
+            Some(t) => table = t,
+            None => return Vec::new(),
+        }
+    }
+    table
+        .keys()
+        .map(|k| k.to_lowercase().replace('_', "-"))
+        .collect()
+}
+
+fn pyproject_dependencies(text: &str) -> Vec<String> {
+    let mut deps = toml_table_keys(text, &["tool", "poetry", "dependencies"]);
+    if let Ok(value) = text.parse::<toml::Table>() {
+        let listed = value
+            .get("project")
+            .and_then(|p| p.get("dependencies"))
+            .and_then(|d| d.as_array());
+        for item in listed.into_iter().flatten() {
+            deps.extend(item.as_str().and_then(python_requirement));
+        }
+    }
+    deps
+}
+
+/// `gem 'pg', '~> 1.5'` → `pg`.
+fn gem_name(line: &str) -> Option<String> {
+    let rest = line.trim().strip_prefix("gem")?;
+    let rest = rest.trim_start();
+    let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+    let name = rest[1..].split(quote).next()?;
+    Some(name.to_lowercase())
+}
+
+fn go_module(text: &str) -> Option<String> {
+    text.lines()
+        .find_map(|l| l.trim().strip_prefix("module "))
+        .map(|m| m.trim().trim_matches('"').to_string())
+}
+
+/// Module paths of `require` lines, single or in a block; `// indirect` ones too.
+fn go_requires(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut in_block = false;
+    for line in text.lines() {
+        let line = line.trim();
+        if in_block {
+            if line.starts_with(')') {
+                in_block = false;
+            } else if let Some(path) = line.split_whitespace().next()
+                && !path.starts_with("//")
+            {
+                out.push(path.to_lowercase());
+            }
+        } else if let Some(rest) = line.strip_prefix("require") {
+            let rest = rest.trim();
+            if rest.starts_with('(') {
+                in_block = true;
+            } else if let Some(path) = rest.split_whitespace().next() {
+                out.push(path.to_lowercase());
+            }
+        }
+    }
+    out
+}
+
+/// `<artifactId>` values of a pom.xml, or `group:artifact:version` strings of Gradle.
+fn java_artifacts(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for part in text.split("<artifactId>").skip(1) {
+        if let Some(id) = part.split("</artifactId>").next() {
+            out.push(id.trim().to_lowercase());
+        }
+    }
+    for quoted in text.split(['"', '\'']).skip(1).step_by(2) {
+        let pieces: Vec<&str> = quoted.split(':').collect();
+        if pieces.len() >= 2 && !pieces[0].contains(' ') && pieces[0].contains('.') {
+            out.push(pieces[1].to_lowercase());
+        }
+    }
+    out
+}
+
+fn package_manager(facts: &RepoFacts, stack: &Stack) -> Option<String> {
+    let node_field = facts
+        .manifest("package.json")
+        .and_then(|b| serde_json::from_slice::<serde_json::Value>(b).ok())
+        .and_then(|v| v.get("packageManager")?.as_str().map(String::from));
+    let found = match stack.primary()? {
+        Lang::Node => node_field
+            .and_then(|f| f.split('@').next().map(String::from))
+            .or_else(|| {
+                [
+                    ("yarn.lock", "yarn"),
+                    ("pnpm-lock.yaml", "pnpm"),
+                    ("bun.lock", "bun"),
+                    ("bun.lockb", "bun"),
+                ]
+                .iter()
+                .find(|(f, _)| facts.has(f))
+                .map(|(_, m)| m.to_string())
+            })
+            .unwrap_or_else(|| "npm".into()),
+        Lang::Python => [
+            ("uv.lock", "uv"),
+            ("poetry.lock", "poetry"),
+            ("Pipfile.lock", "pipenv"),
+            ("Pipfile", "pipenv"),
+            ("requirements.txt", "pip"),
+        ]
+        .iter()
+        .find(|(f, _)| facts.has(f))
+        .map(|(_, m)| m.to_string())?,
+        Lang::Ruby => "bundler".into(),
+        Lang::Php => "composer".into(),
+        Lang::Go => "go modules".into(),
+        Lang::Java => "maven".into(),
+        Lang::Gradle => "gradle".into(),
+        Lang::Rust => "cargo".into(),
+        Lang::Elixir => "mix".into(),
+        Lang::Clojure | Lang::Scala | Lang::Dotnet => return None,
+    };
+    Some(found)
+}
+
+/// Every version pin found, in the order the buildpacks read them (platforms.md §1.9).
+fn version_pins(facts: &RepoFacts) -> Vec<VersionPin> {
+    let mut pins = Vec::new();
+    let mut pin = |lang, requirement: &str, source: &str| {
+        let requirement = requirement.trim().trim_matches(['"', '\'']).trim();
+        if !requirement.is_empty() {
+            pins.push(VersionPin {
+                lang,
+                requirement: requirement.to_string(),
+                source: source.to_string(),
+            });
+        }
+    };
+    let package = facts
+        .manifest("package.json")
+        .and_then(|b| serde_json::from_slice::<serde_json::Value>(b).ok());
+    if let Some(node) = package
+        .as_ref()
+        .and_then(|p| p.pointer("/engines/node")?.as_str())
+    {
+        pin(Lang::Node, node, "package.json engines.node");
+    }
+    for file in [".nvmrc", ".node-version"] {
+        if let Some(text) = facts.manifest_text(file) {
+            pin(Lang::Node, first_line(&text), file);
+        }
+    }
+    if let Some(text) = facts.manifest_text("runtime.txt") {
+        pin(Lang::Python, first_line(&text), "runtime.txt");
+    }
+    if let Some(text) = facts.manifest_text(".python-version") {
+        pin(Lang::Python, first_line(&text), ".python-version");
+    }
+    if let Some(text) = facts.manifest_text("Gemfile") {
+        let ruby = text
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("ruby ").map(str::to_string));
+        if let Some(ruby) = ruby {
+            let version = ruby.split(',').next().unwrap_or("");
+            pin(Lang::Ruby, version, "Gemfile ruby");
+        }
+    }
+    let composer = facts
+        .manifest("composer.json")
+        .and_then(|b| serde_json::from_slice::<serde_json::Value>(b).ok());
+    if let Some(php) = composer
+        .as_ref()
+        .and_then(|c| c.pointer("/require/php")?.as_str())
+    {
+        pin(Lang::Php, php, "composer.json require.php");
+    }
+    if let Some(text) = facts.manifest_text("go.mod")
+        && let Some(go) = text.lines().find_map(|l| l.trim().strip_prefix("go "))
+    {
+        pin(Lang::Go, go, "go.mod go");
+    }
+    if let Some(text) = facts.manifest_text("system.properties")
+        && let Some(java) = text.lines().find_map(|l| {
+            let (k, v) = l.split_once('=')?;
+            (k.trim() == "java.runtime.version").then(|| v.to_string())
+        })
+    {
+        pin(Lang::Java, &java, "system.properties java.runtime.version");
+    }
+    pins
+}
+
+fn first_line(text: &str) -> &str {
+    text.lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with('#'))
+        .unwrap_or("")
+}
+
+fn read_starts(facts: &RepoFacts, stack: &mut Stack) {
+    for decl in stack.procfile.iter().flatten() {
+        let start = Start {
+            command: decl.command.clone(),
+            source: format!("Procfile {}:", decl.name),
+        };
+        if decl.name == "web" {
+            stack.web.push(start);
+        } else {
+            stack.processes.push(start);
+        }
+    }
+    if let Some(node) = facts
+        .manifest("package.json")
+        .and_then(|p| node_start(p).ok())
+    {
+        if let Some(script) = node.start_script {
+            stack.web.push(Start {
+                command: script,
+                source: "package.json scripts.start".into(),
+            });
+        } else if let Some(main) = node.main {
+            stack.web.push(Start {
+                command: format!("node {main}"),
+                source: "package.json main".into(),
+            });
+        }
+    }
+    if let Some(cmd) = facts
+        .manifest_text("Dockerfile")
+        .and_then(|d| docker_command(&d))
+    {
+        stack.web.push(Start {
+            command: cmd,
+            source: "Dockerfile CMD".into(),
+        });
+    }
+}
+
+/// The last `CMD` (or `ENTRYPOINT` when there is no CMD) of a Dockerfile, exec form
+/// joined with spaces.
+pub fn docker_command(dockerfile: &str) -> Option<String> {
+    let mut cmd = None;
+    let mut entrypoint = None;
+    for line in dockerfile.lines() {
+        let line = line.trim();
+        let upper = line.to_ascii_uppercase();
+        let slot = if upper.starts_with("CMD ") {
+            &mut cmd
+        } else if upper.starts_with("ENTRYPOINT ") {
+            &mut entrypoint
+        } else {
+            continue;
+        };
+        let args = line.split_once(' ').map(|(_, a)| a.trim()).unwrap_or("");
+        let text = match serde_json::from_str::<Vec<String>>(args) {
+            Ok(parts) => parts.join(" "),
+            Err(_) => args.to_string(),
+        };
+        *slot = Some(text);
+    }
+    cmd.or(entrypoint)
+}
+
+/// `os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")` → `config`.
+fn django_project(manage_py: &str) -> Option<String> {
+    let at = manage_py.find("DJANGO_SETTINGS_MODULE")?;
+    let rest = &manage_py[at + "DJANGO_SETTINGS_MODULE".len()..];
+    let value = rest.split(['"', '\'']).nth(2)?;
+    let project = value.split('.').next()?;
+    (!project.is_empty()
+        && project
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_'))
+    .then(|| project.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    use crate::hosts::test_facts as facts;
+
+    #[test]
+    fn node_stack() {
+        let stack = detect(&facts(&[
+            (
+                "package.json",
+                r#"{"engines":{"node":"20.x"},"scripts":{"start":"node server.js"},
+                   "dependencies":{"express":"4","mongoose":"8","node-cron":"3"},"devDependencies":{"pg":"1"}}"#,
+            ),
+            ("package-lock.json", "{}"),
+        ]));
+        assert_eq!(stack.languages, vec![Lang::Node]);
+        assert_eq!(stack.frameworks, vec!["Express"]);
+        assert_eq!(stack.package_manager.as_deref(), Some("npm"));
+        assert_eq!(stack.versions[0].requirement, "20.x");
+        assert_eq!(stack.web[0].source, "package.json scripts.start");
+        let kinds: Vec<_> = stack.services.iter().map(|s| s.kind).collect();
+        assert_eq!(
+            kinds,
+            vec![ServiceKind::Mongodb],
+            "devDependencies do not count"
+        );
+        assert_eq!(stack.schedulers, vec!["node-cron"]);
+    }
+
+    #[test]
+    fn python_django_stack() {
+        let stack = detect(&facts(&[
+            (
+                "requirements.txt",
+                "Django==5.1\npsycopg[binary]==3.2 # db\nfhir.resources>=7\n-r base.txt\n",
+            ),
+            (
+                "manage.py",
+                "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'mysite.settings')\n",
+            ),
+            ("runtime.txt", "python-3.12.1\n"),
+            (
+                "Procfile",
+                "web: gunicorn mysite.wsgi\nworker: celery -A mysite worker\n",
+            ),
+        ]));
+        assert_eq!(stack.frameworks, vec!["Django"]);
+        assert_eq!(stack.django_project.as_deref(), Some("mysite"));
+        assert!(stack.uses(ServiceKind::Postgresql));
+        assert_eq!(stack.health_libraries, vec!["fhir.resources"]);
+        assert_eq!(stack.versions[0].source, "runtime.txt");
+        assert_eq!(stack.processes[0].source, "Procfile worker:");
+        assert_eq!(stack.procfile_web(), Some("gunicorn mysite.wsgi"));
+    }
+
+    #[test]
+    fn go_and_docker() {
+        let stack = detect(&facts(&[
+            (
+                "go.mod",
+                "module github.com/acme/notes-api\n\ngo 1.22\n\nrequire github.com/jackc/pgx/v5 v5.7.2\nrequire (\n\tgithub.com/redis/go-redis/v9 v9.0.0\n)\n",
+            ),
+            (
+                "Dockerfile",
+                "FROM golang\nENTRYPOINT [\"/app\"]\nCMD [\"serve\", \"--verbose\"]\n",
+            ),
+        ]));
+        assert_eq!(stack.go_binary.as_deref(), Some("notes-api"));
+        assert!(stack.uses(ServiceKind::Postgresql) && stack.uses(ServiceKind::Redis));
+        assert_eq!(stack.web[0].command, "serve --verbose");
+        assert_eq!(stack.versions[0].requirement, "1.22");
+    }
+
+    #[test]
+    fn gemfile_and_composer() {
+        let stack = detect(&facts(&[
+            (
+                "Gemfile",
+                "ruby '3.3.6'\ngem \"rails\", \"~> 7.2\"\ngem 'pg'\n",
+            ),
+            (
+                "composer.json",
+                r#"{"require":{"php":"^8.2","predis/predis":"2"}}"#,
+            ),
+        ]));
+        assert_eq!(stack.languages, vec![Lang::Php, Lang::Ruby]);
+        assert!(stack.has_framework("Rails"));
+        assert!(stack.uses(ServiceKind::Redis) && stack.uses(ServiceKind::Postgresql));
+        assert_eq!(stack.version_of(Lang::Ruby).unwrap().requirement, "3.3.6");
+        assert_eq!(stack.version_of(Lang::Php).unwrap().requirement, "^8.2");
+    }
+}

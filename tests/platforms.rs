@@ -1,0 +1,262 @@
+//! The portability report and `twelve init`, end to end through the real binary.
+
+mod common;
+
+use common::{fixture_apps as apps, run as twelve_in, work_tree as app};
+use std::path::Path;
+
+fn twelve(args: &[&str]) -> (i32, String, String) {
+    twelve_in(Path::new(env!("CARGO_MANIFEST_DIR")), args)
+}
+
+fn json(args: &[&str]) -> serde_json::Value {
+    let (_, stdout, stderr) = twelve(args);
+    serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}\n{stderr}"))
+}
+
+/// The `host` of each entry of the `platforms` array.
+fn host_ids(doc: &serde_json::Value) -> Vec<&str> {
+    doc["platforms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["host"].as_str().unwrap())
+        .collect()
+}
+
+fn ids(host: &serde_json::Value, key: &str) -> Vec<String> {
+    host[key]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn every_fixture_has_a_portability_snapshot() {
+    for app in apps() {
+        let (_, stdout, _) = twelve(&["check", &format!("fixtures/{app}"), "--color", "never"]);
+        let section = stdout
+            .split("\nportability\n")
+            .nth(1)
+            .unwrap_or_else(|| panic!("{app}: no portability section: {stdout}"));
+        insta::assert_snapshot!(format!("portability_{app}"), section);
+    }
+}
+
+#[test]
+fn clean_django_is_ready_everywhere() {
+    let doc = json(&["check", "fixtures/django-clean", "--format", "json"]);
+    let hosts = doc["platforms"].as_array().unwrap();
+    assert_eq!(hosts.len(), 3);
+    for host in hosts {
+        assert_eq!(host["verdict"], "ready", "{host:#}");
+        assert_eq!(host["score"], 100);
+    }
+    assert_eq!(doc["stack"]["frameworks"][0], "Django");
+}
+
+#[test]
+fn uploads_to_disk_and_localhost_block_every_host() {
+    let doc = json(&["check", "fixtures/express-uploads", "--format", "json"]);
+    for host in doc["platforms"].as_array().unwrap() {
+        assert_eq!(host["verdict"], "blocked", "{host:#}");
+        assert_eq!(
+            ids(host, "blockers"),
+            ["hardcoded-port", "localhost-binding"]
+        );
+        let degraders = ids(host, "degraders");
+        assert!(
+            degraders.contains(&"local-file-storage".to_string()),
+            "{degraders:?}"
+        );
+        assert!(host["storage"].is_string(), "storage advice: {host:#}");
+        assert_eq!(host["blockers"][0]["locations"][0], "server.js:9");
+    }
+}
+
+#[test]
+fn platform_option_and_config_limit_the_hosts() {
+    let doc = json(&[
+        "check",
+        "fixtures/go-clean",
+        "--format",
+        "json",
+        "--platform",
+        "scaleway,clever-cloud",
+    ]);
+    let hosts = host_ids(&doc);
+    assert_eq!(hosts, ["clever-cloud", "scaleway"]);
+    let dir = app(&[
+        ("twelve.toml", "platforms = [\"scalingo\"]\n"),
+        ("main.go", "package main\n"),
+        ("go.mod", "module example.com/x\n\ngo 1.25\n"),
+    ]);
+    let (_, stdout, _) = twelve_in(dir.path(), &["check", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(doc["platforms"].as_array().unwrap().len(), 1);
+    assert_eq!(doc["platforms"][0]["host"], "scalingo");
+    assert_eq!(doc["platforms"][0]["verdict"], "ready");
+    let (code, _, stderr) = twelve_in(dir.path(), &["check", "--platform", "heroku"]);
+    assert_eq!(code, 2, "{stderr}");
+}
+
+#[test]
+fn require_keeps_only_hosts_with_the_label() {
+    let doc = json(&[
+        "check",
+        "fixtures/django-clean",
+        "--format",
+        "json",
+        "--require",
+        "hds",
+    ]);
+    let hosts = host_ids(&doc);
+    assert_eq!(hosts, ["scalingo", "clever-cloud"]);
+    let excluded = &doc["stack"]["excluded_hosts"];
+    assert_eq!(excluded[0]["host"], "scaleway");
+    assert!(
+        excluded[0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("unconfirmed")
+    );
+    let doc = json(&[
+        "check",
+        "fixtures/django-clean",
+        "--format",
+        "json",
+        "--require",
+        "secnumcloud",
+    ]);
+    assert_eq!(doc["platforms"].as_array().unwrap().len(), 0);
+    assert_eq!(doc["stack"]["excluded_hosts"].as_array().unwrap().len(), 3);
+}
+
+#[test]
+fn health_libraries_advise_hds() {
+    let dir = app(&[
+        ("requirements.txt", "flask\nfhir.resources==7.1\n"),
+        ("Procfile", "web: gunicorn app:app\n"),
+    ]);
+    let (_, stdout, _) = twelve_in(dir.path(), &["check", "--color", "never"]);
+    assert!(
+        stdout.contains("requires an HDS-certified host"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn health_record_fields_advise_hds() {
+    let dir = app(&[
+        ("requirements.txt", "flask\n"),
+        ("Procfile", "web: gunicorn app:app\n"),
+        (
+            "models.py",
+            "class Visit(Model):\n    patient_id = ForeignKey(Patient)\n",
+        ),
+    ]);
+    let (_, stdout, _) = twelve_in(dir.path(), &["check", "--color", "never"]);
+    assert!(
+        !stdout.contains("HDS-certified"),
+        "one word is not enough: {stdout}"
+    );
+    std::fs::write(
+        dir.path().join("views.py"),
+        "def show(visit):\n    return visit.diagnosis\n",
+    )
+    .unwrap();
+    let (_, stdout, _) = twelve_in(dir.path(), &["check", "--color", "never"]);
+    assert!(stdout.contains("health-record fields"), "{stdout}");
+    assert!(stdout.contains("`patient` (models.py:2)"), "{stdout}");
+}
+
+#[test]
+fn init_prints_the_missing_files_per_host() {
+    for (app, host) in [
+        ("django-clean", "scalingo"),
+        ("django-clean", "clever-cloud"),
+        ("django-clean", "scaleway"),
+        ("flask-violations", "scalingo"),
+        ("express-uploads", "scaleway"),
+        ("express-clean", "clever-cloud"),
+        ("go-clean", "scaleway"),
+    ] {
+        let (code, stdout, stderr) =
+            twelve(&["init", "--platform", host, &format!("fixtures/{app}")]);
+        assert_eq!(code, 0, "{stderr}");
+        insta::assert_snapshot!(format!("init_{app}_{host}"), stdout);
+    }
+}
+
+#[test]
+fn init_write_never_overwrites() {
+    let dir = app(&[
+        ("requirements.txt", "Django==5.1\ngunicorn\n"),
+        (
+            "manage.py",
+            "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'shop.settings')\n",
+        ),
+        (".dockerignore", "mine\n"),
+    ]);
+    let (code, stdout, stderr) =
+        twelve_in(dir.path(), &["init", "--platform", "scaleway", "--write"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("wrote Dockerfile"), "{stdout}");
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join(".dockerignore")).unwrap(),
+        "mine\n"
+    );
+    let dockerfile = std::fs::read_to_string(dir.path().join("Dockerfile")).unwrap();
+    assert!(
+        dockerfile.contains("gunicorn shop.wsgi --bind 0.0.0.0:$PORT"),
+        "{dockerfile}"
+    );
+    std::fs::write(dir.path().join("Dockerfile"), "FROM mine\n").unwrap();
+    let (_, stdout, _) = twelve_in(dir.path(), &["init", "--platform", "scaleway", "--write"]);
+    assert!(!stdout.contains("wrote Dockerfile"), "{stdout}");
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("Dockerfile")).unwrap(),
+        "FROM mine\n"
+    );
+    let (_, stdout, _) = twelve_in(dir.path(), &["init", "--platform", "scalingo", "--write"]);
+    assert!(stdout.contains("wrote Procfile"), "{stdout}");
+    let procfile = std::fs::read_to_string(dir.path().join("Procfile")).unwrap();
+    assert_eq!(
+        procfile,
+        "web: gunicorn shop.wsgi --bind 0.0.0.0:$PORT --log-file -\npostdeploy: python manage.py migrate\n"
+    );
+}
+
+#[test]
+fn markdown_table_of_a_fixture() {
+    use twelve::{
+        config::Config, hosts, report::platforms_markdown, rules::Registry, scan::Scanner,
+    };
+    let registry = Registry::builtin().unwrap();
+    let config = Config::default();
+    let scanner = Scanner::new(&registry, &config, 1).unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/express-uploads");
+    let mut report = scanner.scan(&[root]);
+    hosts::assess_report(&mut report, &registry, &hosts::Targets::default());
+    let portability = report.platforms.expect("one directory scanned");
+    insta::assert_snapshot!(
+        "markdown_express-uploads",
+        platforms_markdown::render(&portability)
+    );
+}
+
+#[test]
+fn several_roots_have_no_portability_report() {
+    let doc = json(&[
+        "check",
+        "fixtures/go-clean",
+        "fixtures/django-clean",
+        "--format",
+        "json",
+    ]);
+    assert!(doc.get("platforms").is_none() && doc.get("stack").is_none());
+    let (_, stdout, _) = twelve(&["check", "fixtures/django-clean", "--quiet"]);
+    assert!(!stdout.contains("portability"), "{stdout}");
+}
