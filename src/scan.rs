@@ -154,9 +154,18 @@ impl<'a> Scanner<'a> {
 
     fn visit_file(&self, path: &Path, rel: String, size: u64, root_is_dir: bool) -> Outcome {
         let at_root = root_is_dir && !rel.contains('/');
+        let log_file = RepoFacts::is_committed_log(&rel).then(|| rel.clone());
         let keep_contents = at_root && RepoFacts::wants_contents(&rel);
         if size > self.config.max_file_size {
-            return Outcome::Skipped(SkipReason::TooLarge);
+            // A large log file is still a committed log file.
+            return match log_file {
+                Some(_) => Outcome::Read {
+                    root_file: None,
+                    log_file,
+                    result: Err(SkipReason::TooLarge),
+                },
+                None => Outcome::Skipped(SkipReason::TooLarge),
+            };
         }
         let by_name = language_of(&rel, b"");
         let needs_read = by_name.is_some() || keep_contents || !rel.contains('.');
@@ -181,12 +190,14 @@ impl<'a> Scanner<'a> {
         let Some(language) = by_name.or_else(|| language_of(&rel, first_line)) else {
             return Outcome::Read {
                 root_file,
+                log_file,
                 result: Err(SkipReason::NoRules),
             };
         };
         if let Some(reason) = unreadable_as_text(&bytes) {
             return Outcome::Read {
                 root_file,
+                log_file,
                 result: Err(reason),
             };
         }
@@ -196,6 +207,7 @@ impl<'a> Scanner<'a> {
         let findings = suppress::apply(&file, findings, self.registry);
         Outcome::Read {
             root_file,
+            log_file,
             result: Ok(findings),
         }
     }
@@ -247,6 +259,8 @@ enum Outcome {
     Problem(ScanProblem),
     Read {
         root_file: Option<RootFile>,
+        /// A committed log file (for `committed-log-file`), whatever its contents.
+        log_file: Option<String>,
         result: Result<Vec<Finding>, SkipReason>,
     },
 }
@@ -265,7 +279,14 @@ impl Collected {
         match outcome {
             Outcome::Skipped(reason) => *self.skipped.entry(reason).or_default() += 1,
             Outcome::Problem(problem) => self.problems.push(problem),
-            Outcome::Read { root_file, result } => {
+            Outcome::Read {
+                root_file,
+                log_file,
+                result,
+            } => {
+                if let Some(path) = log_file {
+                    self.facts.log_files.insert(path);
+                }
                 if let Some(RootFile { name, contents }) = root_file {
                     if let Some(contents) = contents {
                         self.facts.manifests.insert(name.clone(), contents);

@@ -2,6 +2,7 @@
 //! pattern. Each is declared in `rules/` like any rule (metadata, docs, examples) and
 //! names its implementation here with `check = "..."`.
 
+mod logs;
 mod procfile;
 pub mod start;
 
@@ -13,6 +14,8 @@ use crate::rules::Rule;
 pub enum Check {
     /// No declared way to start the web process.
     MissingProcfile,
+    /// Log files committed to the repository.
+    CommittedLogFile,
     /// A `twelve: ignore[...]` comment naming a rule that does not exist; it is run
     /// by the suppression step, which is where such comments are read.
     UnknownSuppression,
@@ -22,6 +25,7 @@ impl Check {
     pub fn from_name(name: &str) -> Option<Check> {
         match name {
             "missing-procfile" => Some(Check::MissingProcfile),
+            "committed-log-file" => Some(Check::CommittedLogFile),
             "unknown-suppression" => Some(Check::UnknownSuppression),
             _ => None,
         }
@@ -36,6 +40,7 @@ impl Check {
     pub fn run_on_repo(self, rule: &Rule, facts: &RepoFacts) -> Vec<Finding> {
         match self {
             Check::MissingProcfile => procfile::missing_procfile(rule, facts),
+            Check::CommittedLogFile => logs::committed_log_files(rule, facts),
             Check::UnknownSuppression => Vec::new(),
         }
     }
