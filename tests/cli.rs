@@ -211,7 +211,13 @@ fn committed_log_files_are_reported_even_when_too_large_to_read() {
     ]);
     let (_, stdout, stderr) = run(
         dir.path(),
-        &["check", "--select", "committed-log-file", "--format", "json"],
+        &[
+            "check",
+            "--select",
+            "committed-log-file",
+            "--format",
+            "json",
+        ],
     );
     let json: serde_json::Value = serde_json::from_str(&stdout).expect(&stderr);
     let files: Vec<&str> = json["findings"]
