@@ -3,6 +3,7 @@
 //! first-level folders, and a few facts found in code files. Everything kept here is
 //! bounded (root files, first-level folders, capped lists), never one entry per file.
 
+use crate::classify::{Language, Role, role_of};
 use crate::finding::Finding;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -137,6 +138,8 @@ pub struct RepoFacts {
     /// Portability report: health-record words in production files (word → `file:line`
     /// of its first use), see `hosts::signals`.
     pub health_terms: BTreeMap<String, String>,
+    /// Committed `*.log` files outside tests, fixtures, docs and examples.
+    pub log_files: BTreeSet<String>,
 }
 
 impl RepoFacts {
@@ -152,6 +155,20 @@ impl RepoFacts {
                 && !name.contains('/')
                 && (APP_MANIFESTS.contains(&name) || START_FILES.contains(&name))
         })
+    }
+
+    /// Whether a walked file is a log file that belongs to the app (not test data).
+    pub fn is_committed_log(rel: &str) -> bool {
+        let lower = rel.to_ascii_lowercase();
+        let is_log = lower.ends_with(".log")
+            || lower
+                .rsplit_once(".log.")
+                .is_some_and(|(_, n)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+        is_log
+            && matches!(
+                role_of(rel, Language::Text),
+                Role::Source | Role::Config | Role::DevConfig
+            )
     }
 
     pub fn has(&self, name: &str) -> bool {
@@ -295,5 +312,18 @@ mod tests {
         assert!(!inside_git(&app) || inside_git(dir.path()));
         std::fs::create_dir(dir.path().join(".git")).unwrap();
         assert!(inside_git(&app));
+    }
+
+    #[test]
+    fn log_files_outside_test_data_are_committed_logs() {
+        assert!(RepoFacts::is_committed_log("log/production.log"));
+        assert!(RepoFacts::is_committed_log("storage/logs/laravel.log"));
+        assert!(RepoFacts::is_committed_log("app.log.1"));
+        assert!(!RepoFacts::is_committed_log("tests/data/sample.log"));
+        assert!(!RepoFacts::is_committed_log("fixtures/access.log"));
+        assert!(!RepoFacts::is_committed_log("docs/example.log"));
+        assert!(!RepoFacts::is_committed_log("CHANGELOG.md"));
+        assert!(!RepoFacts::is_committed_log("src/catalog.rb"));
+        assert!(!RepoFacts::is_committed_log("app.log.bak"));
     }
 }

@@ -173,6 +173,7 @@ impl<'a> Scanner<'a> {
 
     fn visit_file(&self, path: &Path, rel: String, size: u64, root_is_dir: bool) -> Outcome {
         let at_root = root_is_dir && !rel.contains('/');
+        let log_file = RepoFacts::is_committed_log(&rel).then(|| rel.clone());
         let keep_contents = root_is_dir && RepoFacts::wants_contents(&rel);
         let sub_app = root_is_dir && RepoFacts::is_sub_app_file(&rel);
         let mut facts = Box::new(FileFacts {
@@ -180,7 +181,18 @@ impl<'a> Scanner<'a> {
             ..FileFacts::default()
         });
         if size > self.config.max_file_size {
-            return Outcome::Skipped(SkipReason::TooLarge);
+            // A large log file is still a committed log file.
+            return match log_file {
+                Some(_) => Outcome::Read {
+                    root_file: None,
+                    sub_app: None,
+                    facts: Box::default(),
+                    log_file,
+                    result: Err(SkipReason::TooLarge),
+                    health_terms: Vec::new(),
+                },
+                None => Outcome::Skipped(SkipReason::TooLarge),
+            };
         }
         let by_name = language_of(&rel, b"");
         let needs_read = by_name.is_some() || keep_contents || sub_app || !rel.contains('.');
@@ -209,6 +221,7 @@ impl<'a> Scanner<'a> {
                 root_file,
                 sub_app,
                 facts,
+                log_file,
                 result: Err(SkipReason::NoRules),
                 health_terms: Vec::new(),
             };
@@ -218,6 +231,7 @@ impl<'a> Scanner<'a> {
                 root_file,
                 sub_app,
                 facts,
+                log_file,
                 result: Err(SkipReason::Binary),
                 health_terms: Vec::new(),
             };
@@ -245,6 +259,7 @@ impl<'a> Scanner<'a> {
             root_file,
             sub_app,
             facts,
+            log_file,
             result: Ok(findings),
             health_terms: crate::hosts::signals::health_terms(&file),
         }
@@ -308,6 +323,8 @@ enum Outcome {
         sub_app: Option<(String, bool)>,
         // Boxed: most files note no facts, and the outcome crosses a mutex per file.
         facts: Box<FileFacts>,
+        /// A committed log file (for `committed-log-file`), whatever its contents.
+        log_file: Option<String>,
         result: Result<Vec<Finding>, SkipReason>,
         /// Health-record words for the portability report (`hosts::signals`).
         health_terms: Vec<(String, String)>,
@@ -332,9 +349,13 @@ impl Collected {
                 root_file,
                 sub_app,
                 facts,
+                log_file,
                 result,
                 health_terms,
             } => {
+                if let Some(path) = log_file {
+                    self.facts.log_files.insert(path);
+                }
                 for (term, at) in health_terms {
                     // Files arrive in any order: keep the smallest location for stable output.
                     let slot = self

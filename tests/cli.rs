@@ -189,3 +189,33 @@ fn a_folder_outside_git_gets_a_note() {
     let (_, out, _) = run(git.path(), &["check", "--format", "json"]);
     assert!(!out.contains("not-a-git-repository"), "{out}");
 }
+
+#[test]
+fn committed_log_files_are_reported_even_when_too_large_to_read() {
+    let big = "GET / 200\n".repeat(200);
+    let dir = repo(&[
+        ("log/production.log", big.as_str()),
+        ("tmp/ignored.log", "x\n"),
+        (".gitignore", "tmp/\n"),
+        ("twelve.toml", "max-file-size = 100\n"),
+    ]);
+    let (_, stdout, stderr) = run(
+        dir.path(),
+        &[
+            "check",
+            "--select",
+            "committed-log-file",
+            "--format",
+            "json",
+        ],
+    );
+    let json: serde_json::Value = serde_json::from_str(&stdout).expect(&stderr);
+    let files: Vec<&str> = json["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| f["file"].as_str().expect("file"))
+        .collect();
+    assert_eq!(files, ["log/production.log"], "{stdout}");
+    assert_eq!(json["summary"]["files_skipped"]["too-large"], 1, "{stdout}");
+}

@@ -24,6 +24,11 @@ const REPO_LEVEL: &[(&str, &str, &str)] = &[
         "package.json",
         "runtime-version-unpinned",
     ),
+    (
+        "laravel-violations",
+        "storage/logs/laravel.log",
+        "committed-log-file",
+    ),
 ];
 
 fn twelve(args: &[&str]) -> (i32, String, String) {

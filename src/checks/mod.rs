@@ -12,6 +12,7 @@ mod cron;
 mod daemon;
 mod dependencies;
 mod dependency_manifest;
+mod logs;
 pub mod manifest;
 mod procfile;
 mod scheduler;
@@ -30,6 +31,8 @@ use start::{StartCommand, start_commands};
 pub enum Check {
     /// No declared way to start the web process.
     MissingProcfile,
+    /// Log files committed to the repository.
+    CommittedLogFile,
     /// A `twelve: ignore[...]` comment naming a rule that does not exist; it is run
     /// by the suppression step, which is where such comments are read.
     UnknownSuppression,
@@ -94,6 +97,7 @@ const DEPLOY_FILES: &[&str] = &[
 
 const NAMES: &[(&str, Check)] = &[
     ("missing-procfile", Check::MissingProcfile),
+    ("committed-log-file", Check::CommittedLogFile),
     ("unknown-suppression", Check::UnknownSuppression),
     ("malformed-manifest", Check::MalformedManifest),
     ("not-a-git-repository", Check::NotAGitRepository),
@@ -150,6 +154,7 @@ impl Check {
     pub fn run_on_repo(self, rule: &Rule, facts: &RepoFacts) -> Vec<Finding> {
         let run = match self {
             Check::MissingProcfile => procfile::missing_procfile,
+            Check::CommittedLogFile => logs::committed_log_files,
             Check::UnknownSuppression | Check::MalformedManifest => return Vec::new(),
             Check::NotAGitRepository => codebase::not_a_git_repository,
             Check::AppsWithoutStart => codebase::apps_without_start,

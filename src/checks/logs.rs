@@ -1,0 +1,14 @@
+//! `committed-log-file`: log files tracked in the repository. The walk already drops
+//! git-ignored files, so every path here was committed (or is about to be).
+
+use crate::finding::Finding;
+use crate::repo::RepoFacts;
+use crate::rules::Rule;
+
+pub fn committed_log_files(rule: &Rule, facts: &RepoFacts) -> Vec<Finding> {
+    facts
+        .log_files
+        .iter()
+        .map(|path| rule.repo_finding(path, rule.message(None)))
+        .collect()
+}
