@@ -6,32 +6,9 @@ use crate::rules::{Matcher, Pattern, Registry, Rule};
 use crate::source::SourceFile;
 use regex::bytes::{Captures, Regex};
 
-/// Which keywords of the registry occur in the file's code. One leftmost-longest
-/// search, restarted one byte after each match so overlapping keywords are seen, and
-/// stopped once all are found; it keeps the automaton's fast prefilter, which an
-/// overlapping search would not.
+/// Which keywords of the registry occur in the file's code (one pass for all).
 pub fn keywords_present(registry: &Registry, file: &SourceFile) -> Vec<bool> {
-    let mut present = vec![false; registry.keyword_count];
-    let Some(automaton) = &registry.keywords else {
-        return present;
-    };
-    let mut missing = registry.keyword_count;
-    let mut at = 0;
-    while missing > 0 && at < file.masked.len() {
-        let input = aho_corasick::Input::new(&file.masked).range(at..);
-        let Some(m) = automaton.find(input) else {
-            break;
-        };
-        let index = registry.keyword_variant_of[m.pattern().as_usize()];
-        for &k in std::iter::once(&index).chain(&registry.keyword_implies[index]) {
-            if !present[k] {
-                present[k] = true;
-                missing -= 1;
-            }
-        }
-        at = m.start() + 1;
-    }
-    present
+    registry.keywords.present(&file.masked)
 }
 
 /// Findings of every applicable pattern rule in `file`, in no particular order;
@@ -290,36 +267,6 @@ mod tests {
         ] {
             assert!(!is_placeholder(v), "{v}");
         }
-    }
-
-    #[test]
-    fn overlapping_and_nested_keywords_are_all_found() {
-        let spec = |kw: &str| {
-            format!(
-                "id = \"r-{kw}\"\nfactor = 3\nseverity = \"note\"\ntitle = \"t\"\nmessage = \"m\"\nhelp = \"h\"\n\
-                 [impact]\nscalingo = \"none\"\nclever-cloud = \"none\"\nscaleway = \"none\"\n\
-                 [[patterns]]\nregex = \"x\"\nkeywords = [\"{kw}\"]\n\
-                 [docs]\nwhat = \"w\"\nwhy = \"w\"\nfix = \"f\"\nnot_flagged = \"n\"\nreferences = []\n\
-                 [[bad]]\npath = \"a\"\ncode = \"x\"\n[[good]]\npath = \"a\"\ncode = \"y\"\n"
-            )
-        };
-        let texts: Vec<(String, String)> = ["password", "pass", "sword", "absent"]
-            .iter()
-            .map(|k| (format!("rules/x/r-{k}.toml"), spec(k)))
-            .collect();
-        let leaked: Vec<(&'static str, &'static str)> = texts
-            .into_iter()
-            .map(|(p, t)| (&*p.leak(), &*t.leak()))
-            .collect();
-        let registry = Registry::from_files(&leaked).unwrap();
-        let file = SourceFile::new(
-            "a.js".into(),
-            crate::classify::Language::Javascript,
-            crate::classify::Role::Source,
-            b"const PASSWORD = 1;".to_vec(),
-        );
-        let present = keywords_present(&registry, &file);
-        assert_eq!(present.iter().filter(|p| **p).count(), 3, "{present:?}");
     }
 
     #[test]

@@ -1,11 +1,11 @@
 //! The rule registry: rule files embedded from `rules/`, validated and compiled once.
 
+pub mod keywords;
 pub mod spec;
 
 use crate::checks::Check;
 use crate::classify::{Language, Role};
 use crate::finding::{Excerpt, Finding, Position, Severity};
-use aho_corasick::AhoCorasick;
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use regex::bytes::Regex;
 use spec::{PatternSpec, RuleSpec};
@@ -99,13 +99,8 @@ impl Rule {
 
 pub struct Registry {
     pub rules: Vec<Rule>,
-    /// Every pattern keyword, searched once per file (see `PatternSpec::keywords`).
-    pub keywords: Option<AhoCorasick>,
-    /// The keyword each of the automaton's case variants stands for.
-    pub keyword_variant_of: Vec<usize>,
-    pub keyword_count: usize,
-    /// For each keyword, the other keywords it contains: finding it proves them too.
-    pub keyword_implies: Vec<Vec<usize>>,
+    /// Every pattern's keywords, searched once per file (see `keywords`).
+    pub keywords: keywords::Keywords,
 }
 
 impl Registry {
@@ -149,51 +144,17 @@ impl Registry {
         if !errors.is_empty() {
             return Err(format!("invalid built-in rules:\n{errors}"));
         }
-        let words = index_keywords(&mut rules);
-        let keyword_implies = words
-            .iter()
-            .map(|(w, _)| {
-                (0..words.len())
-                    .filter(|&j| words[j].0 != *w && w.contains(words[j].0.as_str()))
-                    .collect()
-            })
-            .collect();
-        // Case variants (`password`, `PASSWORD`, `Password`) instead of a
-        // case-insensitive automaton: that keeps the SIMD prefilter (Teddy), which makes
-        // this pass several times cheaper (measured with callgrind).
-        let mut variants = Vec::new();
-        let mut variant_of = Vec::new();
-        for (i, (word, spellings)) in words.iter().enumerate() {
-            let mut capital = word.clone();
-            if let Some(first) = capital.get_mut(0..1) {
-                first.make_ascii_uppercase();
-            }
-            let forms = [word.clone(), word.to_ascii_uppercase(), capital];
-            for form in forms.into_iter().chain(spellings.iter().cloned()) {
-                if !variants.contains(&form) {
-                    variants.push(form);
-                    variant_of.push(i);
+        let sets = keyword_sets(&rules);
+        let (keywords, indexes) = keywords::Keywords::build(&sets)?;
+        let mut indexes = indexes.into_iter();
+        for rule in &mut rules {
+            if let Matcher::Patterns(patterns) = &mut rule.matcher {
+                for pattern in patterns {
+                    pattern.keywords = indexes.next().unwrap_or_default();
                 }
             }
         }
-        let keywords = if words.is_empty() {
-            None
-        } else {
-            // Leftmost-longest, so that at any position the longest keyword is reported
-            // and the shorter ones it contains follow from `keyword_implies`.
-            let automaton = AhoCorasick::builder()
-                .match_kind(aho_corasick::MatchKind::LeftmostLongest)
-                .build(&variants)
-                .map_err(|e| format!("keywords: {e}"))?;
-            Some(automaton)
-        };
-        Ok(Registry {
-            rules,
-            keywords,
-            keyword_variant_of: variant_of,
-            keyword_count: words.len(),
-            keyword_implies,
-        })
+        Ok(Registry { rules, keywords })
     }
 
     pub fn get(&self, id: &str) -> Option<&Rule> {
@@ -205,31 +166,20 @@ impl Registry {
     }
 }
 
-/// Gives each distinct keyword (compared lower-cased) an index, recorded in its
-/// patterns; returns each keyword with the spellings rule files used for it.
-fn index_keywords(rules: &mut [Rule]) -> Vec<(String, Vec<String>)> {
-    let mut words: Vec<(String, Vec<String>)> = Vec::new();
-    for rule in rules.iter_mut() {
-        let Matcher::Patterns(patterns) = &mut rule.matcher else {
-            continue;
-        };
-        let specs = rule.spec.patterns.iter();
-        for (pattern, spec) in patterns.iter_mut().zip(specs) {
-            for word in &spec.keywords {
-                let lower = word.to_ascii_lowercase();
-                let index = match words.iter().position(|(w, _)| *w == lower) {
-                    Some(i) => i,
-                    None => {
-                        words.push((lower, Vec::new()));
-                        words.len() - 1
-                    }
-                };
-                words[index].1.push(word.clone());
-                pattern.keywords.push(index);
+/// The keyword set of every pattern, in rule and pattern order.
+fn keyword_sets(rules: &[Rule]) -> Vec<Vec<Vec<u8>>> {
+    let mut sets = Vec::new();
+    for rule in rules {
+        if let Matcher::Patterns(patterns) = &rule.matcher {
+            for (pattern, spec) in patterns.iter().zip(&rule.spec.patterns) {
+                sets.push(keywords::keyword_set(
+                    &spec.keywords,
+                    pattern.regex.as_str(),
+                ));
             }
         }
     }
-    words
+    sets
 }
 
 fn compile(path: &'static str, text: &str) -> Result<Rule, String> {

@@ -98,8 +98,8 @@ pub struct PatternSpec {
     pub label: Option<String>,
     /// Words of which a match always contains one, as written here or in lower, UPPER
     /// or Capitalized case (`password`, `PASSWORD`, `Password`; `FileHandler`). A file
-    /// holding none of them skips the regex: one Aho-Corasick pass per file decides for
-    /// all patterns, which matters for regexes with no literal prefix.
+    /// holding none of them skips the regex (see `rules::keywords`); without them, the
+    /// literals every match starts or ends with are used, when the regex has some.
     #[serde(default)]
     pub keywords: Vec<String>,
     /// Minimum Shannon entropy (bits per character) of the `secret` group.
