@@ -30,6 +30,42 @@ pub enum Language {
 }
 
 impl Language {
+    /// Programming languages, as opposed to config and data formats.
+    pub const CODE: [Language; 8] = [
+        Language::Javascript,
+        Language::Typescript,
+        Language::Python,
+        Language::Ruby,
+        Language::Php,
+        Language::Go,
+        Language::Java,
+        Language::Kotlin,
+    ];
+
+    /// Every language, code first.
+    pub const ALL: [Language; 20] = [
+        Language::Javascript,
+        Language::Typescript,
+        Language::Python,
+        Language::Ruby,
+        Language::Php,
+        Language::Go,
+        Language::Java,
+        Language::Kotlin,
+        Language::Properties,
+        Language::Yaml,
+        Language::Toml,
+        Language::Json,
+        Language::Xml,
+        Language::Dotenv,
+        Language::Procfile,
+        Language::Dockerfile,
+        Language::Shell,
+        Language::Ini,
+        Language::Markdown,
+        Language::Text,
+    ];
+
     pub fn name(self) -> &'static str {
         match self {
             Language::Javascript => "javascript",

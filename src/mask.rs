@@ -384,29 +384,6 @@ mod tests {
         use crate::testing::{config, tricky_bytes};
         use proptest::prelude::*;
 
-        const LANGUAGES: &[Language] = &[
-            Language::Javascript,
-            Language::Typescript,
-            Language::Python,
-            Language::Ruby,
-            Language::Php,
-            Language::Go,
-            Language::Java,
-            Language::Kotlin,
-            Language::Properties,
-            Language::Yaml,
-            Language::Toml,
-            Language::Json,
-            Language::Xml,
-            Language::Dotenv,
-            Language::Procfile,
-            Language::Dockerfile,
-            Language::Shell,
-            Language::Ini,
-            Language::Markdown,
-            Language::Text,
-        ];
-
         proptest! {
             #![proptest_config(config())]
 
@@ -414,7 +391,7 @@ mod tests {
             #[test]
             fn masking_keeps_length_and_line_breaks(
                 text in tricky_bytes(),
-                language in proptest::sample::select(LANGUAGES),
+                language in proptest::sample::select(&Language::ALL[..]),
             ) {
                 let masked = mask_comments(&text, language);
                 prop_assert_eq!(masked.len(), text.len());

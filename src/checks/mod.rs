@@ -299,19 +299,10 @@ pub fn per_language(
     pattern: fn(Language) -> Option<String>,
     language: Language,
 ) -> Option<&'static regex::bytes::Regex> {
-    const CODE: &[Language] = &[
-        Language::Javascript,
-        Language::Typescript,
-        Language::Python,
-        Language::Ruby,
-        Language::Php,
-        Language::Go,
-        Language::Java,
-        Language::Kotlin,
-    ];
     cache
         .get_or_init(|| {
-            CODE.iter()
+            Language::CODE
+                .iter()
                 .filter_map(|l| Some((*l, bytes_regex(&pattern(*l)?))))
                 .collect()
         })
