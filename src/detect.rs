@@ -33,7 +33,7 @@ pub fn detect(file: &SourceFile, rules: &[&Rule], present: &[bool]) -> Vec<Findi
                 continue;
             }
             let mut excluded_line = None;
-            for caps in pattern.regex.captures_iter(&file.masked) {
+            for caps in pattern.regex().captures_iter(&file.masked) {
                 let Some((start, end)) = reported_span(&caps) else {
                     continue;
                 };

@@ -10,13 +10,18 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 use regex::bytes::Regex;
 use spec::{PatternSpec, RuleSpec};
 use std::fmt::Write as _;
+use std::sync::OnceLock;
 
 include!(concat!(env!("OUT_DIR"), "/rule_files.rs"));
 
-/// A pattern ready to run.
+/// A pattern ready to run. Its regex is compiled on first use: a scan needs only the
+/// patterns of the languages it meets, and compiling all ~150 up front cost more than
+/// scanning a typical app (its syntax is checked when the rules load).
 #[derive(Debug)]
 pub struct Pattern {
-    pub regex: Regex,
+    /// The regex source as compiled, with its `(?m)` prefix.
+    pub source: String,
+    compiled: OnceLock<Regex>,
     /// Indexes into the registry's keyword list; empty: the pattern always runs.
     pub keywords: Vec<usize>,
     pub languages: Vec<Language>,
@@ -43,6 +48,13 @@ pub struct Rule {
     pub unless_top_level: Vec<Regex>,
     pub unless_file: Vec<Regex>,
     pub require_file: Vec<Regex>,
+}
+
+impl Pattern {
+    pub fn regex(&self) -> &Regex {
+        self.compiled
+            .get_or_init(|| Regex::new(&self.source).expect("built-in patterns compile (tested)"))
+    }
 }
 
 impl Rule {
@@ -172,10 +184,7 @@ fn keyword_sets(rules: &[Rule]) -> Vec<Vec<Vec<u8>>> {
     for rule in rules {
         if let Matcher::Patterns(patterns) = &rule.matcher {
             for (pattern, spec) in patterns.iter().zip(&rule.spec.patterns) {
-                sets.push(keywords::keyword_set(
-                    &spec.keywords,
-                    pattern.regex.as_str(),
-                ));
+                sets.push(keywords::keyword_set(&spec.keywords, &pattern.source));
             }
         }
     }
@@ -263,13 +272,25 @@ fn compile_pattern(spec: &PatternSpec) -> Result<Pattern, String> {
         return Err("keywords are non-empty ASCII words".into());
     }
     Ok(Pattern {
-        regex: regex(&spec.regex)?,
+        source: checked_source(&spec.regex)?,
+        compiled: OnceLock::new(),
         keywords: Vec::new(),
         languages: spec.languages.clone(),
         files: globs(&spec.files)?,
         label: spec.label.clone(),
         min_entropy: spec.min_entropy,
     })
+}
+
+/// The pattern's source as it will be compiled, its syntax checked now.
+fn checked_source(source: &str) -> Result<String, String> {
+    let full = format!("(?m){source}");
+    regex_syntax::ParserBuilder::new()
+        .utf8(false)
+        .build()
+        .parse(&full)
+        .map_err(|e| format!("bad regex `{source}`: {e}"))?;
+    Ok(full)
 }
 
 fn regex(source: &str) -> Result<Regex, String> {
@@ -309,6 +330,19 @@ pub fn glob_set(patterns: &[String]) -> Result<Option<GlobSet>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_builtin_pattern_compiles() {
+        let registry = Registry::builtin().unwrap_or_else(|e| panic!("{e}"));
+        for rule in &registry.rules {
+            if let Matcher::Patterns(patterns) = &rule.matcher {
+                for pattern in patterns {
+                    let compiled = Regex::new(&pattern.source);
+                    assert!(compiled.is_ok(), "{}: {compiled:?}", rule.id());
+                }
+            }
+        }
+    }
 
     #[test]
     fn builtin_rules_load_and_validate() {
