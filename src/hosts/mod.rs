@@ -120,6 +120,12 @@ pub struct Portability {
 }
 
 /// Assesses one scanned directory against the target hosts.
+/// Host checks and the rules that report the same §5 row: (host check id, rule id).
+const RULE_TWINS: &[(&str, &str)] = &[
+    ("procfile-release", "procfile-release-line"),
+    ("clever-cron-command", "clever-cron-relative-command"),
+];
+
 pub fn assess(
     facts: &RepoFacts,
     findings: &[Finding],
@@ -129,6 +135,18 @@ pub fn assess(
     let stack = stack::detect(facts);
     let runtimes = Host::ALL.map(|h| runtime::runtime_for(h, &stack));
     let mut issues = checks::run(&stack, facts);
+    // A rule and a host check reporting the same §5 row would count it twice: the host
+    // check stays in the verdict, since it carries each host's own fix.
+    let twin_rules: Vec<&str> = RULE_TWINS
+        .iter()
+        .filter(|(check, _)| issues.iter().any(|i| i.id == *check))
+        .map(|(_, rule)| *rule)
+        .collect();
+    let verdict_findings: Vec<Finding> = findings
+        .iter()
+        .filter(|f| !twin_rules.contains(&f.rule.as_str()))
+        .cloned()
+        .collect();
     issues.extend(checks::unsupported_runtime(&runtimes));
     let wanted: Vec<Host> = if targets.hosts.is_empty() {
         Host::ALL.to_vec()
@@ -149,7 +167,7 @@ pub fn assess(
             });
             continue;
         }
-        let causes = verdict::causes(host, &stack, findings, registry, &issues);
+        let causes = verdict::causes(host, &stack, &verdict_findings, registry, &issues);
         let verdict = verdict::verdict(&causes);
         hosts.push(HostReport {
             host,
