@@ -239,6 +239,7 @@ impl<'a> Scanner<'a> {
         let role = role_of(&rel, language);
         let file = SourceFile::new(rel, language, role, text);
         let present = keywords_present(self.registry, &file);
+        let health_stem = self.registry.health_keywords.iter().any(|&k| present[k]);
         let mut findings = detect(&file, &self.rules, &present);
         if let Some(rule) = self.malformed_manifest {
             findings.extend(manifest::malformed(rule, &file));
@@ -261,7 +262,7 @@ impl<'a> Scanner<'a> {
             facts,
             log_file,
             result: Ok(findings),
-            health_terms: crate::hosts::signals::health_terms(&file),
+            health_terms: crate::hosts::signals::health_terms(&file, health_stem),
         }
     }
 

@@ -18,10 +18,26 @@ static HEALTH_FIELD: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid regex")
 });
 
-/// Health-record words found in a production file: normalised word → `file:line`.
-pub fn health_terms(file: &SourceFile) -> Vec<(String, String)> {
+/// Stems every `HEALTH_FIELD` match contains (in lower, UPPER or Capitalized case):
+/// the scan's keyword pass looks for them, so most files skip the regex.
+pub const HEALTH_STEMS: &[&str] = &[
+    "patient",
+    "medical",
+    "diagnos",
+    "prescription",
+    "blood",
+    "allerg",
+    "icd",
+    "numero",
+    "social",
+];
+
+/// Health-record words found in a production file: normalised word → `file:line`;
+/// `stem_seen` says whether the keyword pass found one of `HEALTH_STEMS`.
+pub fn health_terms(file: &SourceFile, stem_seen: bool) -> Vec<(String, String)> {
     // Minified bundles carry whole dictionaries (password checkers, spell lists).
-    if !matches!(file.role, Role::Source | Role::Config) || file.rel_path.contains(".min.") {
+    let production = matches!(file.role, Role::Source | Role::Config);
+    if !stem_seen || !production || file.rel_path.contains(".min.") {
         return Vec::new();
     }
     let mut found: BTreeMap<String, String> = BTreeMap::new();
@@ -74,7 +90,13 @@ mod tests {
             Role::Source,
             code.as_bytes().to_vec(),
         );
-        health_terms(&file).into_iter().map(|(t, _)| t).collect()
+        let registry = crate::rules::Registry::builtin().expect("rules load");
+        let present = crate::detect::keywords_present(&registry, &file);
+        let seen = registry.health_keywords.iter().any(|&k| present[k]);
+        health_terms(&file, seen)
+            .into_iter()
+            .map(|(t, _)| t)
+            .collect()
     }
 
     #[test]

@@ -113,6 +113,8 @@ pub struct Registry {
     pub rules: Vec<Rule>,
     /// Every pattern's keywords, searched once per file (see `keywords`).
     pub keywords: keywords::Keywords,
+    /// Keyword indexes of the health-data stems (`hosts::signals`).
+    pub health_keywords: Vec<usize>,
 }
 
 impl Registry {
@@ -156,8 +158,15 @@ impl Registry {
         if !errors.is_empty() {
             return Err(format!("invalid built-in rules:\n{errors}"));
         }
-        let sets = keyword_sets(&rules);
-        let (keywords, indexes) = keywords::Keywords::build(&sets)?;
+        let mut sets = keyword_sets(&rules);
+        // The portability report's health-data words ride on the same single pass.
+        let stems: Vec<String> = crate::hosts::signals::HEALTH_STEMS
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        sets.push(keywords::keyword_set(&stems, ""));
+        let (keywords, mut indexes) = keywords::Keywords::build(&sets)?;
+        let health_keywords = indexes.pop().unwrap_or_default();
         let mut indexes = indexes.into_iter();
         for rule in &mut rules {
             if let Matcher::Patterns(patterns) = &mut rule.matcher {
@@ -166,7 +175,11 @@ impl Registry {
                 }
             }
         }
-        Ok(Registry { rules, keywords })
+        Ok(Registry {
+            rules,
+            keywords,
+            health_keywords,
+        })
     }
 
     pub fn get(&self, id: &str) -> Option<&Rule> {
