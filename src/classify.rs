@@ -121,6 +121,16 @@ pub enum Role {
 }
 
 impl Role {
+    pub const ALL: [Role; 7] = [
+        Role::Source,
+        Role::Config,
+        Role::DevConfig,
+        Role::Test,
+        Role::Docs,
+        Role::Example,
+        Role::Fixture,
+    ];
+
     pub fn name(self) -> &'static str {
         match self {
             Role::Source => "source",

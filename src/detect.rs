@@ -8,7 +8,9 @@ use regex::bytes::{Captures, Regex};
 
 /// Which keywords of the registry occur in the file's code (one pass for all).
 pub fn keywords_present(registry: &Registry, file: &SourceFile) -> Vec<bool> {
-    registry.keywords.present(&file.masked)
+    registry
+        .keywords
+        .present(&file.masked, file.language, file.role)
 }
 
 /// Findings of every applicable pattern rule in `file`, in no particular order;
@@ -19,9 +21,11 @@ pub fn detect(file: &SourceFile, rules: &[&Rule], present: &[bool]) -> Vec<Findi
         let Matcher::Patterns(patterns) = &rule.matcher else {
             continue;
         };
-        if !rule.applies_to(&file.rel_path, file.language, file.role) || !file_gate(rule, file) {
+        if !rule.applies_to(&file.rel_path, file.language, file.role) {
             continue;
         }
+        // The file gate reads the whole file: judged once, at the rule's first match.
+        let mut gate = None;
         let before = findings.len();
         for pattern in patterns {
             let keyword_found = pattern.keywords.is_empty()
@@ -59,13 +63,16 @@ pub fn detect(file: &SourceFile, rules: &[&Rule], present: &[bool]) -> Vec<Findi
                 if !secret_is_real(pattern, &caps) || block_excluded(rule, file, start) {
                     continue;
                 }
+                if !*gate.get_or_insert_with(|| file_gate(rule, file)) {
+                    break;
+                }
                 let message = rule.message(pattern.label.as_deref());
                 findings.push(rule.finding(&file.rel_path, file.locate(start, end), message));
                 if rule.spec.once_per_file {
                     break;
                 }
             }
-            if rule.spec.once_per_file && findings.len() > before {
+            if gate == Some(false) || (rule.spec.once_per_file && findings.len() > before) {
                 break;
             }
         }

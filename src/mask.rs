@@ -141,20 +141,17 @@ impl Masker<'_> {
     /// Blank from `self.i` to the end of the line.
     fn line_comment(&mut self) {
         let start = self.i;
-        while self.i < self.text.len() && !is_break(self.text[self.i]) {
-            self.i += 1;
-        }
+        self.i = memchr::memchr2(b'\n', b'\r', &self.text[start..])
+            .map_or(self.text.len(), |n| start + n);
         self.blank(start, self.i);
     }
 
     /// Blank from `self.i` through the closing delimiter (or the end of the text).
     fn block_comment(&mut self, close: &[u8], skip_open: usize) {
         let start = self.i;
-        self.i += skip_open;
-        while self.i < self.text.len() && !self.starts_with(close) {
-            self.i += 1;
-        }
-        self.i = (self.i + close.len()).min(self.text.len());
+        let from = (self.i + skip_open).min(self.text.len());
+        self.i = memchr::memmem::find(&self.text[from..], close)
+            .map_or(self.text.len(), |n| from + n + close.len());
         self.blank(start, self.i);
     }
 
@@ -266,9 +263,9 @@ impl Masker<'_> {
     }
 
     fn hash_after_space(&mut self) {
-        while self.i < self.text.len() {
-            let after_space = self.i == 0 || self.at(self.i - 1).is_ascii_whitespace();
-            if self.text[self.i] == b'#' && after_space {
+        while let Some(n) = memchr::memchr(b'#', &self.text[self.i..]) {
+            self.i += n;
+            if self.i == 0 || self.at(self.i - 1).is_ascii_whitespace() {
                 self.line_comment();
             } else {
                 self.i += 1;
@@ -294,12 +291,9 @@ impl Masker<'_> {
     }
 
     fn markup(&mut self) {
-        while self.i < self.text.len() {
-            if self.starts_with(b"<!--") {
-                self.block_comment(b"-->", 4);
-            } else {
-                self.i += 1;
-            }
+        while let Some(n) = memchr::memmem::find(&self.text[self.i..], b"<!--") {
+            self.i += n;
+            self.block_comment(b"-->", 4);
         }
     }
 }

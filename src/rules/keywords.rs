@@ -1,138 +1,286 @@
 //! Keywords: for each pattern, literals of which every match contains one. One
 //! Aho-Corasick pass over a file tells which keywords occur, and a pattern none of whose
-//! keywords occurs is not run at all: with ~150 patterns, most files then run a few.
+//! keywords occurs is not run at all: with ~200 patterns, most files then run a few.
 //!
-//! A pattern's keywords are its `keywords` (in the forms written, lower, UPPER and
-//! Capitalized), else the literals that every match must start with, or end with, as
-//! regex-syntax extracts them (when there are few and each is at least 3 bytes long).
-//! A pattern with neither always runs.
+//! A pattern's keywords are its `keywords`, else the most selective set of literals that
+//! regex-syntax finds every match must contain (at the start, the end, or inside), each
+//! at least 3 bytes long. A pattern with neither always runs. Keywords match ignoring
+//! ASCII case, so a pattern that relies on Unicode case folding (`ſ` for `s`) does not
+//! see those spellings.
+//!
+//! Each kind of file (language and role) gets an automaton of just the keywords of the
+//! patterns that read it, built on first use: a smaller automaton stays in the cache,
+//! and a kind no pattern reads is not searched at all.
 
+use crate::classify::{Language, Role};
 use aho_corasick::AhoCorasick;
 use regex_syntax::ParserBuilder;
 use regex_syntax::hir::literal::{ExtractKind, Extractor};
+use regex_syntax::hir::{Capture, Class, Hir, HirKind, Repetition};
+use std::sync::OnceLock;
 
 /// Literals shorter than this match almost everywhere and would not skip anything.
 const MIN_LEN: usize = 3;
+/// Literals longer than this are not much rarer: fewer literals win instead.
+const ENOUGH: usize = 7;
 /// More literals than this make the set too costly for what it saves.
 const MAX_LITERALS: usize = 48;
 
+/// The files a keyword set is searched in: their roles, and their languages (`None`:
+/// any, as when a `files` glob picks the files).
+pub struct Scope {
+    pub roles: Vec<Role>,
+    pub languages: Option<Vec<Language>>,
+}
+
+impl Scope {
+    fn covers(&self, language: Language, role: Role) -> bool {
+        self.roles.contains(&role)
+            && self
+                .languages
+                .as_ref()
+                .is_none_or(|l| l.contains(&language))
+    }
+}
+
 pub struct Keywords {
-    automaton: Option<AhoCorasick>,
-    /// For each keyword, the others it contains: finding it proves them too.
-    implies: Vec<Vec<usize>>,
+    words: Vec<Vec<u8>>,
+    /// Each set's scope and keyword indexes.
+    sets: Vec<(Scope, Vec<usize>)>,
+    /// Per language and role, built on first use.
+    kinds: Vec<OnceLock<Kind>>,
+}
+
+/// How a kind of file is searched for keywords.
+enum Kind {
+    /// No pattern that reads it has keywords.
+    Nothing,
+    /// The automaton, and the keyword index of each of its patterns.
+    Search(AhoCorasick, Vec<usize>),
+    /// The automaton could not be built: every keyword counts as present.
+    All,
 }
 
 impl Keywords {
     /// Indexes the keyword sets of all patterns; returns the index set of each.
-    pub fn build(sets: &[Vec<Vec<u8>>]) -> Result<(Keywords, Vec<Vec<usize>>), String> {
+    pub fn build(sets: Vec<(Scope, Vec<Vec<u8>>)>) -> (Keywords, Vec<Vec<usize>>) {
         let mut words: Vec<Vec<u8>> = Vec::new();
-        let indexes = sets
-            .iter()
-            .map(|set| {
-                set.iter()
-                    .map(|word| match words.iter().position(|w| w == word) {
+        let sets: Vec<(Scope, Vec<usize>)> = sets
+            .into_iter()
+            .map(|(scope, set)| {
+                let indexes = set
+                    .into_iter()
+                    .map(|word| match words.iter().position(|w| *w == word) {
                         Some(i) => i,
                         None => {
-                            words.push(word.clone());
+                            words.push(word);
                             words.len() - 1
                         }
                     })
-                    .collect()
+                    .collect();
+                (scope, indexes)
             })
             .collect();
-        let implies = words
-            .iter()
-            .map(|w| {
-                (0..words.len())
-                    .filter(|&j| words[j] != *w && contains(w, &words[j]))
-                    .collect()
-            })
+        let indexes = sets.iter().map(|(_, i)| i.clone()).collect();
+        let kinds = (0..Language::ALL.len() * Role::ALL.len())
+            .map(|_| OnceLock::new())
             .collect();
-        let automaton = if words.is_empty() {
-            None
-        } else {
-            let automaton = AhoCorasick::builder()
-                .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-                .build(&words)
-                .map_err(|e| format!("keywords: {e}"))?;
-            Some(automaton)
-        };
-        Ok((Keywords { automaton, implies }, indexes))
+        let keywords = Keywords { words, sets, kinds };
+        (keywords, indexes)
     }
 
-    /// Which keywords occur in `text`: a leftmost-longest search restarted one byte
-    /// after each match (so overlapping keywords are seen), which keeps the automaton's
-    /// SIMD prefilter, stopped once all are found.
-    pub fn present(&self, text: &[u8]) -> Vec<bool> {
-        let mut present = vec![false; self.implies.len()];
-        let Some(automaton) = &self.automaton else {
-            return present;
-        };
-        for m in automaton.find_overlapping_iter(text) {
-            present[m.pattern().as_usize()] = true;
+    /// Which keywords occur in `text`, a file of `language` and `role`: every keyword
+    /// that files of that kind need is looked for, the others are left unseen.
+    pub fn present(&self, text: &[u8], language: Language, role: Role) -> Vec<bool> {
+        let kind = &self.kinds[self.kind_index(language, role)];
+        let mut present = vec![false; self.words.len()];
+        match kind.get_or_init(|| self.kind(language, role)) {
+            Kind::Nothing => {}
+            Kind::Search(automaton, ids) => {
+                for m in automaton.find_overlapping_iter(text) {
+                    present[ids[m.pattern().as_usize()]] = true;
+                }
+            }
+            Kind::All => present.fill(true),
         }
         present
     }
-}
 
-fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    memchr::memmem::find(haystack, needle).is_some()
-}
+    fn kind_index(&self, language: Language, role: Role) -> usize {
+        let l = Language::ALL
+            .iter()
+            .position(|l| *l == language)
+            .unwrap_or(0);
+        let r = Role::ALL.iter().position(|r| *r == role).unwrap_or(0);
+        l * Role::ALL.len() + r
+    }
 
-/// The keyword set of a pattern: the written keywords in their usual case forms, else
-/// the literals extracted from the regex (`source` as compiled); empty: always run.
-pub fn keyword_set(written: &[String], source: &str) -> Vec<Vec<u8>> {
-    if !written.is_empty() {
-        let mut set: Vec<Vec<u8>> = Vec::new();
-        for word in written {
-            let lower = word.to_ascii_lowercase();
-            let mut capital = lower.clone();
-            if let Some(first) = capital.get_mut(0..1) {
-                first.make_ascii_uppercase();
-            }
-            for form in [
-                word.clone(),
-                lower.clone(),
-                lower.to_ascii_uppercase(),
-                capital,
-            ] {
-                if !set.contains(&form.as_bytes().to_vec()) {
-                    set.push(form.into_bytes());
+    /// The automaton of the keywords that files of this kind need. Overlapping matches
+    /// (every keyword ending at each byte) are needed to see every keyword, so it is a
+    /// DFA: the fastest of the kinds for that search.
+    fn kind(&self, language: Language, role: Role) -> Kind {
+        let mut ids: Vec<usize> = Vec::new();
+        for (_, indexes) in self.sets.iter().filter(|(s, _)| s.covers(language, role)) {
+            for &i in indexes {
+                if !ids.contains(&i) {
+                    ids.push(i);
                 }
             }
         }
-        return set;
+        if ids.is_empty() {
+            return Kind::Nothing;
+        }
+        let automaton = AhoCorasick::builder()
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+            .ascii_case_insensitive(true)
+            .build(ids.iter().map(|&i| &self.words[i]));
+        match automaton {
+            Ok(automaton) => Kind::Search(automaton, ids),
+            Err(_) => Kind::All,
+        }
     }
-    required_literals(source).unwrap_or_default()
 }
 
-/// Literals every match starts with, or ends with, whichever set is more selective.
+/// The keyword set of a pattern: the written keywords, else the literals extracted from
+/// the regex (`source` as compiled); empty: always run. Matched ignoring ASCII case.
+pub fn keyword_set(written: &[String], source: &str) -> Vec<Vec<u8>> {
+    if written.is_empty() {
+        return required_literals(source).unwrap_or_default();
+    }
+    distinct(
+        written
+            .iter()
+            .map(|w| w.to_ascii_lowercase().into_bytes())
+            .collect(),
+    )
+}
+
+/// The most selective set of lowercase literals of which every match contains one.
 fn required_literals(source: &str) -> Option<Vec<Vec<u8>>> {
     let hir = ParserBuilder::new()
         .utf8(false)
+        .unicode(false)
         .build()
         .parse(source)
         .ok()?;
+    best(candidates(&fold_case(&hir)))
+}
+
+/// `hir` with its literals lowercased and each two-letter case class (`(?i)k` is
+/// `[Kk]`) made the lowercase letter: keywords are matched ignoring case anyway, and
+/// the case variants of `(?i)password` would overflow the extractor's limit.
+fn fold_case(hir: &Hir) -> Hir {
+    match hir.kind() {
+        HirKind::Literal(literal) => Hir::literal(literal.0.to_ascii_lowercase()),
+        HirKind::Class(Class::Bytes(class)) => match class.ranges() {
+            [a, b]
+                if a.start() == a.end()
+                    && b.start() == b.end()
+                    && a.start().is_ascii_uppercase()
+                    && a.start().to_ascii_lowercase() == b.start() =>
+            {
+                Hir::literal([b.start()])
+            }
+            _ => hir.clone(),
+        },
+        HirKind::Concat(parts) => Hir::concat(parts.iter().map(fold_case).collect()),
+        HirKind::Alternation(branches) => {
+            Hir::alternation(branches.iter().map(fold_case).collect())
+        }
+        HirKind::Capture(group) => Hir::capture(Capture {
+            sub: Box::new(fold_case(&group.sub)),
+            ..group.clone()
+        }),
+        HirKind::Repetition(rep) => Hir::repetition(Repetition {
+            sub: Box::new(fold_case(&rep.sub)),
+            ..rep.clone()
+        }),
+        _ => hir.clone(),
+    }
+}
+
+/// Sets of literals of which every match of `hir` contains one: what every
+/// match starts or ends with, and the same for each run of a sequence's parts, each
+/// required group and each branch of an alternation (united). Only usable sets.
+fn candidates(hir: &Hir) -> Vec<Vec<Vec<u8>>> {
+    let mut sets: Vec<Vec<Vec<u8>>> = extracted(hir).into_iter().collect();
+    match hir.kind() {
+        HirKind::Concat(parts) => {
+            for i in 1..parts.len() {
+                sets.extend(extracted(&Hir::concat(parts[i..].to_vec())));
+                sets.extend(extracted(&Hir::concat(parts[..i].to_vec())));
+            }
+            for part in parts {
+                sets.extend(candidates(part));
+            }
+        }
+        HirKind::Capture(group) => sets.extend(candidates(&group.sub)),
+        HirKind::Repetition(rep) if rep.min >= 1 => sets.extend(candidates(&rep.sub)),
+        HirKind::Alternation(branches) => {
+            let united: Option<Vec<Vec<u8>>> = branches
+                .iter()
+                .map(|branch| best(candidates(branch)))
+                .try_fold(Vec::new(), |mut all, set| {
+                    all.extend(set?);
+                    Some(all)
+                });
+            sets.extend(united.map(distinct).filter(|set| usable(set)));
+        }
+        _ => {}
+    }
+    sets
+}
+
+/// What every match of `hir` starts with, and what it ends with, where usable.
+fn extracted(hir: &Hir) -> Vec<Vec<Vec<u8>>> {
     [ExtractKind::Prefix, ExtractKind::Suffix]
         .into_iter()
         .filter_map(|kind| {
             let mut extractor = Extractor::new();
             extractor.kind(kind).limit_total(MAX_LITERALS);
-            let seq = extractor.extract(&hir);
-            let literals = seq.literals()?;
-            let usable = !literals.is_empty()
-                && literals.len() <= MAX_LITERALS
-                && literals.iter().all(|l| l.as_bytes().len() >= MIN_LEN);
-            usable.then(|| {
-                literals
+            let seq = extractor.extract(hir);
+            let set = distinct(
+                seq.literals()?
                     .iter()
                     .map(|l| l.as_bytes().to_vec())
-                    .collect::<Vec<_>>()
-            })
+                    .collect(),
+            );
+            usable(&set).then_some(set)
+        })
+        .collect()
+}
+
+fn distinct(set: Vec<Vec<u8>>) -> Vec<Vec<u8>> {
+    let mut words: Vec<Vec<u8>> = Vec::new();
+    for word in set {
+        if !words.contains(&word) {
+            words.push(word);
+        }
+    }
+    words
+}
+
+fn usable(set: &[Vec<u8>]) -> bool {
+    !set.is_empty() && set.len() <= MAX_LITERALS && set.iter().all(|l| l.len() >= MIN_LEN)
+}
+
+/// The most selective set: its shortest literal the longest up to `ENOUGH` bytes, then
+/// the fewest literals, then the longest. Each set also competes cut to its first 3 to `ENOUGH` bytes,
+/// which folds the variants a class makes (`session\t`, `session(` -> `session`).
+fn best(sets: Vec<Vec<Vec<u8>>>) -> Option<Vec<Vec<u8>>> {
+    let cut = |set: &[Vec<u8>], len: usize| {
+        distinct(set.iter().map(|l| l[..l.len().min(len)].to_vec()).collect())
+    };
+    sets.iter()
+        .flat_map(|set| {
+            (MIN_LEN..=ENOUGH)
+                .map(|len| cut(set, len))
+                .chain([set.clone()])
         })
         .max_by_key(|set| {
             let shortest = set.iter().map(Vec::len).min().unwrap_or(0);
-            (shortest, std::cmp::Reverse(set.len()))
+            let total: usize = set.iter().map(Vec::len).sum();
+            (shortest.min(ENOUGH), std::cmp::Reverse(set.len()), total)
         })
 }
 
@@ -148,42 +296,69 @@ mod tests {
     }
 
     #[test]
-    fn literals_are_extracted_from_prefixes_or_suffixes() {
+    fn literals_are_extracted_from_prefixes_suffixes_or_inside() {
         assert_eq!(set(r"(?m)\.listen\(\s*\d+"), [".listen("]);
         let mut keys = set(r"(?m)\b(?:AKIA|ASIA)[A-Z2-7]{16}\b");
         keys.sort();
-        assert_eq!(keys, ["AKIA", "ASIA"]);
+        assert_eq!(keys, ["akia", "asia"]);
         assert_eq!(set(r"(?m)[:=]\s*\w+\.log"), [".log"]);
+        // Inside: the word after a common prefix (`new`) is rarer than the prefix.
+        assert_eq!(
+            set(r"(?m)\bnew\s+(?:[\w$]+\.)?(?P<hit>MemoryStore)\s*\("),
+            ["memorystore"]
+        );
+        // The variants a class makes fold into the word they share.
+        assert_eq!(set(r"(?m)\bsession\s*\(\s*\{"), ["session"]);
+        // An alternation needs a literal from every branch; case folds.
+        let mut keys = set(r"(?m)^[a-z_]*(?:jobs|(?i:queue))[a-z_]*\s*=");
+        keys.sort();
+        assert_eq!(keys, ["jobs", "queue"]);
         // Nothing selective: the pattern always runs.
         assert!(set(r#"(?m)["'](\w+)["']"#).is_empty());
+        assert!(set(r"(?m)^\s*(?:\w+|config)\s*=").is_empty());
     }
 
     #[test]
-    fn written_keywords_come_in_case_forms() {
-        let forms = keyword_set(&["FileHandler".into()], "x");
-        let forms: Vec<&[u8]> = forms.iter().map(Vec::as_slice).collect();
-        assert_eq!(
-            forms,
-            [
-                &b"FileHandler"[..],
-                b"filehandler",
-                b"FILEHANDLER",
-                b"Filehandler"
-            ]
-        );
+    fn written_keywords_are_lowercased() {
+        let words = keyword_set(&["FileHandler".into(), "filehandler".into()], "x");
+        assert_eq!(words, [b"filehandler".to_vec()]);
+    }
+
+    fn scope(languages: Option<Vec<Language>>) -> Scope {
+        Scope {
+            roles: vec![Role::Source],
+            languages,
+        }
     }
 
     #[test]
-    fn overlapping_and_nested_keywords_are_all_found() {
+    fn keywords_are_found_ignoring_case_even_when_they_overlap() {
         let sets = vec![
-            vec![b"password".to_vec()],
-            vec![b"pass".to_vec()],
-            vec![b"sword".to_vec()],
-            vec![b"absent".to_vec()],
+            (scope(None), vec![b"password".to_vec()]),
+            (scope(None), vec![b"pass".to_vec()]),
+            (scope(None), vec![b"sword".to_vec()]),
+            (scope(None), vec![b"absent".to_vec()]),
         ];
-        let (keywords, indexes) = Keywords::build(&sets).unwrap();
-        let present = keywords.present(b"const PASSWORD = 1; password");
+        let (keywords, indexes) = Keywords::build(sets);
+        let present = keywords.present(b"const PassWord = 1;", Language::Python, Role::Source);
         let found: Vec<bool> = indexes.iter().map(|i| present[i[0]]).collect();
         assert_eq!(found, [true, true, true, false]);
+    }
+
+    #[test]
+    fn each_kind_of_file_looks_for_its_own_keywords() {
+        let sets = vec![
+            (scope(Some(vec![Language::Ruby])), vec![b"rufus".to_vec()]),
+            (scope(None), vec![b"secret".to_vec()]),
+        ];
+        let (keywords, indexes) = Keywords::build(sets);
+        let text = b"rufus secret";
+        let found = |language, role| {
+            let present = keywords.present(text, language, role);
+            indexes.iter().map(|i| present[i[0]]).collect::<Vec<bool>>()
+        };
+        assert_eq!(found(Language::Ruby, Role::Source), [true, true]);
+        assert_eq!(found(Language::Python, Role::Source), [false, true]);
+        assert_eq!(found(Language::Ruby, Role::Test), [false, false]);
     }
 }

@@ -164,8 +164,13 @@ impl Registry {
             .iter()
             .map(|s| s.to_string())
             .collect();
-        sets.push(keywords::keyword_set(&stems, ""));
-        let (keywords, mut indexes) = keywords::Keywords::build(&sets)?;
+        let production = vec![Role::Source, Role::Config];
+        let anywhere = keywords::Scope {
+            roles: production,
+            languages: None,
+        };
+        sets.push((anywhere, keywords::keyword_set(&stems, "")));
+        let (keywords, mut indexes) = keywords::Keywords::build(sets);
         let health_keywords = indexes.pop().unwrap_or_default();
         let mut indexes = indexes.into_iter();
         for rule in &mut rules {
@@ -191,13 +196,32 @@ impl Registry {
     }
 }
 
-/// The keyword set of every pattern, in rule and pattern order.
-fn keyword_sets(rules: &[Rule]) -> Vec<Vec<Vec<u8>>> {
+/// The keyword set of every pattern, and the files it reads, in rule and pattern order.
+fn keyword_sets(rules: &[Rule]) -> Vec<(keywords::Scope, Vec<Vec<u8>>)> {
+    // The languages a rule or pattern reads; `None`: any (no filter, or a `files` glob).
+    let languages = |languages: &[Language], files: &Option<GlobSet>| {
+        (!languages.is_empty() && files.is_none()).then(|| languages.to_vec())
+    };
     let mut sets = Vec::new();
     for rule in rules {
         if let Matcher::Patterns(patterns) = &rule.matcher {
+            let of_rule = languages(&rule.spec.languages, &rule.files);
             for (pattern, spec) in patterns.iter().zip(&rule.spec.patterns) {
-                sets.push(keywords::keyword_set(&spec.keywords, &pattern.source));
+                let of_pattern = languages(&pattern.languages, &pattern.files);
+                let scope = keywords::Scope {
+                    roles: rule.spec.roles.clone(),
+                    languages: match (&of_rule, of_pattern) {
+                        (Some(r), Some(p)) => {
+                            Some(p.into_iter().filter(|l| r.contains(l)).collect())
+                        }
+                        (Some(r), None) => Some(r.clone()),
+                        (None, p) => p,
+                    },
+                };
+                sets.push((
+                    scope,
+                    keywords::keyword_set(&spec.keywords, &pattern.source),
+                ));
             }
         }
     }
