@@ -18,7 +18,7 @@ static HEALTH_FIELD: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid regex")
 });
 
-/// Stems every `HEALTH_FIELD` match contains (in lower, UPPER or Capitalized case):
+/// Stems every `HEALTH_FIELD` match contains (in any ASCII case):
 /// the scan's keyword pass looks for them, so most files skip the regex.
 pub const HEALTH_STEMS: &[&str] = &[
     "patient",

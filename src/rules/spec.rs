@@ -96,10 +96,10 @@ pub struct PatternSpec {
     pub files: Vec<String>,
     /// Words substituted for `{label}` in the message.
     pub label: Option<String>,
-    /// Words of which a match always contains one, as written here or in lower, UPPER
-    /// or Capitalized case (`password`, `PASSWORD`, `Password`; `FileHandler`). A file
-    /// holding none of them skips the regex (see `rules::keywords`); without them, the
-    /// literals every match starts or ends with are used, when the regex has some.
+    /// Words of which a match always contains one, in any ASCII case (`apikey` covers `apiKey` and
+    /// `APIKEY`; `API_KEY` needs `api_key`). A file holding none of
+    /// them skips the regex (see `rules::keywords`); without them, the most selective
+    /// literals every match contains are extracted from the regex, when it has some.
     #[serde(default)]
     pub keywords: Vec<String>,
     /// Minimum Shannon entropy (bits per character) of the `secret` group.
