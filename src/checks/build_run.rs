@@ -9,6 +9,8 @@ use super::{on_start_commands, regex};
 use crate::finding::Finding;
 use crate::repo::RepoFacts;
 use crate::rules::Rule;
+use regex::Regex;
+use std::sync::LazyLock;
 
 pub fn install_at_boot(rule: &Rule, facts: &RepoFacts) -> Vec<Finding> {
     let install = regex(
@@ -36,21 +38,28 @@ pub fn install_at_boot(rule: &Rule, facts: &RepoFacts) -> Vec<Finding> {
 }
 
 pub fn dev_server_start(rule: &Rule, facts: &RepoFacts) -> Vec<Finding> {
-    let dev = regex(
-        r"^(?:nodemon\b|ts-node-dev\b|node-dev\b|tsx\s+watch\b|node\s+(?:.*\s)?--watch\b|next\s+dev\b|nuxt\s+dev\b|vite(?:\s+(?:dev|serve)\b|\s+--|\s*$)|webpack(?:-dev-server\b|\s+serve\b)|ng\s+serve\b|react-scripts\s+start\b|flask\s+run\b|python3?\s+-m\s+flask\s+run\b|python3?\s+manage\.py\s+runserver\b|php\s+artisan\s+serve\b|php\s+-S\b|(?:uvicorn|gunicorn)\s.*--reload\b|(?:bin/)?rails\s+s(?:erver)?\b.*(?:-e|--environment)[ =]development\b)",
-    );
-    let rails = regex(r"^(?:bin/)?rails\s+s(?:erver)?\b");
     on_start_commands(rule, facts, true, |command: &StartCommand, segments, i| {
         let seg: &Segment = &segments[i];
-        let rails_dev =
-            rails.is_match(seg.text) && assigns(&command.command, "RAILS_ENV", "development");
-        (dev.is_match(seg.text) || rails_dev).then(|| {
+        runs_dev_server(&command.command, seg.text).then(|| {
             format!(
                 "the production start command runs a development server or watcher (`{}`)",
                 seg.text
             )
         })
     })
+}
+
+/// Whether `segment`, a simple command of the command line `command`, runs a
+/// development server or watcher.
+pub fn runs_dev_server(command: &str, segment: &str) -> bool {
+    static DEV: LazyLock<Regex> = LazyLock::new(|| {
+        regex(
+            r"^(?:nodemon\b|ts-node-dev\b|node-dev\b|tsx\s+watch\b|node\s+(?:.*\s)?--watch\b|next\s+dev\b|nuxt\s+dev\b|vite(?:\s+(?:dev|serve)\b|\s+--|\s*$)|webpack(?:-dev-server\b|\s+serve\b)|ng\s+serve\b|react-scripts\s+start\b|flask\s+run\b|python3?\s+-m\s+flask\s+run\b|python3?\s+manage\.py\s+runserver\b|php\s+artisan\s+serve\b|php\s+-S\b|(?:uvicorn|gunicorn)\s.*--reload\b|(?:bin/)?rails\s+s(?:erver)?\b.*(?:-e|--environment)[ =]development\b)",
+        )
+    });
+    static RAILS: LazyLock<Regex> = LazyLock::new(|| regex(r"^(?:bin/)?rails\s+s(?:erver)?\b"));
+    DEV.is_match(segment)
+        || (RAILS.is_match(segment) && assigns(command, "RAILS_ENV", "development"))
 }
 
 pub fn procfile_release_line(rule: &Rule, facts: &RepoFacts) -> Vec<Finding> {

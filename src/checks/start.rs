@@ -1,7 +1,10 @@
 //! How an app declares its processes: the Procfile, package.json's start script and the
 //! Dockerfile's `CMD`/`ENTRYPOINT`, with the byte offset of each command in its file.
 
+use super::build_run::runs_dev_server;
+use super::command::segments;
 use crate::repo::{RepoFacts, START_SCRIPTS};
+use std::sync::LazyLock;
 
 /// One `type: command` line of a Procfile.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -236,7 +239,11 @@ pub fn start_commands(facts: &RepoFacts) -> Vec<StartCommand> {
             exact: false,
         }));
     }
-    if let Some(text) = facts.manifest("Dockerfile") {
+    let procfile_web = commands.iter().any(StartCommand::is_web);
+    if let Some(text) = facts
+        .manifest("Dockerfile")
+        .filter(|text| !(procfile_web && dev_image(text)))
+    {
         commands.extend(docker_commands(text).into_iter().map(|d| StartCommand {
             file: "Dockerfile",
             process: d.instruction.to_string(),
@@ -270,6 +277,23 @@ pub fn start_commands(facts: &RepoFacts) -> Vec<StartCommand> {
         }
     }
     commands
+}
+
+/// Whether a Dockerfile's `CMD` runs a development server (`next dev`, `npm run dev`,
+/// `manage.py runserver`): beside a Procfile that declares the web process, such an image
+/// is for `docker compose up` on a laptop, and the Procfile is how the app runs.
+fn dev_image(dockerfile: &[u8]) -> bool {
+    static DEV_SCRIPT: LazyLock<regex::Regex> = LazyLock::new(|| {
+        super::regex(r"^(?:npm|yarn|pnpm|bun)\s+(?:run\s+)?(?:dev|develop|watch)\b")
+    });
+    docker_commands(dockerfile)
+        .iter()
+        .filter(|d| d.instruction == "CMD")
+        .any(|d| {
+            segments(&d.command)
+                .iter()
+                .any(|seg| DEV_SCRIPT.is_match(seg.text) || runs_dev_server(&d.command, seg.text))
+        })
 }
 
 /// The start scripts that a web start command runs, each read as one command line:
