@@ -239,7 +239,10 @@ const FIXTURE_DIRS: &[&str] = &[
     "seeds",
     "seed",
 ];
-const EXAMPLE_DIRS: &[&str] = &["examples", "example", "samples", "sample"];
+/// Examples, samples and spikes (throw-away experiments): code that shows or tries, not code that runs.
+const EXAMPLE_DIRS: &[&str] = &[
+    "examples", "example", "samples", "sample", "spikes", "spike",
+];
 /// Documentation, and translations: human text, not configuration.
 const DOC_DIRS: &[&str] = &[
     "docs",
@@ -440,6 +443,7 @@ mod tests {
         assert_eq!(role(".env.sample"), Role::Example);
         assert_eq!(role(".env.dist"), Role::Example);
         assert_eq!(role("examples/basic/server.js"), Role::Example);
+        assert_eq!(role("spikes/crawler/fetch.py"), Role::Example);
         assert_eq!(role("README.md"), Role::Docs);
         assert_eq!(role("docs/conf.py"), Role::Docs);
         assert_eq!(role("config/settings/dev.py"), Role::DevConfig);
