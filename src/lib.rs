@@ -19,6 +19,7 @@ pub mod report;
 pub mod rules;
 pub mod scan;
 pub mod selection;
+pub mod siblings;
 pub mod source;
 pub mod suppress;
 #[cfg(test)]

@@ -9,6 +9,7 @@ use crate::detect::{detect, keywords_present};
 use crate::finding::{Finding, assign_fingerprints};
 use crate::repo::{FileFacts, RepoFacts, START_FILES, dependency_manifest, inside_git};
 use crate::rules::{Matcher, Registry, Rule, glob_set};
+use crate::siblings;
 use crate::source::{Decoded, SourceFile, decode};
 use crate::suppress;
 use crate::walk::{Entry, SkipReason, WalkOptions, walk};
@@ -240,7 +241,7 @@ impl<'a> Scanner<'a> {
         let file = SourceFile::new(rel, language, role, text);
         let present = keywords_present(self.registry, &file);
         let health_stem = self.registry.health_keywords.iter().any(|&k| present[k]);
-        let mut findings = detect(&file, &self.rules, &present);
+        let mut findings = siblings::apply(path, detect(&file, &self.rules, &present), &self.rules);
         if let Some(rule) = self.malformed_manifest {
             findings.extend(manifest::malformed(rule, &file));
         }

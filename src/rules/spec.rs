@@ -46,6 +46,10 @@ pub struct RuleSpec {
     /// A file is a candidate only when it matches all of these (code only).
     #[serde(default)]
     pub require_file: Vec<String>,
+    /// Files next to the matched file that take over from it: a finding is dropped when
+    /// one of them exists in the same folder and its code matches the regex.
+    #[serde(default)]
+    pub unless_sibling: Option<SiblingSpec>,
     /// Rules that report the same problem more precisely: a finding of this rule is
     /// dropped when one of theirs sits on the same line.
     #[serde(default)]
@@ -154,4 +158,12 @@ impl Example {
         }
         out
     }
+}
+
+/// `unless_sibling`: file names in the same folder, and what one of them must contain.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiblingSpec {
+    pub files: Vec<String>,
+    pub regex: String,
 }

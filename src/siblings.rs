@@ -1,0 +1,46 @@
+//! `unless_sibling`: findings in a file that a sibling file takes over from. Django's
+//! split settings are the case in point: `settings/base.py` holds a development
+//! `SECRET_KEY` that `settings/production.py` replaces with one read from the
+//! environment, so the base value never reaches production.
+
+use crate::classify::language_of;
+use crate::finding::Finding;
+use crate::mask::mask_comments;
+use crate::rules::Rule;
+use regex::bytes::Regex;
+use std::path::Path;
+
+/// The `findings` of the file at `path`, less those of rules whose `unless_sibling` a
+/// file in the same folder meets. Siblings are read only for such findings (rare).
+pub fn apply(path: &Path, findings: Vec<Finding>, rules: &[&Rule]) -> Vec<Finding> {
+    findings
+        .into_iter()
+        .filter(|finding| {
+            let sibling = rules
+                .iter()
+                .find(|r| r.id() == finding.rule)
+                .and_then(|r| r.unless_sibling.as_ref());
+            sibling.is_none_or(|(names, regex)| {
+                !names
+                    .iter()
+                    .filter(|name| path.file_name() != Some(std::ffi::OsStr::new(name)))
+                    .any(|name| overrides(&path.with_file_name(name), regex))
+            })
+        })
+        .collect()
+}
+
+/// Whether the file at `sibling` exists and its code (comments masked) matches `regex`.
+/// An unreadable sibling overrides nothing: the finding stays.
+fn overrides(sibling: &Path, regex: &Regex) -> bool {
+    let Ok(bytes) = std::fs::read(sibling) else {
+        return false;
+    };
+    let name = sibling.file_name().unwrap_or_default().to_string_lossy();
+    let first_line = bytes.split(|b| *b == b'\n').next().unwrap_or(&[]);
+    let code = match language_of(&name, first_line) {
+        Some(language) => mask_comments(&bytes, language),
+        None => bytes,
+    };
+    regex.is_match(&code)
+}
