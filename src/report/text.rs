@@ -36,12 +36,15 @@ pub fn factor_label(factor: u8) -> String {
     format!("factor {} ({})", ROMAN[i], FACTOR_NAMES[i])
 }
 
-/// The lines of a finding, presented to miette at their real line numbers.
+/// The lines of a finding, presented to miette at their real line numbers. The column is
+/// the finding's: miette shows it in the `[file:line:column]` header (and, since every
+/// span it asks for starts on the first line, uses it for nothing else).
 #[derive(Debug)]
 struct ExcerptSource<'a> {
     name: &'a str,
     text: &'a str,
     first_line: usize,
+    column: usize,
 }
 
 impl SourceCode for ExcerptSource<'_> {
@@ -57,7 +60,7 @@ impl SourceCode for ExcerptSource<'_> {
             self.text.as_bytes(),
             (0, self.text.len()).into(),
             self.first_line.saturating_sub(1),
-            0,
+            self.column.saturating_sub(1),
             line_count,
         )))
     }
@@ -150,6 +153,7 @@ pub fn render(report: &Report, options: &TextOptions) -> String {
                     name: &finding.file,
                     text: &finding.excerpt.text,
                     first_line: finding.start.line,
+                    column: finding.start.column,
                 },
             };
             if handler.render_report(&mut out, &diagnostic).is_err() {
