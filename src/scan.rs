@@ -12,7 +12,7 @@ use crate::rules::{Matcher, Registry, Rule, glob_set};
 use crate::siblings;
 use crate::source::{Decoded, SourceFile, decode};
 use crate::suppress;
-use crate::walk::{Entry, SkipReason, WalkOptions, walk};
+use crate::walk::{Entry, SkipReason, WalkOptions, committed_root_files, walk};
 use globset::GlobSet;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -142,6 +142,9 @@ impl<'a> Scanner<'a> {
         let mut findings = collected.findings;
         if root_is_dir {
             let mut facts = collected.facts;
+            facts
+                .root_files
+                .extend(committed_root_files(root, self.exclude.as_ref()));
             facts.in_git = inside_git(root);
             facts.vendored = root.join("vendor").is_dir();
             findings.extend(self.repo_checks(&facts));

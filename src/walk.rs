@@ -130,6 +130,35 @@ pub fn walk(root: &Path, options: &WalkOptions, visit: &(dyn Fn(Entry) + Sync)) 
     });
 }
 
+/// The names of the regular files at the top of `root` that Git would commit (not
+/// matched by the root `.gitignore` or `.git/info/exclude`) and no `exclude` glob
+/// drops. Whether a root file exists (a lockfile, a Procfile) is a fact about the
+/// repository, so `.ignore`, which only hides files from searches, and the size limit
+/// have no say in it.
+pub fn committed_root_files(root: &Path, exclude: Option<&GlobSet>) -> Vec<String> {
+    let mut builder = ignore::gitignore::GitignoreBuilder::new(root);
+    for file in [".gitignore", ".git/info/exclude"] {
+        let path = root.join(file);
+        if path.is_file() {
+            // A malformed line is skipped, as Git skips it; the rest still applies.
+            let _ = builder.add(path);
+        }
+    }
+    let gitignore = builder
+        .build()
+        .unwrap_or_else(|_| ignore::gitignore::Gitignore::empty());
+    let Ok(entries) = std::fs::read_dir(root) else {
+        return Vec::new();
+    };
+    entries
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .filter_map(|e| e.file_name().to_str().map(str::to_string))
+        .filter(|name| !gitignore.matched(root.join(name), false).is_ignore())
+        .filter(|name| !exclude.is_some_and(|g| g.is_match(name)))
+        .collect()
+}
+
 struct Walker<'a> {
     root: &'a Path,
     /// The root with links resolved, to tell where a followed link lands.

@@ -268,6 +268,38 @@ fn files_over_the_size_limit_are_skipped_and_counted() {
     assert_eq!(skipped(&json, "too-large"), 1);
 }
 
+/// A root file skipped for its size, or hidden by `.ignore` (which only keeps files out
+/// of searches), is still committed: a large lockfile is not a missing one. One that
+/// `.gitignore` lists is not committed.
+#[test]
+fn a_lockfile_too_large_to_scan_or_in_dot_ignore_is_still_committed() {
+    let app: &[(&str, &str)] = &[
+        ("package.json", r#"{"dependencies": {"express": "^4"}}"#),
+        (
+            "package-lock.json",
+            r#"{"lockfileVersion": 3, "packages": {}}"#,
+        ),
+    ];
+    let missing_lockfile = |extra: &[(&str, &str)], args: &[&str]| {
+        let files: Vec<(&str, &str)> = app.iter().chain(extra).copied().collect();
+        let dir = repo(&files);
+        let mut all = vec!["check", "--format", "json", "--select", "missing-lockfile"];
+        all.extend(args);
+        let json = twelve(dir.path(), &all).json();
+        json["findings"].as_array().expect("findings").len() == 1
+    };
+    assert!(!missing_lockfile(&[], &[]));
+    assert!(!missing_lockfile(&[], &["--max-file-size", "10"]));
+    assert!(!missing_lockfile(
+        &[(".ignore", "package-lock.json\n")],
+        &[]
+    ));
+    assert!(missing_lockfile(
+        &[(".gitignore", "package-lock.json\n")],
+        &[]
+    ));
+}
+
 #[test]
 fn two_thousand_nested_folders() {
     let dir = tempfile::tempdir().expect("temp dir");
