@@ -342,6 +342,22 @@ pub fn role_of(rel_path: &str, language: Language) -> Role {
     Role::Source
 }
 
+/// Configuration of test runners (by name prefix): `pytest.ini`, `tox.ini`,
+/// `jest.config.js`, `phpunit.xml`... Their URLs and hosts are those of test services.
+const TEST_RUNNER_CONFIGS: &[&str] = &[
+    "pytest.ini",
+    "tox.ini",
+    ".coveragerc",
+    "phpunit.xml",
+    ".rspec",
+    ".mocharc.",
+    "jest.config.",
+    "vitest.config.",
+    "karma.conf.",
+    "cypress.config.",
+    "playwright.config.",
+];
+
 /// Test file conventions of each stack; `name` keeps its case (`UserTest.php`).
 fn is_test_file_name(name: &str) -> bool {
     let stem = name.split('.').next().unwrap_or(name);
@@ -355,6 +371,7 @@ fn is_test_file_name(name: &str) -> bool {
         .iter()
         .any(|s| stem.ends_with(s) && stem.len() > s.len());
     test_helper
+        || TEST_RUNNER_CONFIGS.iter().any(|c| name.starts_with(c))
         || name.ends_with("_test.go")
         || (name.ends_with(".py") && (stem.starts_with("test_") || stem.ends_with("_test")))
         || name == "conftest.py"
@@ -435,6 +452,10 @@ mod tests {
         assert_eq!(role("test/app.test.js"), Role::Test);
         assert_eq!(role("src/app.spec.ts"), Role::Test);
         assert_eq!(role("pkg/server_test.go"), Role::Test);
+        assert_eq!(role("pytest.ini"), Role::Test);
+        assert_eq!(role("jest.config.ts"), Role::Test);
+        assert_eq!(role("phpunit.xml"), Role::Test);
+        assert_ne!(role("setup.cfg"), Role::Test);
         assert_eq!(role("app/test_views.py"), Role::Test);
         assert_eq!(role("src/test/java/AppTest.java"), Role::Test);
         assert_eq!(role("spec/models/user_spec.rb"), Role::Test);
