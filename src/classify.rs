@@ -405,9 +405,11 @@ fn is_dev_config(parts: &[&str], name: &str, language: Language) -> bool {
         .chain(name.split('.').skip(1))
         .collect();
     // `.env.local` holds a machine's real values: committing it is no dev-only matter.
-    let named_for_dev = words
-        .iter()
-        .any(|w| DEV_ENV_WORDS.contains(w) && !(language == Language::Dotenv && *w == "local"));
+    // `.env.docker` is the env_file of a docker compose setup, which is for a laptop.
+    let named_for_dev = words.iter().any(|w| {
+        (DEV_ENV_WORDS.contains(w) && !(language == Language::Dotenv && *w == "local"))
+            || (language == Language::Dotenv && *w == "docker")
+    });
     let in_settings_dir = parts
         .last()
         .is_some_and(|d| matches!(*d, "settings" | "environments" | "config" | "conf"));
@@ -474,6 +476,8 @@ mod tests {
             Role::DevConfig
         );
         assert_eq!(role("docker-compose.yml"), Role::DevConfig);
+        assert_eq!(role(".env.docker"), Role::DevConfig);
+        assert_ne!(role("config/application-docker.yml"), Role::DevConfig);
         assert_eq!(role(".env.development"), Role::DevConfig);
         assert_eq!(role(".env"), Role::Config);
         assert_eq!(role(".env.local"), Role::Config);

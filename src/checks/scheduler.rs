@@ -10,11 +10,13 @@ use crate::repo::{FileFacts, RepoFacts};
 use crate::rules::Rule;
 use crate::source::SourceFile;
 
-/// Where each stack starts a scheduler in process.
+/// Where each stack starts a scheduler in process. NestJS runs its `@Cron` jobs once the
+/// app imports `ScheduleModule.forRoot()`: that one line is the scheduler, as Spring's
+/// `@EnableScheduling` is (an app with fifteen jobs has one scheduler to move).
 fn scheduler_pattern(language: Language) -> Option<String> {
     Some(String::from(match language {
         Language::Javascript | Language::Typescript => {
-            r#"\bcron\.schedule\(|\bnew\s+CronJob\(|\bCronJob\.from\(|\bschedule\.scheduleJob\(|\bnew\s+Agenda\(|\bToad[Ss]cheduler\b|@Cron\("#
+            r#"\bcron\.schedule\(|\bnew\s+CronJob\(|\bCronJob\.from\(|\bschedule\.scheduleJob\(|\bnew\s+Agenda\(|\bToad[Ss]cheduler\b|\bScheduleModule\.forRoot\("#
         }
         Language::Python => {
             r"\b(?:Background|AsyncIO|Tornado|Gevent)Scheduler\(|\bAPScheduler\(\)|\bschedule\.every\("
