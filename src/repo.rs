@@ -22,6 +22,11 @@ const MANIFESTS: &[&str] = &[
     "Aptfile",
     ".buildpacks",
     "clevercloud/cron.json",
+    // Whether a compose setup builds the Dockerfile (`checks::start`).
+    "docker-compose.yml",
+    "docker-compose.yaml",
+    "compose.yml",
+    "compose.yaml",
 ];
 
 /// Shell scripts that Dockerfiles and Procfiles commonly start the app through; their

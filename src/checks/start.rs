@@ -239,10 +239,10 @@ pub fn start_commands(facts: &RepoFacts) -> Vec<StartCommand> {
             exact: false,
         }));
     }
-    let procfile_web = commands.iter().any(StartCommand::is_web);
+    let elsewhere = commands.iter().any(StartCommand::is_web) || compose_builds(facts);
     if let Some(text) = facts
         .manifest("Dockerfile")
-        .filter(|text| !(procfile_web && dev_image(text)))
+        .filter(|text| !(elsewhere && dev_image(text)))
     {
         commands.extend(docker_commands(text).into_iter().map(|d| StartCommand {
             file: "Dockerfile",
@@ -280,8 +280,8 @@ pub fn start_commands(facts: &RepoFacts) -> Vec<StartCommand> {
 }
 
 /// Whether a Dockerfile's `CMD` runs a development server (`next dev`, `npm run dev`,
-/// `manage.py runserver`): beside a Procfile that declares the web process, such an image
-/// is for `docker compose up` on a laptop, and the Procfile is how the app runs.
+/// `manage.py runserver`). Beside a Procfile that declares the web process, or built by a
+/// compose file, such an image is for `docker compose up` on a laptop, not production.
 fn dev_image(dockerfile: &[u8]) -> bool {
     static DEV_SCRIPT: LazyLock<regex::Regex> = LazyLock::new(|| {
         super::regex(r"^(?:npm|yarn|pnpm|bun)\s+(?:run\s+)?(?:dev|develop|watch)\b")
@@ -294,6 +294,21 @@ fn dev_image(dockerfile: &[u8]) -> bool {
                 .iter()
                 .any(|seg| DEV_SCRIPT.is_match(seg.text) || runs_dev_server(&d.command, seg.text))
         })
+}
+
+/// Whether a compose file at the root builds an image (a `build:` key).
+fn compose_builds(facts: &RepoFacts) -> bool {
+    static BUILD: LazyLock<regex::Regex> =
+        LazyLock::new(|| super::regex(r"(?m)^[ \t]+build[ \t]*:"));
+    [
+        "docker-compose.yml",
+        "docker-compose.yaml",
+        "compose.yml",
+        "compose.yaml",
+    ]
+    .iter()
+    .filter_map(|name| facts.manifest(name))
+    .any(|text| BUILD.is_match(&String::from_utf8_lossy(text)))
 }
 
 /// The start scripts that a web start command runs, each read as one command line:
