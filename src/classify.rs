@@ -289,7 +289,16 @@ const EXAMPLE_SUFFIXES: &[&str] = &[
     ".default",
 ];
 /// Words in a config file's name that tie it to a non-production environment.
-const DEV_ENV_WORDS: &[&str] = &["dev", "development", "local", "test", "testing", "ci"];
+const DEV_ENV_WORDS: &[&str] = &[
+    "dev",
+    "development",
+    "local",
+    "test",
+    "tests",
+    "testing",
+    "e2e",
+    "ci",
+];
 
 /// Role of a file from its path relative to the scanned root. Precedence, first match
 /// wins: fixture, test, example, docs, dev-config, config, source.
@@ -477,6 +486,7 @@ mod tests {
         );
         assert_eq!(role("docker-compose.yml"), Role::DevConfig);
         assert_eq!(role(".env.docker"), Role::DevConfig);
+        assert_eq!(role("recoco/settings/e2e_tests.py"), Role::DevConfig);
         assert_ne!(role("config/application-docker.yml"), Role::DevConfig);
         assert_eq!(role(".env.development"), Role::DevConfig);
         assert_eq!(role(".env"), Role::Config);

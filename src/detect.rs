@@ -191,6 +191,11 @@ pub fn is_placeholder(value: &str) -> bool {
         "1234567",
         "password",
         "admin",
+        // "not defined" in its forms: `NO-API-KEY-DEFINED`, `undefined`, `NOT_SET`.
+        "defined",
+        "not_set",
+        "not-set",
+        "notset",
     ];
     let lower = value.to_ascii_lowercase();
     // The name of an environment variable (`STRIPE_SECRET_KEY`) or a URL is not a secret.
@@ -264,6 +269,7 @@ mod tests {
             "secretariat-auto@rdv.fr",
             "Passwort",
             "STRIPE_SECRET_KEY",
+            "NO-API-KEY-DEFINED",
         ] {
             assert!(is_placeholder(v), "{v}");
         }

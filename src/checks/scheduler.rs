@@ -61,6 +61,14 @@ pub fn in_process_scheduler(_rule: &Rule, facts: &RepoFacts) -> Vec<Finding> {
                     || p.command.split([' ', '/', '.', ':']).any(|w| w == stem))
         })
     };
+    // A declared clock process (Heroku's convention, also Scalingo's) is where the app's
+    // schedulers run, even when its entry point imports the scheduler from another file.
+    let clock = processes
+        .iter()
+        .any(|p| matches!(p.name.as_str(), "clock" | "scheduler" | "cron" | "crons"));
+    if clock {
+        return Vec::new();
+    }
     facts
         .schedulers
         .iter()
