@@ -239,10 +239,9 @@ pub fn start_commands(facts: &RepoFacts) -> Vec<StartCommand> {
             exact: false,
         }));
     }
-    let elsewhere = commands.iter().any(StartCommand::is_web) || compose_builds(facts);
     if let Some(text) = facts
         .manifest("Dockerfile")
-        .filter(|text| !(elsewhere && dev_image(text)))
+        .filter(|_| development_image(facts).is_none())
     {
         commands.extend(docker_commands(text).into_iter().map(|d| StartCommand {
             file: "Dockerfile",
@@ -279,21 +278,29 @@ pub fn start_commands(facts: &RepoFacts) -> Vec<StartCommand> {
     commands
 }
 
-/// Whether a Dockerfile's `CMD` runs a development server (`next dev`, `npm run dev`,
-/// `manage.py runserver`). Beside a Procfile that declares the web process, or built by a
-/// compose file, such an image is for `docker compose up` on a laptop, not production.
-fn dev_image(dockerfile: &[u8]) -> bool {
+/// The `CMD` of the Dockerfile when it is a development image: it runs a development
+/// server (`next dev`, `npm run dev`, `manage.py runserver`) and a compose file builds it
+/// or a Procfile declares the web process. Such an image is for `docker compose up` on a
+/// laptop, not production.
+pub fn development_image(facts: &RepoFacts) -> Option<String> {
     static DEV_SCRIPT: LazyLock<regex::Regex> = LazyLock::new(|| {
         super::regex(r"^(?:npm|yarn|pnpm|bun)\s+(?:run\s+)?(?:dev|develop|watch)\b")
     });
-    docker_commands(dockerfile)
-        .iter()
+    let procfile_web = facts
+        .manifest("Procfile")
+        .is_some_and(|p| parse_procfile(p).iter().any(|d| d.name == "web"));
+    if !(procfile_web || compose_builds(facts)) {
+        return None;
+    }
+    docker_commands(facts.manifest("Dockerfile")?)
+        .into_iter()
         .filter(|d| d.instruction == "CMD")
-        .any(|d| {
+        .find(|d| {
             segments(&d.command)
                 .iter()
                 .any(|seg| DEV_SCRIPT.is_match(seg.text) || runs_dev_server(&d.command, seg.text))
         })
+        .map(|d| d.command)
 }
 
 /// Whether a compose file at the root builds an image (a `build:` key).

@@ -15,7 +15,7 @@ pub struct PlatformIssue {
     /// Kebab-case id, shown beside rule ids.
     pub id: &'static str,
     /// Row of platforms.md §5.
-    pub row: u8,
+    pub row: Option<u8>,
     /// The file it concerns.
     pub file: String,
     pub message: String,
@@ -49,6 +49,7 @@ pub fn run(stack: &Stack, facts: &RepoFacts) -> Vec<PlatformIssue> {
     issues.extend(scalingo_cron(facts));
     issues.extend(clever_cron(facts));
     issues.extend(dockerfile_only(stack));
+    issues.extend(development_image(facts));
     issues.extend(package_manager_as_pid1(stack));
     issues.extend(version_pin_files(stack));
     issues.extend(submodules(facts));
@@ -71,7 +72,7 @@ pub fn unsupported_runtime(runtimes: &[Runtime; 3]) -> Option<PlatformIssue> {
     let blocking = runtimes.iter().find(|r| r.warning.is_some())?;
     Some(PlatformIssue {
         id: "unsupported-runtime",
-        row: 21,
+        row: Some(21),
         file: blocking.pin_file.clone().unwrap_or_default(),
         message: match &blocking.version {
             Some(version) => format!("the pinned version {version} is not offered on every host"),
@@ -92,7 +93,7 @@ fn mixed_root(stack: &Stack) -> Option<PlatformIssue> {
     }
     Some(PlatformIssue {
         id: "mixed-root-stack",
-        row: 7,
+        row: Some(7),
         file: "package.json".into(),
         message: format!(
             "package.json sits beside a {} app at the root",
@@ -125,7 +126,7 @@ fn procfile_release(stack: &Stack) -> Option<PlatformIssue> {
         .find(|d| d.name == "release")?;
     Some(PlatformIssue {
         id: "procfile-release",
-        row: 9,
+        row: Some(9),
         file: "Procfile".into(),
         message: format!(
             "the Procfile runs `{}` as a `release:` process",
@@ -164,7 +165,7 @@ fn extra_process_types(stack: &Stack) -> Option<PlatformIssue> {
     let list = names.join("`, `");
     Some(PlatformIssue {
         id: "extra-process-types",
-        row: 10,
+        row: Some(10),
         file: "Procfile".into(),
         message: format!("the Procfile declares other process types: `{list}`"),
         effects: [
@@ -209,7 +210,7 @@ fn in_process_scheduler(stack: &Stack) -> Option<PlatformIssue> {
     };
     Some(PlatformIssue {
         id: "in-process-scheduler",
-        row: 11,
+        row: Some(11),
         file: String::new(),
         message: format!("`{first}` schedules jobs inside the app's processes"),
         effects: [
@@ -249,7 +250,7 @@ fn scalingo_cron(facts: &RepoFacts) -> Option<PlatformIssue> {
     };
     Some(PlatformIssue {
         id: "scalingo-cron-limits",
-        row: 12,
+        row: Some(12),
         file: "cron.json".into(),
         message: problem,
         effects: [
@@ -302,7 +303,7 @@ fn clever_cron(facts: &RepoFacts) -> Option<PlatformIssue> {
         })?;
     Some(PlatformIssue {
         id: "clever-cron-command",
-        row: 13,
+        row: Some(13),
         file: "clevercloud/cron.json".into(),
         message: format!("`{bad}` does not run an absolute path (or uses `@reboot`)"),
         effects: [
@@ -324,7 +325,7 @@ fn dockerfile_only(stack: &Stack) -> Option<PlatformIssue> {
     }
     Some(PlatformIssue {
         id: "dockerfile-only",
-        row: 14,
+        row: Some(14),
         file: "Dockerfile".into(),
         message: "the app is described only by a Dockerfile".into(),
         effects: [
@@ -342,6 +343,29 @@ fn dockerfile_only(stack: &Stack) -> Option<PlatformIssue> {
     })
 }
 
+/// No §5 row: the Dockerfile is a development image (`checks::start`), which the
+/// buildpack hosts never run but Scaleway would, being the image the repository builds.
+fn development_image(facts: &RepoFacts) -> Option<PlatformIssue> {
+    let command = crate::checks::start::development_image(facts)?;
+    Some(PlatformIssue {
+        id: "development-image",
+        row: None,
+        file: "Dockerfile".into(),
+        message: format!(
+            "the Dockerfile is a development image: its CMD runs a development server (`{command}`)"
+        ),
+        effects: [
+            none(),
+            none(),
+            effect(
+                Impact::Degrades,
+                "Scaleway runs the image the repository builds: give production a Dockerfile whose CMD starts the production server (gunicorn, `node server.js`...), and keep this one for docker compose",
+            ),
+        ],
+        unconfirmed: false,
+    })
+}
+
 /// Row 18: `npm`/`yarn` as the process that receives SIGTERM.
 fn package_manager_as_pid1(stack: &Stack) -> Option<PlatformIssue> {
     let start = stack.web.iter().find(|s| {
@@ -353,7 +377,7 @@ fn package_manager_as_pid1(stack: &Stack) -> Option<PlatformIssue> {
     let fix = "the package manager does not forward SIGTERM, so the app is killed without a graceful shutdown: start `node` directly";
     Some(PlatformIssue {
         id: "package-manager-as-pid1",
-        row: 18,
+        row: Some(18),
         file: start.source.split(' ').next().unwrap_or("").to_string(),
         message: format!(
             "`{}` starts the app through the package manager ({})",
@@ -374,7 +398,7 @@ fn version_pin_files(stack: &Stack) -> Option<PlatformIssue> {
     match (first(Lang::Node), first(Lang::Python)) {
         (Some(src @ (".nvmrc" | ".node-version")), _) => Some(PlatformIssue {
             id: "version-pin-ignored",
-            row: 19,
+            row: Some(19),
             file: src.into(),
             message: format!("the Node.js version is pinned only in `{src}`"),
             effects: [
@@ -398,7 +422,7 @@ fn version_pin_files(stack: &Stack) -> Option<PlatformIssue> {
         {
             Some(PlatformIssue {
                 id: "version-pin-ignored",
-                row: 20,
+                row: Some(20),
                 file: "runtime.txt".into(),
                 message: "the Python version is pinned only in `runtime.txt`".into(),
                 effects: [
@@ -426,7 +450,7 @@ fn version_pin_files(stack: &Stack) -> Option<PlatformIssue> {
 fn submodules(facts: &RepoFacts) -> Option<PlatformIssue> {
     facts.has(".gitmodules").then(|| PlatformIssue {
         id: "git-submodules",
-        row: 23,
+        row: Some(23),
         file: ".gitmodules".into(),
         message: "the repository uses git submodules".into(),
         effects: [
@@ -454,7 +478,7 @@ fn env_var_names(facts: &RepoFacts) -> Option<PlatformIssue> {
     })?;
     Some(PlatformIssue {
         id: "env-var-name",
-        row: 29,
+        row: Some(29),
         file: file.into(),
         message: format!(
             "environment variable `{bad}` starts with `_`, is over 64 characters or has other characters than letters, digits and `_`"
@@ -479,7 +503,7 @@ fn clever_legacy_config(stack: &Stack) -> Option<PlatformIssue> {
         .find(|f| f.ends_with("/php.json") || f.ends_with("/python.json"))?;
     Some(PlatformIssue {
         id: "clever-legacy-config",
-        row: 9,
+        row: Some(9),
         file: file.clone(),
         message: format!("`{file}` is a legacy Clever Cloud file"),
         effects: [
@@ -567,6 +591,15 @@ mod tests {
             ids(&[("Procfile", "web: npm start\n"), ("package.json", "{}")]),
             ["package-manager-as-pid1"]
         );
+        // A docker compose image that runs the development server, beside a buildpack app.
+        let dev =
+            "FROM python:3.13\nCMD [\"python\", \"manage.py\", \"runserver\", \"0.0.0.0:8000\"]\n";
+        let app = [("requirements.txt", "django\n"), ("Dockerfile", dev)];
+        assert!(ids(&app).is_empty());
+        let compose = ("compose.yaml", "services:\n  web:\n    build: .\n");
+        assert_eq!(ids(&[app[0], app[1], compose]), ["development-image"]);
+        let prod = "FROM python:3.13\nCMD [\"gunicorn\", \"app.wsgi\"]\n";
+        assert!(ids(&[app[0], ("Dockerfile", prod), compose]).is_empty());
     }
 
     #[test]

@@ -140,7 +140,7 @@ pub fn causes(
             id: issue.id.to_string(),
             origin: Origin::Platform,
             impact: *impact,
-            row: Some(issue.row),
+            row: issue.row,
             message: issue.message.clone(),
             fix: fix.clone(),
             note: String::new(),
