@@ -238,6 +238,10 @@ const FIXTURE_DIRS: &[&str] = &[
     "test-data",
     "seeds",
     "seed",
+    // Stubs of the services a test talks to.
+    "wiremock",
+    "mocks",
+    "__mocks__",
 ];
 /// Examples, samples and spikes (throw-away experiments): code that shows or tries, not code that runs.
 const EXAMPLE_DIRS: &[&str] = &[
@@ -277,6 +281,8 @@ const DEV_TOOLING_FILES: &[&str] = &[
     "build.gradle.kts",
     "settings.gradle",
     "settings.gradle.kts",
+    // The Liquibase command line's connection, for migrations run by hand.
+    "liquibase.properties",
 ];
 /// Suffixes that mark a template of a config file rather than the config itself.
 const EXAMPLE_SUFFIXES: &[&str] = &[
@@ -429,7 +435,9 @@ fn is_dev_config(parts: &[&str], name: &str, language: Language) -> bool {
         || stem.starts_with("config")
         || language == Language::Dotenv
         || language.is_config_format();
-    named_for_dev && settings_like
+    // Symfony's `config/packages/dev/monolog.yaml`: a folder per environment.
+    let in_dev_folder = parts.last().is_some_and(|d| DEV_ENV_WORDS.contains(d));
+    (named_for_dev || in_dev_folder) && settings_like
 }
 
 #[cfg(test)]
@@ -486,6 +494,16 @@ mod tests {
         );
         assert_eq!(role("docker-compose.yml"), Role::DevConfig);
         assert_eq!(role(".env.docker"), Role::DevConfig);
+        assert_eq!(role("config/packages/dev/monolog.yaml"), Role::DevConfig);
+        assert_ne!(role("config/packages/prod/monolog.yaml"), Role::DevConfig);
+        assert_eq!(
+            role("src/main/resources/liquibase.properties"),
+            Role::DevConfig
+        );
+        assert_eq!(
+            role("tools/wiremock/src/Resources/auth.json"),
+            Role::Fixture
+        );
         assert_eq!(role("recoco/settings/e2e_tests.py"), Role::DevConfig);
         assert_ne!(role("config/application-docker.yml"), Role::DevConfig);
         assert_eq!(role(".env.development"), Role::DevConfig);

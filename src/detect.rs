@@ -123,13 +123,35 @@ fn reported_span(caps: &Captures) -> Option<(usize, usize)> {
     Some((m.start(), m.end()))
 }
 
-/// Whether the lines of the match also match an `unless_line` exclusion.
+/// Lines before a match that can hold the call it is an argument of.
+const CALL_LINES: usize = 3;
+
+/// Whether the lines of the match also match an `unless_line` exclusion. The lines of a
+/// call the match is an argument of count too (`os.environ.get(\n  "DATABASE_URL",\n
+/// "postgres://localhost/app")`): lines ending with `,` back to one ending with `(`, at
+/// most `CALL_LINES` lines before (a hash or list literal, opened otherwise, does not).
 fn line_excluded(rule: &Rule, file: &SourceFile, start: usize, end: usize) -> bool {
     if rule.unless_line.is_empty() {
         return false;
     }
-    let first = file.lines().line_number(start);
+    let mut first = file.lines().line_number(start);
     let last = file.lines().line_number(end);
+    let mut line = first;
+    for _ in 0..CALL_LINES {
+        if line < 2 {
+            break;
+        }
+        line -= 1;
+        let (from, to) = file.lines().line_bounds(&file.masked, line - 1);
+        let text = file.masked[from..to].trim_ascii_end();
+        if text.ends_with(b"(") {
+            first = line;
+            break;
+        }
+        if !text.ends_with(b",") {
+            break;
+        }
+    }
     let (from, _) = file.lines().line_bounds(&file.masked, first - 1);
     let (_, to) = file.lines().line_bounds(&file.masked, last - 1);
     let lines = &file.masked[from..to.max(from)];
@@ -207,10 +229,20 @@ pub fn is_placeholder(value: &str) -> bool {
         .bytes()
         .all(|b| b.is_ascii_lowercase() || b == b'_' || b == b'.' || b == b'-');
     let words = value.chars().all(|c| c.is_alphabetic() || c == ' ');
+    // A date or a timestamp (`2024-04-30T15:33:19.000Z`).
+    let date = value.len() >= 10
+        && value.as_bytes()[..10].iter().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                *b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        });
     let email = value.split_once('@').is_some_and(|(user, domain)| {
         !user.is_empty() && domain.contains('.') && !domain.contains(['/', ':'])
     });
     if env_name
+        || date
         || identifier
         || words
         || email
@@ -270,6 +302,7 @@ mod tests {
             "Passwort",
             "STRIPE_SECRET_KEY",
             "NO-API-KEY-DEFINED",
+            "2024-04-30T15:33:19.000Z",
         ] {
             assert!(is_placeholder(v), "{v}");
         }

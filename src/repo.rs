@@ -74,6 +74,9 @@ pub const DEPENDENCY_MANIFESTS: &[(&str, &str)] = &[
     ("gems.rb", "ruby"),
     ("composer.json", "php"),
     ("go.mod", "go"),
+    // Go before modules: dep and glide.
+    ("Gopkg.toml", "go"),
+    ("glide.yaml", "go"),
     // Rails import maps pin the browser's JavaScript packages.
     ("importmap.rb", "node"),
 ];

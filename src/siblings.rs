@@ -24,15 +24,18 @@ pub fn apply(path: &Path, findings: Vec<Finding>, rules: &[&Rule]) -> Vec<Findin
                 !names
                     .iter()
                     .filter(|name| path.file_name() != Some(std::ffi::OsStr::new(name)))
-                    .any(|name| overrides(&path.with_file_name(name), regex))
+                    .any(|name| overrides(&path.with_file_name(name), regex.as_ref()))
             })
         })
         .collect()
 }
 
-/// Whether the file at `sibling` exists and its code (comments masked) matches `regex`.
-/// An unreadable sibling overrides nothing: the finding stays.
-fn overrides(sibling: &Path, regex: &Regex) -> bool {
+/// Whether the file at `sibling` exists and its code (comments masked) matches `regex`,
+/// if there is one. An unreadable sibling overrides nothing: the finding stays.
+fn overrides(sibling: &Path, regex: Option<&Regex>) -> bool {
+    let Some(regex) = regex else {
+        return sibling.is_file();
+    };
     let Ok(bytes) = std::fs::read(sibling) else {
         return false;
     };

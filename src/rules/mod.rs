@@ -48,8 +48,8 @@ pub struct Rule {
     pub unless_top_level: Vec<Regex>,
     pub unless_file: Vec<Regex>,
     pub require_file: Vec<Regex>,
-    /// `unless_sibling`: the sibling file names and the regex one must match.
-    pub unless_sibling: Option<(Vec<String>, Regex)>,
+    /// `unless_sibling`: the sibling file names and the regex one must match (if any).
+    pub unless_sibling: Option<(Vec<String>, Option<Regex>)>,
 }
 
 impl Pattern {
@@ -251,7 +251,10 @@ fn compile(path: &'static str, text: &str) -> Result<Rule, String> {
         unless_file: regexes(&spec.unless_file)?,
         require_file: regexes(&spec.require_file)?,
         unless_sibling: match &spec.unless_sibling {
-            Some(sibling) => Some((sibling.files.clone(), regex(&sibling.regex)?)),
+            Some(sibling) => {
+                let pattern = sibling.regex.as_deref().map(regex).transpose()?;
+                Some((sibling.files.clone(), pattern))
+            }
             None => None,
         },
         matcher,

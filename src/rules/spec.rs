@@ -47,7 +47,7 @@ pub struct RuleSpec {
     #[serde(default)]
     pub require_file: Vec<String>,
     /// Files next to the matched file that take over from it: a finding is dropped when
-    /// one of them exists in the same folder and its code matches the regex.
+    /// one of them exists in the same folder and its code matches the regex (if any).
     #[serde(default)]
     pub unless_sibling: Option<SiblingSpec>,
     /// Rules that report the same problem more precisely: a finding of this rule is
@@ -160,10 +160,11 @@ impl Example {
     }
 }
 
-/// `unless_sibling`: file names in the same folder, and what one of them must contain.
+/// `unless_sibling`: file names in the same folder, and what one of them must contain
+/// (without `regex`, that it exists is enough).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SiblingSpec {
     pub files: Vec<String>,
-    pub regex: String,
+    pub regex: Option<String>,
 }
