@@ -306,8 +306,8 @@ struct RootFile {
 }
 
 /// For a file of a first-level app (`api/package.json`): the file's path and whether it
-/// declares how the app starts (a package.json `build` script counts: a static frontend
-/// is built, not started); `None` for files in docs, examples or tests.
+/// declares how the app starts (`scripts.start` or `main`, as for the root app; a `build`
+/// script counts too: a static frontend is built, not started); `None` for files in docs, examples or tests.
 fn sub_app_start(rel: &str, bytes: &[u8]) -> Option<(String, bool)> {
     if role_of(rel, crate::classify::Language::Json) != Role::Config {
         return None;
@@ -315,8 +315,9 @@ fn sub_app_start(rel: &str, bytes: &[u8]) -> Option<(String, bool)> {
     let name = rel.rsplit('/').next().unwrap_or(rel);
     let declares = START_FILES.contains(&name)
         || (name == "package.json"
-            && node_start(bytes)
-                .is_ok_and(|n| n.start_script.is_some() || n.build_script.is_some()));
+            && node_start(bytes).is_ok_and(|n| {
+                n.start_script.is_some() || n.main.is_some() || n.build_script.is_some()
+            }));
     Some((rel.to_string(), declares))
 }
 
