@@ -408,7 +408,11 @@ fn is_dev_config(parts: &[&str], name: &str, language: Language) -> bool {
     let compose_file = name.starts_with("docker-compose")
         || name.starts_with("compose.")
         || (parts.last() == Some(&"docker") && language == Language::Yaml);
+    // A `tools/` folder at the root holds the developers' scripts (generators, checks);
+    // deeper, `src/tools/` is as likely to be the app's own helpers.
+    let root_tools = parts.first() == Some(&"tools");
     if compose_file
+        || root_tools
         || DEV_TOOLING_FILES.contains(&name)
         || parts.iter().any(|p| DEV_TOOLING_DIRS.contains(p))
     {
