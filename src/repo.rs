@@ -213,10 +213,15 @@ impl RepoFacts {
     /// order in which threads deliver files.
     pub fn add_file_facts(&mut self, facts: FileFacts) {
         if let Some(start) = facts.server_start {
+            // The production entry point speaks for the app before a development one
+            // (`backend/server.ts` before `backend/dev.ts`), then the first by path.
+            fn rank(f: &Finding) -> (bool, impl Ord + '_) {
+                (named_for_development(&f.file), f.sort_key())
+            }
             let earlier = self
                 .server_start
                 .as_ref()
-                .is_none_or(|kept| start.sort_key() < kept.sort_key());
+                .is_none_or(|kept| rank(&start) < rank(kept));
             if earlier {
                 self.server_start = Some(start);
             }
@@ -294,9 +299,32 @@ fn hosts_wants_contents(rel: &str) -> bool {
             .is_some_and(|name| name.ends_with(".json") && !name.contains('/'))
 }
 
+/// Whether a file's name marks it as a development entry point (`dev.ts`, `server.dev.js`,
+/// `local-server.js`).
+fn named_for_development(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    name.split(['.', '-', '_'])
+        .any(|w| matches!(w, "dev" | "development" | "local"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_production_server_speaks_before_a_development_one() {
+        let registry = crate::rules::Registry::builtin().expect("rules load");
+        let rule = registry.get("no-sigterm-handler").expect("rule");
+        let mut facts = RepoFacts::default();
+        for file in ["backend/dev.ts", "backend/server.ts", "backend/z-local.ts"] {
+            facts.add_file_facts(FileFacts {
+                server_start: Some(rule.repo_finding(file, String::new())),
+                ..FileFacts::default()
+            });
+        }
+        let kept = facts.server_start.map(|f| f.file);
+        assert_eq!(kept.as_deref(), Some("backend/server.ts"));
+    }
 
     #[test]
     fn sub_app_files() {
