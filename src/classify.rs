@@ -388,7 +388,8 @@ fn is_test_file_name(name: &str) -> bool {
     test_helper
         || TEST_RUNNER_CONFIGS.iter().any(|c| name.starts_with(c))
         || name.ends_with("_test.go")
-        || (name.ends_with(".py") && (stem.starts_with("test_") || stem.ends_with("_test")))
+        || (name.ends_with(".py")
+            && (stem.starts_with("test_") || stem.ends_with("_test") || stem == "tests"))
         || name == "conftest.py"
         || name.ends_with("_spec.rb")
         || name.ends_with("_test.rb")
@@ -476,6 +477,7 @@ mod tests {
         assert_eq!(role("src/app.spec.ts"), Role::Test);
         assert_eq!(role("pkg/server_test.go"), Role::Test);
         assert_eq!(role("pytest.ini"), Role::Test);
+        assert_eq!(role("backoffice/tests.py"), Role::Test);
         assert_eq!(role("jest.config.ts"), Role::Test);
         assert_eq!(role("phpunit.xml"), Role::Test);
         assert_ne!(role("setup.cfg"), Role::Test);

@@ -31,11 +31,29 @@ fn manifest_format(rel_path: &str) -> Option<Format> {
             Some(Format::Json)
         }
         "pyproject.toml" | "Pipfile" | "Cargo.toml" | "mise.toml" => Some(Format::Toml),
-        _ if name.ends_with(".json") && rel_path.starts_with("clevercloud/") => Some(Format::Json),
+        _ if rel_path.starts_with("clevercloud/") && CLEVER_FILES.contains(&name) => {
+            Some(Format::Json)
+        }
         _ if yaml && yaml_manifest(stem) => Some(Format::Yaml),
         _ => None,
     }
 }
+
+/// The JSON files Clever Cloud reads in `clevercloud/` (platforms.md §2.2, §2.9), the
+/// legacy `php.json` and `python.json` included.
+const CLEVER_FILES: &[&str] = &[
+    "cron.json",
+    "maven.json",
+    "gradle.json",
+    "jar.json",
+    "war.json",
+    "sbt.json",
+    "http.json",
+    "ssh.json",
+    "buckets.json",
+    "php.json",
+    "python.json",
+];
 
 /// `app`, `serverless`, and `compose`, `docker-compose` and `application` with or
 /// without a `-suffix` (`application-prod`, `docker-compose-dev`).
@@ -207,6 +225,7 @@ mod tests {
         assert_eq!(manifest_format("package.json"), Some(Format::Json));
         assert_eq!(manifest_format("web/package.json"), Some(Format::Json));
         assert_eq!(manifest_format("clevercloud/php.json"), Some(Format::Json));
+        assert_eq!(manifest_format("clevercloud/older_cron.json"), None);
         assert_eq!(manifest_format("src/data.json"), None);
         assert_eq!(
             manifest_format("docker-compose.prod.yml"),
