@@ -3,8 +3,8 @@
 //! starts), `dev-server-start` (a development server or watcher serving production) and
 //! `procfile-release-line` (a Heroku `release:` line, which Scalingo ignores: §1.7, §5 #9).
 
-use super::command::{Segment, assigns};
-use super::start::{StartCommand, parse_procfile};
+use super::command::{Segment, assigns, segments as segments_of};
+use super::start::{StartCommand, named_script, parse_procfile};
 use super::{on_start_commands, regex};
 use crate::finding::Finding;
 use crate::repo::RepoFacts;
@@ -40,12 +40,21 @@ pub fn install_at_boot(rule: &Rule, facts: &RepoFacts) -> Vec<Finding> {
 pub fn dev_server_start(rule: &Rule, facts: &RepoFacts) -> Vec<Finding> {
     on_start_commands(rule, facts, true, |command: &StartCommand, segments, i| {
         let seg: &Segment = &segments[i];
-        runs_dev_server(&command.command, seg.text).then(|| {
-            format!(
+        if runs_dev_server(&command.command, seg.text) {
+            return Some(format!(
                 "the production start command runs a development server or watcher (`{}`)",
                 seg.text
-            )
-        })
+            ));
+        }
+        // `web: npm run dev`: the package.json script it names.
+        let script = named_script(facts, seg.text)?;
+        let dev = segments_of(&script)
+            .into_iter()
+            .find(|s| runs_dev_server(&script, s.text))?;
+        Some(format!(
+            "the production start command runs `{}`, a development server or watcher (`{}`)",
+            seg.text, dev.text
+        ))
     })
 }
 

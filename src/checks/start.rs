@@ -116,6 +116,25 @@ pub fn node_start(package_json: &[u8]) -> Result<NodeStart, String> {
     })
 }
 
+/// The package.json script that `segment` runs by name (`npm run dev`, `yarn dev`,
+/// `pnpm run serve`), other than `start`, which the start commands read already.
+pub fn named_script(facts: &RepoFacts, segment: &str) -> Option<String> {
+    let words: Vec<&str> = segment.split_whitespace().collect();
+    let name = match words.as_slice() {
+        ["npm" | "yarn" | "pnpm" | "bun", "run", name, ..] => *name,
+        ["yarn" | "pnpm", name, ..] if !matches!(*name, "install" | "add" | "exec" | "dlx") => {
+            *name
+        }
+        _ => return None,
+    };
+    if name == "start" {
+        return None;
+    }
+    let value: serde_json::Value = serde_json::from_slice(facts.manifest("package.json")?).ok()?;
+    let script = value.get("scripts")?.get(name)?.as_str()?;
+    Some(script.to_string())
+}
+
 /// Byte offset of the value of `"scripts": {"<name>": "..."}` in package.json, found by
 /// text (serde_json keeps no positions); the first `"<name>": "` after `"scripts"`.
 pub fn script_offset(package_json: &[u8], name: &str) -> Option<usize> {
