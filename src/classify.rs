@@ -243,7 +243,8 @@ const FIXTURE_DIRS: &[&str] = &[
     "mocks",
     "__mocks__",
 ];
-/// Examples, samples and spikes (throw-away experiments): code that shows or tries, not code that runs.
+/// Examples, samples and spikes (throw-away experiments): code that shows or tries, not
+/// code that runs.
 const EXAMPLE_DIRS: &[&str] = &[
     "examples", "example", "samples", "sample", "spikes", "spike",
 ];

@@ -22,7 +22,10 @@ const MANIFESTS: &[&str] = &[
     "Aptfile",
     ".buildpacks",
     "clevercloud/cron.json",
-    // Whether a compose setup builds the Dockerfile (`checks::start`).
+];
+
+/// Compose files at the root: whether one builds the Dockerfile (`checks::start`).
+pub const COMPOSE_FILES: &[&str] = &[
     "docker-compose.yml",
     "docker-compose.yaml",
     "compose.yml",
@@ -153,7 +156,10 @@ pub struct RepoFacts {
 impl RepoFacts {
     /// Whether the walk should keep this file's contents (`rel` relative to the root).
     pub fn wants_contents(rel: &str) -> bool {
-        MANIFESTS.contains(&rel) || START_SCRIPTS.contains(&rel) || hosts_wants_contents(rel)
+        MANIFESTS.contains(&rel)
+            || COMPOSE_FILES.contains(&rel)
+            || START_SCRIPTS.contains(&rel)
+            || hosts_wants_contents(rel)
     }
 
     /// Whether `rel` is a file that makes or starts a first-level app (`api/Procfile`).

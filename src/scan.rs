@@ -307,7 +307,8 @@ struct RootFile {
 
 /// For a file of a first-level app (`api/package.json`): the file's path and whether it
 /// declares how the app starts (`scripts.start` or `main`, as for the root app; a `build`
-/// script counts too: a static frontend is built, not started); `None` for files in docs, examples or tests.
+/// script counts too: a static frontend is built, not started); `None` for files in docs,
+/// examples or tests.
 fn sub_app_start(rel: &str, bytes: &[u8]) -> Option<(String, bool)> {
     if role_of(rel, crate::classify::Language::Json) != Role::Config {
         return None;

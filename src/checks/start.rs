@@ -3,7 +3,7 @@
 
 use super::build_run::runs_dev_server;
 use super::command::segments;
-use crate::repo::{RepoFacts, START_SCRIPTS};
+use crate::repo::{COMPOSE_FILES, RepoFacts, START_SCRIPTS};
 use std::sync::LazyLock;
 
 /// One `type: command` line of a Procfile.
@@ -326,15 +326,10 @@ pub fn development_image(facts: &RepoFacts) -> Option<String> {
 fn compose_builds(facts: &RepoFacts) -> bool {
     static BUILD: LazyLock<regex::Regex> =
         LazyLock::new(|| super::regex(r"(?m)^[ \t]+build[ \t]*:"));
-    [
-        "docker-compose.yml",
-        "docker-compose.yaml",
-        "compose.yml",
-        "compose.yaml",
-    ]
-    .iter()
-    .filter_map(|name| facts.manifest(name))
-    .any(|text| BUILD.is_match(&String::from_utf8_lossy(text)))
+    COMPOSE_FILES
+        .iter()
+        .filter_map(|name| facts.manifest(name))
+        .any(|text| BUILD.is_match(&String::from_utf8_lossy(text)))
 }
 
 /// The start scripts that a web start command runs, each read as one command line:

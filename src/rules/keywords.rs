@@ -312,8 +312,9 @@ fn usable(set: &[Vec<u8>]) -> bool {
 }
 
 /// The most selective set: its shortest literal the longest up to `ENOUGH` bytes, then
-/// the fewest literals, then the longest. Each set also competes cut to its first 3 to `ENOUGH` bytes,
-/// which folds the variants a class makes (`session\t`, `session(` -> `session`).
+/// the fewest literals, then the longest. Each set also competes cut to its first 3 to
+/// `ENOUGH` bytes, which folds the variants a class makes (`session\t`, `session(` ->
+/// `session`).
 fn best(sets: Vec<Vec<Vec<u8>>>) -> Option<Vec<Vec<u8>>> {
     let cut = |set: &[Vec<u8>], len: usize| {
         distinct(set.iter().map(|l| l[..l.len().min(len)].to_vec()).collect())
