@@ -50,6 +50,17 @@ struct RawConfig {
     per_path_ignores: BTreeMap<String, Vec<toml::Spanned<String>>>,
     #[serde(default)]
     platforms: Vec<Host>,
+    #[serde(default)]
+    production: RawProduction,
+}
+
+/// `[production]`: what the team sets on the host, which the repository cannot show.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawProduction {
+    /// `[production.env]`: variable names and the values production sets (strings).
+    #[serde(default)]
+    env: BTreeMap<String, String>,
 }
 
 fn yes() -> bool {
@@ -73,6 +84,8 @@ pub struct Config {
     pub follow_links: bool,
     /// Hosts of the portability report (empty: all).
     pub platforms: Vec<Host>,
+    /// `[production.env]`: the environment production runs with, as the team declares it.
+    pub production_env: BTreeMap<String, String>,
 }
 
 /// Files over 1 MiB are mostly generated or data; the limit is configurable.
@@ -91,6 +104,7 @@ impl Default for Config {
             per_path_ignores: Vec::new(),
             follow_links: false,
             platforms: Vec::new(),
+            production_env: BTreeMap::new(),
         }
     }
 }
@@ -145,6 +159,7 @@ impl Config {
             per_path_ignores,
             follow_links: defaults.follow_links,
             platforms: raw.platforms,
+            production_env: raw.production.env,
         })
     }
 

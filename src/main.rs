@@ -54,7 +54,9 @@ fn main() -> ExitCode {
             platform,
             path,
             write,
-        } => match hosts::init::for_path(&registry, platform, &path, write) {
+        } => match init_config(&registry, &path)
+            .and_then(|config| hosts::init::for_path(&registry, &config, platform, &path, write))
+        {
             Ok(out) => print(&out),
             Err(message) => fail(&message),
         },
@@ -211,6 +213,15 @@ fn load_config(registry: &Registry, args: &CheckArgs) -> Result<Config, miette::
         Some(path) => Config::load(Path::new(&path), registry).map_err(miette::Report::new),
         None => Ok(Config::default()),
     }
+}
+
+/// `twelve init` honours the app's `twelve.toml` (its `[production.env]` above all).
+fn init_config(registry: &Registry, path: &Path) -> Result<Config, String> {
+    let file = path.join("twelve.toml");
+    if !file.is_file() {
+        return Ok(Config::default());
+    }
+    Config::load(&file, registry).map_err(|e| format!("{:?}", miette::Report::new(e)))
 }
 
 fn print(out: &str) -> ExitCode {

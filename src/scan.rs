@@ -1,7 +1,9 @@
 //! One scan, data flowing one way: walk → classify → read → detect → decide. The
 //! result is plain data (findings and a summary) for the reporters.
 
-use crate::checks::{Check, file_facts, manifest, start::node_start};
+use crate::app::App;
+use crate::app::package_json::PackageJson;
+use crate::checks::{Check, file_facts, manifest};
 use crate::classify::Role;
 use crate::classify::{language_of, role_of};
 use crate::config::Config;
@@ -37,8 +39,8 @@ pub struct Summary {
 pub struct Report {
     pub findings: Vec<Finding>,
     pub summary: Summary,
-    /// Facts of each scanned directory, in the order of the roots (for `hosts`).
-    pub repos: Vec<RepoFacts>,
+    /// The model of each scanned directory, in the order of the roots (for `hosts`).
+    pub apps: Vec<App>,
     /// Per-host verdicts, set by the decide step (`hosts::assess`) when asked for.
     pub platforms: Option<crate::hosts::Portability>,
 }
@@ -147,8 +149,9 @@ impl<'a> Scanner<'a> {
                 .extend(committed_root_files(root, self.exclude.as_ref()));
             facts.in_git = inside_git(root);
             facts.vendored = root.join("vendor").is_dir();
-            findings.extend(self.repo_checks(&facts));
-            report.repos.push(facts);
+            let app = App::build(facts, &self.config.production_env);
+            findings.extend(self.repo_checks(&app));
+            report.apps.push(app);
         }
         for mut finding in findings {
             if self.path_ignores(&finding) {
@@ -270,11 +273,11 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    fn repo_checks(&self, facts: &RepoFacts) -> Vec<Finding> {
+    fn repo_checks(&self, app: &App) -> Vec<Finding> {
         self.rules
             .iter()
             .filter_map(|rule| match &rule.matcher {
-                Matcher::Check(check) => Some(check.run_on_repo(rule, facts)),
+                Matcher::Check(check) => Some(check.run_on_repo(rule, app)),
                 Matcher::Patterns(_) => None,
             })
             .flatten()
@@ -316,9 +319,8 @@ fn sub_app_start(rel: &str, bytes: &[u8]) -> Option<(String, bool)> {
     let name = rel.rsplit('/').next().unwrap_or(rel);
     let declares = START_FILES.contains(&name)
         || (name == "package.json"
-            && node_start(bytes).is_ok_and(|n| {
-                n.start_script.is_some() || n.main.is_some() || n.build_script.is_some()
-            }));
+            && PackageJson::parse(bytes)
+                .is_ok_and(|p| p.declares_start() || p.script("build").is_some()));
     Some((rel.to_string(), declares))
 }
 

@@ -260,3 +260,107 @@ fn several_roots_have_no_portability_report() {
     let (_, stdout, _) = twelve(&["check", "fixtures/django-clean", "--quiet"]);
     assert!(!stdout.contains("portability"), "{stdout}");
 }
+
+/// The host named `id` in a check's JSON report.
+fn host<'a>(doc: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
+    doc["platforms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["host"] == id)
+        .unwrap_or_else(|| panic!("no {id} in {doc:#}"))
+}
+
+/// Every cause of a host's verdict: blockers, degraders and advisories.
+fn causes(host: &serde_json::Value) -> Vec<String> {
+    ["blockers", "degraders", "advisories"]
+        .iter()
+        .flat_map(|key| ids(host, key))
+        .collect()
+}
+
+fn check_json(dir: &Path) -> serde_json::Value {
+    json(&["check", dir.to_str().unwrap(), "--format", "json"])
+}
+
+/// Contradiction 1: cron.json with `5-59/20` (every 20 minutes) left the rule silent
+/// while a second reading of the minute field blocked Scalingo.
+#[test]
+fn a_stepped_cron_range_is_read_once() {
+    let dir = app(&[
+        ("requirements.txt", "flask==3.0\n"),
+        (".python-version", "3.13\n"),
+        ("Procfile", "web: gunicorn app:app\n"),
+        (
+            "cron.json",
+            r#"{"jobs": [{"command": "5-59/20 * * * * python sync.py"}]}"#,
+        ),
+    ]);
+    let doc = check_json(dir.path());
+    assert!(
+        !doc["findings"].to_string().contains("scalingo-cron-limits"),
+        "{doc:#}"
+    );
+    let scalingo = host(&doc, "scalingo");
+    assert!(
+        !causes(scalingo).contains(&"scalingo-cron-limits".to_string()),
+        "{scalingo:#}"
+    );
+}
+
+/// Contradiction 2: a continued `CMD` line was cut at the backslash for Scaleway's start.
+#[test]
+fn a_continued_dockerfile_command_starts_whole() {
+    let dir = app(&[
+        ("package.json", r#"{"engines": {"node": "22.x"}}"#),
+        ("package-lock.json", "{}"),
+        (
+            "Dockerfile",
+            "FROM node:22\nCMD node migrate.js && \\\n    node server.js\n",
+        ),
+    ]);
+    let doc = check_json(dir.path());
+    let start = &host(&doc, "scaleway")["start"]["command"];
+    assert_eq!(start, "node migrate.js && node server.js", "{doc:#}");
+}
+
+/// Contradiction 3: node-cron in a web app was counted by the rule and by a host check.
+#[test]
+fn an_in_process_scheduler_counts_once() {
+    let dir = app(&[
+        (
+            "package.json",
+            r#"{"engines": {"node": "22.x"}, "scripts": {"start": "node server.js"}, "dependencies": {"node-cron": "3"}}"#,
+        ),
+        ("package-lock.json", "{}"),
+        (
+            "server.js",
+            "const cron = require('node-cron');\ncron.schedule('0 * * * *', () => {});\nprocess.on('SIGTERM', () => process.exit(0));\nrequire('http').createServer().listen(process.env.PORT);\n",
+        ),
+    ]);
+    let doc = check_json(dir.path());
+    let scalingo = host(&doc, "scalingo");
+    assert_eq!(causes(scalingo), ["in-process-scheduler"], "{scalingo:#}");
+    assert_eq!(scalingo["score"], 85, "{scalingo:#}");
+}
+
+/// Contradiction 4: a Node version pinned only in `.nvmrc` was counted twice.
+#[test]
+fn a_version_pinned_only_in_nvmrc_counts_once() {
+    let dir = app(&[
+        (
+            "package.json",
+            r#"{"scripts": {"start": "node server.js"}}"#,
+        ),
+        (".nvmrc", "22\n"),
+        ("server.js", "process.on('SIGTERM', () => {});\n"),
+    ]);
+    let doc = check_json(dir.path());
+    let scalingo = host(&doc, "scalingo");
+    assert_eq!(
+        causes(scalingo),
+        ["runtime-version-unpinned"],
+        "{scalingo:#}"
+    );
+    assert_eq!(scalingo["score"], 85, "{scalingo:#}");
+}

@@ -1,31 +1,26 @@
 //! Factor XII, `migrate-at-boot`: migrations chained before the server in the web start
 //! command run in every web container, at every restart and scale-up, racing each other.
 
-use super::start::{StartCommand, start_commands, start_scripts};
 use super::{on_commands, regex};
+use crate::app::App;
+use crate::app::processes::Process;
 use crate::finding::Finding;
-use crate::repo::RepoFacts;
 use crate::rules::Rule;
 
 /// The web commands, and the start scripts they run (Rails' bin/docker-entrypoint
 /// prepares the database before `exec`-ing the server).
-pub fn web_commands_and_scripts(facts: &RepoFacts) -> Vec<StartCommand> {
-    let mut commands: Vec<StartCommand> = start_commands(facts)
-        .into_iter()
-        .filter(StartCommand::is_web)
-        .collect();
-    commands.extend(start_scripts(facts));
-    commands
+pub fn web_commands_and_scripts(app: &App) -> impl Iterator<Item = &Process> {
+    app.processes.iter().filter(|p| p.is_web())
 }
 
-pub fn migrate_at_boot(rule: &Rule, facts: &RepoFacts) -> Vec<Finding> {
+pub fn migrate_at_boot(rule: &Rule, app: &App) -> Vec<Finding> {
     let migrate = regex(
         r"(?:manage\.py\s+migrate\b|\bdb:migrate\b|\bdb:prepare\b|\bdb:setup\b|\bprisma\s+migrate\s+deploy\b|\bprisma\s+db\s+push\b|\balembic\s+upgrade\b|\bartisan\s+migrate\b|\bknex\s+migrate:latest\b|\bsequelize(?:-cli)?\s+db:migrate\b|\btypeorm\b.*\bmigration:run\b|\bflask\s+db\s+upgrade\b|\bgoose\b.*\bup\b|\bmigrate\s+.*-path\b.*\bup\b|\b(?:npm|yarn|pnpm)\s+(?:run\s+)?(?:db:)?migrat(?:e|ion)(?::\w+)*\b)",
     );
     on_commands(
         rule,
-        facts,
-        web_commands_and_scripts(facts),
+        app,
+        web_commands_and_scripts(app),
         |_, segments, i| {
             // A migration alone is a one-off process; chained before the server, it runs at boot.
             let chained = i + 1 < segments.len();

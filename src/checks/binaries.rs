@@ -3,9 +3,10 @@
 //! an `Aptfile` (Scalingo's apt buildpack) or the Dockerfile must install it.
 
 use super::{PerLanguage, per_language};
+use crate::app::App;
 use crate::classify::Language;
 use crate::finding::Finding;
-use crate::repo::{FileFacts, RepoFacts};
+use crate::repo::FileFacts;
 use crate::rules::Rule;
 use crate::source::SourceFile;
 
@@ -71,7 +72,8 @@ fn packages_of(binary: &str) -> &[&str] {
     }
 }
 
-pub fn undeclared_system_binary(_rule: &Rule, facts: &RepoFacts) -> Vec<Finding> {
+pub fn undeclared_system_binary(_rule: &Rule, app: &App) -> Vec<Finding> {
+    let facts = &app.inventory;
     let declared_text: String = [".buildpacks", "Aptfile", "Dockerfile"]
         .iter()
         .filter_map(|name| facts.manifest(name))

@@ -2,11 +2,12 @@
 //! `apps-without-start` (several apps in first-level folders, one of which declares no
 //! way to start it; the hosts deploy one folder per app: `PROJECT_DIR`, `APP_FOLDER`).
 
+use crate::app::App;
 use crate::finding::Finding;
-use crate::repo::RepoFacts;
 use crate::rules::Rule;
 
-pub fn not_a_git_repository(rule: &Rule, facts: &RepoFacts) -> Vec<Finding> {
+pub fn not_a_git_repository(rule: &Rule, app: &App) -> Vec<Finding> {
+    let facts = &app.inventory;
     if facts.in_git {
         return Vec::new();
     }
@@ -14,7 +15,8 @@ pub fn not_a_git_repository(rule: &Rule, facts: &RepoFacts) -> Vec<Finding> {
     vec![rule.repo_finding(".git", message.to_string())]
 }
 
-pub fn apps_without_start(rule: &Rule, facts: &RepoFacts) -> Vec<Finding> {
+pub fn apps_without_start(rule: &Rule, app: &App) -> Vec<Finding> {
+    let facts = &app.inventory;
     let apps: Vec<(&String, &crate::repo::SubApp)> = facts
         .sub_apps
         .iter()

@@ -3,16 +3,16 @@
 //! sees the process exit and can neither supervise nor scale it.
 
 use super::{on_start_commands, regex};
+use crate::app::App;
 use crate::finding::Finding;
-use crate::repo::RepoFacts;
 use crate::rules::Rule;
 
-pub fn daemonized_start(rule: &Rule, facts: &RepoFacts) -> Vec<Finding> {
+pub fn daemonized_start(rule: &Rule, app: &App) -> Vec<Finding> {
     let daemon = regex(
         r"^(?:pm2\s+(?:start|restart|reload)\b|forever\s+start\b|(?:gunicorn|celery|uwsgi)\s.*(?:--daemon\b|\s-D\b)|start-stop-daemon\b|service\s+\S+\s+start\b)",
     );
     let foreground = regex(r"--no-daemon\b");
-    on_start_commands(rule, facts, false, |_, segments, i| {
+    on_start_commands(rule, app, false, |_, segments, i| {
         let seg = &segments[i];
         if seg.background {
             return Some(format!(

@@ -3,10 +3,11 @@
 //! `python-dependency-files` (§1 build blockers, §5 #6) and `runtime-version-unpinned`
 //! (§1.9, §2.9, §5 #19-20).
 
-use super::start::{OTHER_APP_MANIFESTS, node_start};
-use super::{finding_at, regex};
+use super::finding_at;
+use crate::app::App;
+use crate::app::ok;
+use crate::app::processes::OTHER_APP_MANIFESTS;
 use crate::finding::Finding;
-use crate::repo::RepoFacts;
 use crate::rules::Rule;
 
 const NODE_LOCKS: &[&str] = &[
@@ -35,15 +36,14 @@ const DETECTED_BEFORE_PYTHON: &[&str] = &[
     "index.php",
 ];
 
-pub fn missing_lockfile(rule: &Rule, facts: &RepoFacts) -> Vec<Finding> {
+pub fn missing_lockfile(rule: &Rule, app: &App) -> Vec<Finding> {
+    let facts = &app.inventory;
     let mut findings = Vec::new();
     let mut report = |file: &str, message: &str| {
         findings.push(rule.repo_finding(file, message.to_string()));
     };
-    let node_deps = facts
-        .manifest("package.json")
-        .and_then(|p| node_start(p).ok())
-        .is_some_and(|n| n.has_dependencies);
+    let manifests = &app.manifests;
+    let node_deps = manifests.package().is_some_and(|p| p.has_dependencies());
     if node_deps && !facts.has_any(NODE_LOCKS) {
         report(
             "package.json",
@@ -53,17 +53,17 @@ pub fn missing_lockfile(rule: &Rule, facts: &RepoFacts) -> Vec<Finding> {
     if facts.has("Gemfile") && !facts.has_any(&["Gemfile.lock", "gems.locked"]) {
         report("Gemfile", "the Gemfile has no committed Gemfile.lock");
     }
-    if let Some(composer) = facts.manifest("composer.json")
-        && composer_requires_packages(composer)
-        && !facts.has("composer.lock")
+    if ok(&manifests.composer).is_some_and(|c| c.requires_packages()) && !facts.has("composer.lock")
     {
         report(
             "composer.json",
             "composer.json requires packages but no composer.lock is committed",
         );
     }
-    if let Some(gomod) = facts.manifest("go.mod")
-        && regex(r"(?m)^require\b").is_match(&String::from_utf8_lossy(gomod))
+    if manifests
+        .gomod
+        .as_ref()
+        .is_some_and(|g| !g.requires.is_empty())
         && !facts.has("go.sum")
     {
         report(
@@ -72,9 +72,14 @@ pub fn missing_lockfile(rule: &Rule, facts: &RepoFacts) -> Vec<Finding> {
         );
     }
     let python_lock = facts.has_any(&["Pipfile.lock", "poetry.lock", "uv.lock"]);
-    if let Some(requirements) = facts.manifest("requirements.txt")
+    if let Some(requirements) = app.text("requirements.txt")
         && !python_lock
-        && let Some((start, end)) = first_unpinned_requirement(requirements)
+        && let Some((start, end)) = manifests
+            .requirements
+            .iter()
+            .flatten()
+            .find(|r| !r.pinned)
+            .map(|r| r.span)
     {
         let text = String::from_utf8_lossy(&requirements[start..end]).into_owned();
         findings.push(finding_at(
@@ -88,40 +93,8 @@ pub fn missing_lockfile(rule: &Rule, facts: &RepoFacts) -> Vec<Finding> {
     findings
 }
 
-/// Whether composer.json requires anything besides PHP itself and its extensions.
-fn composer_requires_packages(composer: &[u8]) -> bool {
-    let Ok(value) = serde_json::from_slice::<serde_json::Value>(composer) else {
-        return false;
-    };
-    value
-        .get("require")
-        .and_then(|r| r.as_object())
-        .is_some_and(|r| r.keys().any(|k| k != "php" && !k.starts_with("ext-")))
-}
-
-/// Byte range of the first requirement line that does not pin one version. Options
-/// (`-r other.txt`, `--hash`), editable installs and direct references (`pkg @ url`)
-/// are left alone: they cannot be judged from this file.
-pub fn first_unpinned_requirement(text: &[u8]) -> Option<(usize, usize)> {
-    let mut offset = 0;
-    for raw in text.split_inclusive(|b| *b == b'\n') {
-        let start = offset;
-        offset += raw.len();
-        let line = String::from_utf8_lossy(raw);
-        let code = line.split(" #").next().unwrap_or("").trim_end();
-        let trimmed = code.trim_start();
-        let is_requirement = trimmed.starts_with(|c: char| c.is_ascii_alphanumeric());
-        let pinned = trimmed.contains("==") || trimmed.contains(" @ ") || trimmed.contains("://");
-        if is_requirement && !pinned && !trimmed.starts_with("git+") {
-            let lead = code.len() - trimmed.len();
-            let end = start + lead + trimmed.trim_end_matches('\\').trim_end().len();
-            return Some((start + lead, end));
-        }
-    }
-    None
-}
-
-pub fn multiple_node_lockfiles(rule: &Rule, facts: &RepoFacts) -> Vec<Finding> {
+pub fn multiple_node_lockfiles(rule: &Rule, app: &App) -> Vec<Finding> {
+    let facts = &app.inventory;
     let found: Vec<&str> = ["package-lock.json", "yarn.lock", "pnpm-lock.yaml"]
         .into_iter()
         .filter(|f| facts.has(f))
@@ -136,8 +109,9 @@ pub fn multiple_node_lockfiles(rule: &Rule, facts: &RepoFacts) -> Vec<Finding> {
     vec![rule.repo_finding(found[1], message)]
 }
 
-pub fn python_dependency_files(rule: &Rule, facts: &RepoFacts) -> Vec<Finding> {
-    if !is_python_app(facts) || facts.has_any(DETECTED_BEFORE_PYTHON) {
+pub fn python_dependency_files(rule: &Rule, app: &App) -> Vec<Finding> {
+    let facts = &app.inventory;
+    if !is_python_app(app) || facts.has_any(DETECTED_BEFORE_PYTHON) {
         return Vec::new();
     }
     let found: Vec<&str> = PYTHON_DEPENDENCY_FILES
@@ -170,12 +144,9 @@ pub fn python_dependency_files(rule: &Rule, facts: &RepoFacts) -> Vec<Finding> {
 
 /// A Python app by its dependency declarations; a pyproject.toml counts only when it
 /// declares a project (it may only configure tools such as ruff or black).
-fn is_python_app(facts: &RepoFacts) -> bool {
-    let project = facts.manifest("pyproject.toml").is_some_and(|p| {
-        regex(r"(?m)^\[(?:project|tool\.poetry)\]").is_match(&String::from_utf8_lossy(p))
-    });
-    project
-        || facts.has_any(&[
+fn is_python_app(app: &App) -> bool {
+    ok(&app.manifests.pyproject).is_some_and(|p| p.declares_project)
+        || app.has_any(&[
             "requirements.txt",
             "Pipfile",
             "Pipfile.lock",
@@ -185,10 +156,12 @@ fn is_python_app(facts: &RepoFacts) -> bool {
         ])
 }
 
-pub fn runtime_version_unpinned(rule: &Rule, facts: &RepoFacts) -> Vec<Finding> {
+pub fn runtime_version_unpinned(rule: &Rule, app: &App) -> Vec<Finding> {
+    let facts = &app.inventory;
     let mut findings = Vec::new();
     let node_app = !facts.has_any(OTHER_APP_MANIFESTS);
-    if let Some(Ok(node)) = facts.manifest("package.json").map(node_start)
+    let manifests = &app.manifests;
+    if let Some(node) = manifests.package()
         && node_app
         && node.engines_node.is_none()
     {
@@ -204,7 +177,7 @@ pub fn runtime_version_unpinned(rule: &Rule, facts: &RepoFacts) -> Vec<Finding> 
         };
         findings.push(rule.repo_finding("package.json", message));
     }
-    let python = is_python_app(facts) && !facts.has_any(DETECTED_BEFORE_PYTHON);
+    let python = is_python_app(app) && !facts.has_any(DETECTED_BEFORE_PYTHON);
     if python && !facts.has_any(&[".python-version", "Pipfile.lock"]) {
         let (file, message) = if facts.has("runtime.txt") {
             (
@@ -219,8 +192,8 @@ pub fn runtime_version_unpinned(rule: &Rule, facts: &RepoFacts) -> Vec<Finding> 
         };
         findings.push(rule.repo_finding(file, message.to_string()));
     }
-    if let Some(gemfile) = facts.manifest("Gemfile")
-        && !regex(r"(?m)^\s*ruby\b").is_match(&String::from_utf8_lossy(gemfile))
+    if let Some(gemfile) = &manifests.gemfile
+        && gemfile.ruby.is_none()
     {
         let message = if facts.has(".ruby-version") {
             "the Ruby version is pinned only in .ruby-version; the hosts read the Gemfile's `ruby` line (`ruby file: \".ruby-version\"`)"
@@ -229,27 +202,11 @@ pub fn runtime_version_unpinned(rule: &Rule, facts: &RepoFacts) -> Vec<Finding> 
         };
         findings.push(rule.repo_finding("Gemfile", message.to_string()));
     }
-    if let Some(composer) = facts.manifest("composer.json")
-        && serde_json::from_slice::<serde_json::Value>(composer)
-            .is_ok_and(|v| v.pointer("/require/php").is_none())
-    {
+    if ok(&manifests.composer).is_some_and(|c| c.php.is_none()) {
         findings.push(rule.repo_finding(
             "composer.json",
             "composer.json does not pin the PHP version in `require.php`".to_string(),
         ));
     }
     findings
-}
-
-#[cfg(test)]
-mod tests {
-    use super::first_unpinned_requirement;
-
-    #[test]
-    fn unpinned_requirements() {
-        let text = b"# c\n-r base.txt\nDjango==5.1 \\\n    --hash=sha256:abc\npkg @ https://x/y.whl\nrequests>=2\n";
-        let (start, end) = first_unpinned_requirement(text).unwrap();
-        assert_eq!(&text[start..end], b"requests>=2");
-        assert_eq!(first_unpinned_requirement(b"flask==3.0 # web\n"), None);
-    }
 }

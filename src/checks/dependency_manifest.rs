@@ -3,9 +3,10 @@
 //! repository, so nothing declares what the code needs.
 
 use super::{PerLanguage, per_language};
+use crate::app::App;
 use crate::classify::Language;
 use crate::finding::Finding;
-use crate::repo::{FileFacts, RepoFacts};
+use crate::repo::FileFacts;
 use crate::rules::Rule;
 use crate::source::SourceFile;
 
@@ -122,7 +123,8 @@ fn opens_line(text: &[u8], offset: usize) -> bool {
         .all(|b| *b == b' ' || *b == b'\t')
 }
 
-pub fn missing_dependency_manifest(_rule: &Rule, facts: &RepoFacts) -> Vec<Finding> {
+pub fn missing_dependency_manifest(_rule: &Rule, app: &App) -> Vec<Finding> {
+    let facts = &app.inventory;
     facts
         .package_imports
         .iter()

@@ -1,11 +1,12 @@
 //! `committed-log-file`: log files tracked in the repository. The walk already drops
 //! git-ignored files, so every path here was committed (or is about to be).
 
+use crate::app::App;
 use crate::finding::Finding;
-use crate::repo::RepoFacts;
 use crate::rules::Rule;
 
-pub fn committed_log_files(rule: &Rule, facts: &RepoFacts) -> Vec<Finding> {
+pub fn committed_log_files(rule: &Rule, app: &App) -> Vec<Finding> {
+    let facts = &app.inventory;
     facts
         .log_files
         .iter()

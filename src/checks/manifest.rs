@@ -2,13 +2,11 @@
 //! pyproject.toml, docker-compose.yml...) that does not parse. The finding points at the
 //! line the parser names; the rest of the scan goes on.
 
-use super::start::procfile_problems;
+use crate::app::formats::{self, line_start};
+use crate::app::procfile::procfile_problems;
 use crate::finding::Finding;
 use crate::rules::Rule;
 use crate::source::SourceFile;
-use serde::Deserialize;
-
-const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Format {
@@ -103,92 +101,13 @@ fn problems(format: Format, text: &[u8]) -> Vec<(usize, String)> {
     if contains(text, b"<%") || contains(text, b"{{") {
         return Vec::new();
     }
-    let skip = if text.starts_with(BOM) { BOM.len() } else { 0 };
-    let body = &text[skip..];
     let error = match format {
-        Format::Json => json_error(body),
-        Format::Toml => toml_error(body),
-        Format::Yaml => yaml_error(body),
+        Format::Json => formats::json(text).err(),
+        Format::Toml => formats::toml(text).err(),
+        Format::Yaml => formats::yaml_error(text),
         Format::Procfile => None,
     };
-    error
-        .map(|(offset, reason)| (skip + offset.min(body.len()), reason))
-        .into_iter()
-        .collect()
-}
-
-fn json_error(text: &[u8]) -> Option<(usize, String)> {
-    let err = serde_json::from_slice::<serde::de::IgnoredAny>(text).err()?;
-    let offset = offset_of(text, err.line(), err.column());
-    Some((
-        offset,
-        format!("is not valid JSON: {}", reason(&err.to_string())),
-    ))
-}
-
-fn toml_error(text: &[u8]) -> Option<(usize, String)> {
-    let text = match std::str::from_utf8(text) {
-        Ok(text) => text,
-        Err(err) => return Some((err.valid_up_to(), "is not valid UTF-8".into())),
-    };
-    let err = toml::from_str::<toml::Table>(text).err()?;
-    let offset = err.span().map_or(0, |span| span.start);
-    Some((
-        offset,
-        format!("is not valid TOML: {}", reason(err.message())),
-    ))
-}
-
-fn yaml_error(text: &[u8]) -> Option<(usize, String)> {
-    for document in serde_norway::Deserializer::from_slice(text) {
-        if let Err(err) = serde::de::IgnoredAny::deserialize(document) {
-            let offset = err
-                .location()
-                .map_or(0, |at| offset_of(text, at.line(), at.column()));
-            return Some((
-                offset,
-                format!("is not valid YAML: {}", reason(&err.to_string())),
-            ));
-        }
-    }
-    None
-}
-
-/// The parser's message, first line, without its own "at line N column M".
-fn reason(message: &str) -> String {
-    let first = message.lines().next().unwrap_or("").trim();
-    let cut = first.find(" at line ").map_or(first, |i| &first[..i]);
-    let mut chars = cut.chars();
-    match chars.next() {
-        Some(c) => c.to_lowercase().chain(chars).collect(),
-        None => "unknown error".into(),
-    }
-}
-
-/// Byte offset of a 1-based line and 1-based character column; 0 means the start.
-fn offset_of(text: &[u8], line: usize, column: usize) -> usize {
-    let start = line_start(text, line);
-    let rest = &text[start..];
-    let line_len = rest.iter().position(|b| *b == b'\n').unwrap_or(rest.len());
-    let chars = String::from_utf8_lossy(&rest[..line_len]);
-    let bytes: usize = chars
-        .chars()
-        .take(column.saturating_sub(1))
-        .map(char::len_utf8)
-        .sum();
-    start + bytes.min(line_len)
-}
-
-/// Byte offset where the 1-based line `line` starts (lines end with `\n`).
-fn line_start(text: &[u8], line: usize) -> usize {
-    if line <= 1 {
-        return 0;
-    }
-    text.iter()
-        .enumerate()
-        .filter(|(_, b)| **b == b'\n')
-        .nth(line - 2)
-        .map_or(text.len(), |(i, _)| i + 1)
+    error.map(|e| (e.offset, e.reason)).into_iter().collect()
 }
 
 /// The span of the character at `offset` (empty at a line end or the end of the text).
@@ -241,48 +160,20 @@ mod tests {
     }
 
     #[test]
-    fn json_error_points_at_the_bad_character() {
-        let text = "{\n  \"name\": \"app\",\n  \"main\" \"server.js\"\n}\n";
-        let (offset, reason) = first(Format::Json, text).unwrap();
-        assert_eq!(&text[offset..offset + 1], "\"");
-        assert_eq!(offset, text.find("\"server.js").unwrap());
-        assert_eq!(reason, "is not valid JSON: expected `:`");
-    }
-
-    #[test]
-    fn json_with_a_bom_parses() {
-        assert_eq!(first(Format::Json, "\u{FEFF}{\"a\": 1}"), None);
-        let (offset, _) = first(Format::Json, "\u{FEFF}{\"a\" 1}").unwrap();
-        assert_eq!(offset, 3 + 5);
-    }
-
-    #[test]
-    fn toml_and_yaml_errors() {
-        let (offset, reason) = first(Format::Toml, "[project]\nname = \n").unwrap();
-        assert_eq!(offset, 17);
-        assert!(reason.starts_with("is not valid TOML: "), "{reason}");
-        let yaml = "services:\n  web:\n    image: x\n   ports: [80\n";
-        let (offset, reason) = first(Format::Yaml, yaml).unwrap();
-        assert!(reason.starts_with("is not valid YAML: "), "{reason}");
-        assert!(offset > yaml.find("image").unwrap(), "{offset}");
-        assert_eq!(first(Format::Yaml, "a: 1\n---\nb: 2\n"), None);
+    fn templated_files_are_not_judged() {
         assert_eq!(
             first(Format::Yaml, "password: <%= ENV['X'] %>\n  - {\n"),
             None
         );
-    }
-
-    #[test]
-    fn invalid_utf8_toml() {
-        let (offset, reason) = problems(Format::Toml, b"name = \"\xff\"\n").remove(0);
-        assert_eq!((offset, reason.as_str()), (8, "is not valid UTF-8"));
+        let (offset, reason) = first(Format::Json, "{\n  \"a\" 1\n}").unwrap();
+        assert_eq!(
+            (offset, reason.as_str()),
+            (8, "is not valid JSON: expected `:`")
+        );
     }
 
     #[test]
     fn offsets_clamp() {
-        assert_eq!(offset_of(b"ab\ncd", 2, 99), 5);
-        assert_eq!(offset_of(b"ab\ncd", 9, 1), 5);
-        assert_eq!(offset_of(b"ab", 1, 0), 0);
         assert_eq!(one_char("é".as_bytes(), 0), (0, 2));
     }
 }

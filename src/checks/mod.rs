@@ -7,7 +7,6 @@ mod admin;
 mod binaries;
 mod build_run;
 mod codebase;
-pub mod command;
 mod cron;
 mod daemon;
 mod dependencies;
@@ -17,15 +16,15 @@ pub mod manifest;
 mod procfile;
 mod scheduler;
 mod signals;
-pub mod start;
 
+use crate::app::App;
+use crate::app::command::{Segment, segments};
+use crate::app::processes::{Origin, Process};
 use crate::classify::{Language, Role};
 use crate::finding::Finding;
-use crate::repo::{FileFacts, RepoFacts};
+use crate::repo::FileFacts;
 use crate::rules::{Matcher, Rule};
 use crate::source::SourceFile;
-use command::{Segment, segments};
-use start::{StartCommand, start_commands};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Check {
@@ -150,8 +149,8 @@ impl Check {
         }
     }
 
-    /// Runs a repository-level check on the facts gathered by the walk.
-    pub fn run_on_repo(self, rule: &Rule, facts: &RepoFacts) -> Vec<Finding> {
+    /// Runs a repository-level check on the application model.
+    pub fn run_on_repo(self, rule: &Rule, app: &App) -> Vec<Finding> {
         let run = match self {
             Check::MissingProcfile => procfile::missing_procfile,
             Check::CommittedLogFile => logs::committed_log_files,
@@ -176,7 +175,7 @@ impl Check {
             Check::MissingDependencyManifest => dependency_manifest::missing_dependency_manifest,
             Check::HeavyBoot => signals::heavy_boot,
         };
-        run(rule, facts)
+        run(rule, app)
     }
 
     /// Notes what this check needs from one production code file.
@@ -235,35 +234,36 @@ pub fn finding_at(
 }
 
 /// Runs `judge` on every simple command of the start commands (web ones only when
-/// `web_only`), and reports the first it accepts in each command, on that command.
+/// `web_only`; not the start scripts they run), and reports the first it accepts in
+/// each command, on that command.
 pub fn on_start_commands(
     rule: &Rule,
-    facts: &RepoFacts,
+    app: &App,
     web_only: bool,
-    judge: impl Fn(&StartCommand, &[Segment], usize) -> Option<String>,
+    judge: impl Fn(&Process, &[Segment], usize) -> Option<String>,
 ) -> Vec<Finding> {
-    let commands = start_commands(facts)
-        .into_iter()
-        .filter(|c| !web_only || c.is_web())
-        .collect();
-    on_commands(rule, facts, commands, judge)
+    let commands = app
+        .processes
+        .iter()
+        .filter(|p| p.origin != Origin::StartScript && (!web_only || p.is_web()));
+    on_commands(rule, app, commands, judge)
 }
 
 /// Like `on_start_commands`, on the given commands.
-pub fn on_commands(
+pub fn on_commands<'a>(
     rule: &Rule,
-    facts: &RepoFacts,
-    commands: Vec<StartCommand>,
-    judge: impl Fn(&StartCommand, &[Segment], usize) -> Option<String>,
+    app: &App,
+    commands: impl IntoIterator<Item = &'a Process>,
+    judge: impl Fn(&Process, &[Segment], usize) -> Option<String>,
 ) -> Vec<Finding> {
     let mut findings = Vec::new();
     for command in commands {
-        let Some(text) = facts.manifest(command.file) else {
+        let Some(text) = app.text(command.file) else {
             continue;
         };
         let parts = segments(&command.command);
         if let Some((seg, message)) =
-            (0..parts.len()).find_map(|i| Some((&parts[i], judge(&command, &parts, i)?)))
+            (0..parts.len()).find_map(|i| Some((&parts[i], judge(command, &parts, i)?)))
         {
             let at = command.offset;
             // Exec-form `CMD [...]` and escaped JSON strings differ from the command as

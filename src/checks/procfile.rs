@@ -2,9 +2,8 @@
 //! process and nothing declares one (platforms.md §1-2: Python has no default on
 //! Scalingo; Node needs `scripts.start` or `main` on Clever Cloud).
 
-use super::start::{node_start, parse_procfile};
+use crate::app::App;
 use crate::finding::Finding;
-use crate::repo::RepoFacts;
 use crate::rules::Rule;
 
 /// Root files by which Scalingo's Python buildpack recognises a Python app.
@@ -36,19 +35,19 @@ pub fn watches(name: &str) -> bool {
 /// Java frameworks for which Scalingo's buildpack provides a default web process.
 const JAVA_DEFAULTS: &[&str] = &["spring-boot", "quarkus", "micronaut", "wildfly-swarm"];
 
-pub fn missing_procfile(rule: &Rule, facts: &RepoFacts) -> Vec<Finding> {
-    let procfile = facts.manifest("Procfile").map(parse_procfile);
+pub fn missing_procfile(rule: &Rule, app: &App) -> Vec<Finding> {
+    let procfile = &app.manifests.procfile;
     if procfile
         .as_ref()
         .is_some_and(|decls| decls.iter().any(|d| d.name == "web"))
     {
         return Vec::new();
     }
-    let declared = match &procfile {
+    let declared = match procfile {
         Some(_) => "the Procfile declares no `web` process",
         None => "no Procfile",
     };
-    let Some(why) = stack_without_default(facts) else {
+    let Some(why) = stack_without_default(app) else {
         return Vec::new();
     };
     vec![rule.repo_finding("Procfile", format!("{declared} and {why}"))]
@@ -57,22 +56,22 @@ pub fn missing_procfile(rule: &Rule, facts: &RepoFacts) -> Vec<Finding> {
 /// Describes the root stack when nothing starts it. Scalingo picks Node.js before PHP,
 /// Python and Ruby, but a package.json beside another stack's manifest usually only
 /// builds assets: the other stack's start command is the one that matters.
-fn stack_without_default(facts: &RepoFacts) -> Option<String> {
-    if let Some(pom) = facts.manifest("pom.xml") {
-        let pom = String::from_utf8_lossy(pom);
-        return (!JAVA_DEFAULTS.iter().any(|f| pom.contains(f))).then(|| {
+fn stack_without_default(app: &App) -> Option<String> {
+    let facts = &app.inventory;
+    if let Some(artifacts) = app.manifests.java.get("pom.xml") {
+        let framework = artifacts
+            .iter()
+            .any(|a| JAVA_DEFAULTS.iter().any(|f| a.starts_with(f)));
+        return (!framework).then(|| {
             "this Maven app uses no framework with a default start command (Spring Boot, Quarkus, Micronaut)".to_string()
         });
     }
-    let node = match facts.manifest("package.json") {
+    let node = match &app.manifests.package {
         // A malformed package.json is reported on its own; do not guess here.
-        Some(package) => Some(node_start(package).ok()?),
+        Some(package) => Some(package.as_ref().ok()?),
         None => None,
     };
-    if node
-        .as_ref()
-        .is_some_and(|n| n.start_script.is_some() || n.main.is_some())
-    {
+    if node.is_some_and(|n| n.declares_start()) {
         return None;
     }
     if facts.has("composer.json") || facts.has("index.php") || facts.has("Gemfile") {

@@ -2,11 +2,12 @@
 //! web container (§5 #11). A scheduler in its own entry point, declared as a non-web
 //! Procfile process (`clock: node clock.js`), is the twelve-factor way and is not flagged.
 
-use super::start::parse_procfile;
 use super::{PerLanguage, per_language};
+use crate::app::App;
+use crate::app::processes::{Kind, Origin};
 use crate::classify::Language;
 use crate::finding::Finding;
-use crate::repo::{FileFacts, RepoFacts};
+use crate::repo::FileFacts;
 use crate::rules::Rule;
 use crate::source::SourceFile;
 
@@ -47,25 +48,25 @@ pub fn scheduler_facts(rule: &Rule, file: &SourceFile, facts: &mut FileFacts) {
     }
 }
 
-pub fn in_process_scheduler(_rule: &Rule, facts: &RepoFacts) -> Vec<Finding> {
-    let processes = facts
-        .manifest("Procfile")
-        .map(parse_procfile)
-        .unwrap_or_default();
+pub fn in_process_scheduler(_rule: &Rule, app: &App) -> Vec<Finding> {
+    let facts = &app.inventory;
+    let processes: Vec<_> = app
+        .processes
+        .iter()
+        .filter(|p| p.origin == Origin::Procfile)
+        .collect();
     let own_process = |file: &str| {
         let stem = file.rsplit('/').next().unwrap_or(file);
         let stem = stem.split('.').next().unwrap_or(stem);
         processes.iter().any(|p| {
-            p.name != "web"
+            p.kind != Kind::Web
                 && (p.command.contains(file)
                     || p.command.split([' ', '/', '.', ':']).any(|w| w == stem))
         })
     };
     // A declared clock process (Heroku's convention, also Scalingo's) is where the app's
     // schedulers run, even when its entry point imports the scheduler from another file.
-    let clock = processes
-        .iter()
-        .any(|p| matches!(p.name.as_str(), "clock" | "scheduler" | "cron" | "crons"));
+    let clock = processes.iter().any(|p| p.kind == Kind::Clock);
     if clock {
         return Vec::new();
     }

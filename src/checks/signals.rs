@@ -2,23 +2,24 @@
 //! does not pass SIGTERM on to node: §1.5, §5 #18) and `no-sigterm-handler` (a Node
 //! server or queue worker in a repository whose code never handles SIGTERM).
 
-use super::start::runs_start_script;
 use super::{bytes_regex, finding_at};
+use crate::app::App;
+use crate::app::processes::{Origin, runs_start_script};
 use crate::classify::Language;
 use crate::finding::Finding;
-use crate::repo::{FileFacts, RepoFacts};
+use crate::repo::FileFacts;
 use crate::rules::Rule;
 use crate::source::SourceFile;
 use std::sync::OnceLock;
 
 /// `heavy-boot`: the web start command (or its start script) downloads files or sleeps
 /// before the server starts, which delays every boot and scale-up.
-pub fn heavy_boot(rule: &Rule, facts: &RepoFacts) -> Vec<Finding> {
+pub fn heavy_boot(rule: &Rule, app: &App) -> Vec<Finding> {
     let heavy = super::regex(
         r"^(?:(?:curl|wget)\b.*(?:\s-[a-zA-Z]*[oO]\b|\s--output\b|\s>)|aws\s+s3\s+(?:cp|sync)\b|gsutil\s+(?:-m\s+)?(?:cp|rsync)\b|rclone\s+(?:copy|sync)\b|python3?\s+-m\s+(?:nltk\.downloader|spacy\s+download)\b|sleep\s+(?:[1-9]\d+|[1-9]\d*m)\b)",
     );
-    let commands = super::admin::web_commands_and_scripts(facts);
-    super::on_commands(rule, facts, commands, |_, segments, i| {
+    let commands = super::admin::web_commands_and_scripts(app);
+    super::on_commands(rule, app, commands, |_, segments, i| {
         let chained = i + 1 < segments.len();
         (chained && heavy.is_match(segments[i].text)).then(|| {
             format!(
@@ -29,12 +30,16 @@ pub fn heavy_boot(rule: &Rule, facts: &RepoFacts) -> Vec<Finding> {
     })
 }
 
-pub fn npm_start_as_web(rule: &Rule, facts: &RepoFacts) -> Vec<Finding> {
-    super::start::start_commands(facts)
-        .into_iter()
-        .filter(|c| c.file != "package.json" && c.is_web() && runs_start_script(&c.command))
+pub fn npm_start_as_web(rule: &Rule, app: &App) -> Vec<Finding> {
+    app.processes
+        .iter()
+        .filter(|c| {
+            matches!(c.origin, Origin::Procfile | Origin::Dockerfile)
+                && c.is_web()
+                && runs_start_script(&c.command)
+        })
         .filter_map(|c| {
-            let text = facts.manifest(c.file)?;
+            let text = app.text(c.file)?;
             let wrapper = c.command.split_whitespace().next().unwrap_or("npm");
             Some(finding_at(
                 rule,
@@ -80,7 +85,7 @@ pub fn node_server_facts(rule: &Rule, file: &SourceFile, facts: &mut FileFacts) 
 }
 
 /// Whether the web process is a framework's own server, which handles SIGTERM itself.
-fn framework_server(facts: &RepoFacts) -> bool {
+fn framework_server(app: &App) -> bool {
     const SERVERS: &[&str] = &[
         "next start",
         ".next/standalone",
@@ -89,15 +94,11 @@ fn framework_server(facts: &RepoFacts) -> bool {
         "remix-serve",
         "react-router-serve",
     ];
-    let mut commands: Vec<String> = super::start::start_commands(facts)
-        .into_iter()
-        .map(|c| c.command)
-        .collect();
-    if let Some(Ok(node)) = facts.manifest("package.json").map(super::start::node_start) {
-        commands.extend(node.start_script);
-    }
-    commands
+    let start = app.manifests.package().and_then(|p| p.script("start"));
+    app.processes
         .iter()
+        .map(|p| p.command.as_str())
+        .chain(start)
         .any(|c| SERVERS.iter().any(|s| c.contains(s)))
 }
 
@@ -120,9 +121,10 @@ pub(super) fn in_browser_folder(path: &str) -> bool {
         .any(|dir| BROWSER.contains(&dir))
 }
 
-pub fn no_sigterm_handler(_rule: &Rule, facts: &RepoFacts) -> Vec<Finding> {
+pub fn no_sigterm_handler(_rule: &Rule, app: &App) -> Vec<Finding> {
+    let facts = &app.inventory;
     // Only a Node app (a root package.json) is judged: a lone script is not a service.
-    if facts.handles_sigterm || !facts.has("package.json") || framework_server(facts) {
+    if facts.handles_sigterm || !facts.has("package.json") || framework_server(app) {
         return Vec::new();
     }
     facts.server_start.iter().cloned().collect()

@@ -1,8 +1,8 @@
 //! What each host needs beyond fixes: how it starts the app, what to configure,
 //! where to store files, which compliance labels it holds (platforms.md §1-3).
 
-use super::stack::{Lang, ServiceKind, Stack, Start};
 use super::{Compliance, Host};
+use crate::app::stack::{Lang, ServiceKind, Stack, Start};
 use crate::finding::Finding;
 use crate::repo::RepoFacts;
 
@@ -214,7 +214,7 @@ fn clever_setup(stack: &Stack, hook: Option<&str>, out: &mut Vec<String>) {
         };
         out.push(line.into());
     }
-    out.push("deploys push to the `master` branch of the Clever Cloud remote; the app must answer 200 on `/` (default health check; §5 row 28 marks its effect unconfirmed)".into());
+    out.push("deploys push to the `master` branch of the Clever Cloud remote; the app should answer 200 on `/`, the default health check path (https://www.clever.cloud/developers/doc/develop/healthcheck/)".into());
 }
 
 /// Where to keep files instead of the local disk, when a finding shows local storage.

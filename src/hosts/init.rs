@@ -3,7 +3,9 @@
 //! Existing files are never listed, and never overwritten when writing.
 
 use super::Host;
-use super::stack::{Lang, ServiceKind, Stack};
+use crate::app::App;
+use crate::app::stack::{Lang, ServiceKind, Stack};
+use crate::config::Config;
 use crate::repo::RepoFacts;
 use std::fmt::Write as _;
 use std::path::Path;
@@ -19,8 +21,11 @@ pub struct Plan {
     pub notes: Vec<String>,
 }
 
-/// Builds the plan; `name` is the app's name (package name or folder).
-pub fn plan(host: Host, stack: &Stack, facts: &RepoFacts, name: &str) -> Plan {
+/// Builds the plan from the application model; `name` is the app's name (package name
+/// or folder). Variables that production already declares (twelve.toml
+/// `[production.env]`, scalingo.json...) are not proposed again.
+pub fn plan(host: Host, app: &App, name: &str) -> Plan {
+    let (stack, facts) = (&app.stack, &app.inventory);
     let mut plan = Plan::default();
     match host {
         Host::Scalingo => scalingo(stack, facts, name, &mut plan),
@@ -28,6 +33,7 @@ pub fn plan(host: Host, stack: &Stack, facts: &RepoFacts, name: &str) -> Plan {
         Host::Scaleway => scaleway(stack, facts, &mut plan),
     }
     plan.files.retain(|(path, _)| !facts.has(path));
+    plan.env.retain(|(name, _)| !app.env.declares(name));
     plan
 }
 
@@ -327,31 +333,6 @@ fn exec_form(command: &str) -> String {
         .replace("\",\"", "\", \"")
 }
 
-/// The plan as text: each file with its contents, then the environment and notes.
-pub fn render(host: Host, plan: &Plan) -> String {
-    let mut out = format!("# twelve init --platform {}\n", host.id());
-    if plan.files.is_empty() && plan.env.is_empty() {
-        out.push_str("\nno deployment file is missing\n");
-    }
-    for (path, contents) in &plan.files {
-        let _ = write!(out, "\n## {path} (missing)\n\n{contents}");
-    }
-    if !plan.env.is_empty() {
-        out.push_str("\n## environment variables to set\n\n");
-        for (name, value) in &plan.env {
-            let quoted = format!("'{}'", value.replace('\'', r"'\''"));
-            let _ = writeln!(out, "clever env set {name} {quoted}");
-        }
-    }
-    if !plan.notes.is_empty() {
-        out.push_str("\n## notes\n\n");
-        for note in &plan.notes {
-            let _ = writeln!(out, "- {note}");
-        }
-    }
-    out
-}
-
 /// Writes the plan's files under `root`, never replacing an existing file; returns a
 /// line per file (`wrote X` or `kept existing X`).
 pub fn write(root: &Path, plan: &Plan) -> std::io::Result<Vec<String>> {
@@ -383,6 +364,7 @@ pub fn write(root: &Path, plan: &Plan) -> std::io::Result<Vec<String>> {
 /// when asked. `Err` is a message for the user (exit code 2).
 pub fn for_path(
     registry: &crate::rules::Registry,
+    config: &Config,
     host: Host,
     path: &Path,
     write_files: bool,
@@ -390,22 +372,20 @@ pub fn for_path(
     if !path.is_dir() {
         return Err(format!("{}: not a directory", path.display()));
     }
-    let config = crate::config::Config::default();
-    let scanner = crate::scan::Scanner::new(registry, &config, 0).map_err(|e| e.0)?;
+    let scanner = crate::scan::Scanner::new(registry, config, 0).map_err(|e| e.0)?;
     let report = scanner.scan(&[path.to_path_buf()]);
-    let facts = report.repos.first().cloned().unwrap_or_default();
-    let stack = super::stack::detect(&facts);
-    let name = facts
-        .manifest("package.json")
-        .and_then(|p| serde_json::from_slice::<serde_json::Value>(p).ok())
-        .and_then(|v| v.get("name")?.as_str().map(String::from))
+    let app = report.apps.into_iter().next().unwrap_or_default();
+    let name = app
+        .manifests
+        .package()
+        .and_then(|p| p.name.clone())
         .or_else(|| {
             let full = path.canonicalize().ok()?;
             full.file_name().map(|n| n.to_string_lossy().into_owned())
         })
         .unwrap_or_else(|| "app".into());
-    let plan = plan(host, &stack, &facts, &name);
-    let mut out = render(host, &plan);
+    let plan = plan(host, &app, &name);
+    let mut out = crate::report::init::render(host, &plan);
     if write_files {
         let lines =
             write(path, &plan).map_err(|e| format!("cannot write in {}: {e}", path.display()))?;

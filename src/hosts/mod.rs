@@ -8,11 +8,11 @@ pub mod checks;
 pub mod init;
 pub mod runtime;
 pub mod signals;
-pub mod stack;
 pub mod verdict;
 
+use crate::app::App;
+use crate::app::stack;
 use crate::finding::Finding;
-use crate::repo::RepoFacts;
 use crate::rules::Registry;
 use crate::rules::spec::Impact;
 use serde::Deserialize;
@@ -119,34 +119,17 @@ pub struct Portability {
     pub advisories: Vec<String>,
 }
 
-/// Assesses one scanned directory against the target hosts.
-/// Host checks and the rules that report the same §5 row: (host check id, rule id).
-const RULE_TWINS: &[(&str, &str)] = &[
-    ("procfile-release", "procfile-release-line"),
-    ("clever-cron-command", "clever-cron-relative-command"),
-];
-
+/// Assesses one application against the target hosts. Each violation counts once, by
+/// the rule that reports it; host checks add only what no rule covers.
 pub fn assess(
-    facts: &RepoFacts,
+    app: &App,
     findings: &[Finding],
     registry: &Registry,
     targets: &Targets,
 ) -> Portability {
-    let stack = stack::detect(facts);
+    let stack = app.stack.clone();
     let runtimes = Host::ALL.map(|h| runtime::runtime_for(h, &stack));
-    let mut issues = checks::run(&stack, facts);
-    // A rule and a host check reporting the same §5 row would count it twice: the host
-    // check stays in the verdict, since it carries each host's own fix.
-    let twin_rules: Vec<&str> = RULE_TWINS
-        .iter()
-        .filter(|(check, _)| issues.iter().any(|i| i.id == *check))
-        .map(|(_, rule)| *rule)
-        .collect();
-    let verdict_findings: Vec<Finding> = findings
-        .iter()
-        .filter(|f| !twin_rules.contains(&f.rule.as_str()))
-        .cloned()
-        .collect();
+    let mut issues = checks::run(app);
     issues.extend(checks::unsupported_runtime(&runtimes));
     let wanted: Vec<Host> = if targets.hosts.is_empty() {
         Host::ALL.to_vec()
@@ -167,7 +150,7 @@ pub fn assess(
             });
             continue;
         }
-        let causes = verdict::causes(host, &stack, &verdict_findings, registry, &issues);
+        let causes = verdict::causes(host, &stack, findings, registry, &issues);
         let verdict = verdict::verdict(&causes);
         hosts.push(HostReport {
             host,
@@ -181,7 +164,7 @@ pub fn assess(
             compliance: label.and_then(Result::ok),
         });
     }
-    let advisories = advice::repository(&stack, facts, findings);
+    let advisories = advice::repository(&stack, &app.inventory, findings);
     let services = stack
         .services
         .iter()
@@ -211,19 +194,19 @@ fn names_service(finding: &Finding, kind: stack::ServiceKind) -> bool {
 /// The decide step of `twelve check`: assesses the scanned directory when there is
 /// exactly one (several roots would mix stacks).
 pub fn assess_report(report: &mut crate::scan::Report, registry: &Registry, targets: &Targets) {
-    if let [facts] = report.repos.as_slice() {
+    if let [app] = report.apps.as_slice() {
         // No stack and no image: there is no app to judge, so no verdict (not "ready").
-        let nothing = stack::detect(facts).languages.is_empty() && !facts.has("Dockerfile");
+        let nothing = app.stack.languages.is_empty() && !app.has("Dockerfile");
         if !nothing {
-            report.platforms = Some(assess(facts, &report.findings, registry, targets));
+            report.platforms = Some(assess(app, &report.findings, registry, targets));
         }
     }
 }
 
 /// Repository facts made of root files with their contents, for unit tests.
 #[cfg(test)]
-pub(crate) fn test_facts(files: &[(&str, &str)]) -> RepoFacts {
-    let mut facts = RepoFacts::default();
+pub(crate) fn test_facts(files: &[(&str, &str)]) -> crate::repo::RepoFacts {
+    let mut facts = crate::repo::RepoFacts::default();
     for (name, text) in files {
         facts.root_files.insert(name.to_string());
         facts

@@ -2,7 +2,7 @@
 //! the pinned version is one it offers (platforms.md §1.12, §2.12, §3.12).
 
 use super::Host;
-use super::stack::{Lang, Stack};
+use crate::app::stack::{Lang, Stack};
 use serde::Serialize;
 
 /// What a host would run the app with.

@@ -6,7 +6,7 @@
 
 use super::Host;
 use super::checks::PlatformIssue;
-use super::stack::{Lang, Stack};
+use crate::app::stack::{Lang, Stack};
 use crate::finding::Finding;
 use crate::rules::Registry;
 use crate::rules::spec::Impact;
@@ -96,8 +96,13 @@ pub fn causes(
             .get(host.id())
             .map(|n| strip_impact_prefix(n.trim()).to_string())
             .unwrap_or_default();
-        let (impact, fix) =
-            host_specific(host, stack, finding).unwrap_or((base, rule.spec.help.clone()));
+        let fix = rule
+            .spec
+            .host_fix
+            .get(host.id())
+            .unwrap_or(&rule.spec.help)
+            .clone();
+        let (impact, fix) = host_specific(host, stack, finding).unwrap_or((base, fix));
         if impact == Impact::None {
             continue;
         }

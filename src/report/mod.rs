@@ -4,6 +4,7 @@
 
 pub mod github;
 pub mod gitlab;
+pub mod init;
 pub mod json;
 pub mod markdown;
 pub mod platforms;

@@ -48,16 +48,12 @@ fn services_line(p: &Portability) -> Option<String> {
 }
 
 fn cause_label(cause: &Cause) -> String {
-    let row = cause
-        .row
-        .map(|r| format!(" (§5 row {r})"))
-        .unwrap_or_default();
     let unconfirmed = if cause.unconfirmed {
         " (unconfirmed)"
     } else {
         ""
     };
-    format!("{}{row}{unconfirmed}", cause.id)
+    format!("{}{unconfirmed}", cause.id)
 }
 
 /// The text section printed after the findings.

@@ -122,7 +122,8 @@ mod tests {
             b"FROM alpine\nCMD [\"/app\"]\n".to_vec(),
         );
         let registry = Registry::builtin().unwrap();
-        let p = assess(&facts, &[], &registry, &Targets::default());
+        let app = crate::app::App::build(facts, &Default::default());
+        let p = assess(&app, &[], &registry, &Targets::default());
         let md = render(&p);
         assert!(md.contains("| Scalingo | **blocked** | 40 |"), "{md}");
         assert!(md.contains("`dockerfile-only`"), "{md}");

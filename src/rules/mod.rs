@@ -301,6 +301,16 @@ fn validate(spec: &RuleSpec, path: &str) -> Result<(), String> {
             spec::HOSTS
         ));
     }
+    if let Some(host) = spec
+        .host_fix
+        .keys()
+        .find(|h| !spec::HOSTS.contains(&h.as_str()))
+    {
+        return Err(format!(
+            "`[host_fix]` names `{host}`, not one of the hosts {:?}",
+            spec::HOSTS
+        ));
+    }
     if spec.check.is_some() != spec.patterns.is_empty() {
         return Err("a rule has either `patterns` or a `check`, not both or neither".into());
     }

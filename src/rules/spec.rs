@@ -60,6 +60,9 @@ pub struct RuleSpec {
     /// id: `scalingo`, `clever-cloud`, `scaleway`. Required for every factor rule.
     #[serde(default)]
     pub impact: BTreeMap<String, Impact>,
+    /// The fix on a given host, where it differs from `help` (keyed by host id).
+    #[serde(default)]
+    pub host_fix: BTreeMap<String, String>,
     pub docs: Docs,
     #[serde(default)]
     pub bad: Vec<Example>,

@@ -2,7 +2,11 @@
 //! runtime version and where it is pinned, how the web process starts, other process
 //! types and the backing services the dependencies point to.
 
-use crate::checks::start::{ProcessDecl, node_start, parse_procfile};
+use super::deps::GoMod;
+use super::dockerfile::Dockerfile;
+use super::processes::{Kind, Origin, Process};
+use super::procfile::ProcessDecl;
+use super::{Manifests, ok};
 use crate::repo::{CLEVER_DIR, RepoFacts};
 use serde::Serialize;
 
@@ -378,8 +382,8 @@ impl Stack {
     }
 }
 
-/// Reads the stack from the facts gathered by the walk.
-pub fn detect(facts: &RepoFacts) -> Stack {
+/// Reads the stack from the parsed manifests and the processes.
+pub fn detect(facts: &RepoFacts, manifests: &Manifests, processes: &[Process]) -> Stack {
     let mut stack = Stack {
         languages: MARKERS
             .iter()
@@ -387,7 +391,7 @@ pub fn detect(facts: &RepoFacts) -> Stack {
             .map(|(lang, _)| *lang)
             .collect(),
         dockerfile: facts.has("Dockerfile"),
-        buildpacks_file: facts.has(".buildpacks") || manifest_sets_buildpack(facts),
+        buildpacks_file: facts.has(".buildpacks") || manifest_sets_buildpack(manifests),
         ..Stack::default()
     };
     if facts.root_files.iter().any(|f| f.ends_with(".csproj")) {
@@ -399,7 +403,7 @@ pub fn detect(facts: &RepoFacts) -> Stack {
         .filter(|f| f.starts_with(CLEVER_DIR))
         .cloned()
         .collect();
-    stack.deps = dependencies(facts);
+    stack.deps = dependencies(manifests);
     stack.frameworks = FRAMEWORKS
         .iter()
         .filter(|(dep, _)| stack.deps.iter().any(|d| dep_matches(d, dep)))
@@ -435,30 +439,24 @@ pub fn detect(facts: &RepoFacts) -> Stack {
         .filter(|f| facts.has(f))
         .map(|f| f.to_string())
         .collect();
-    stack.package_manager = package_manager(facts, &stack);
-    stack.versions = version_pins(facts);
-    stack.procfile = facts.manifest("Procfile").map(parse_procfile);
-    read_starts(facts, &mut stack);
-    stack.django_project = facts
-        .manifest_text("manage.py")
-        .and_then(|m| django_project(&m));
-    stack.go_binary = facts
-        .manifest_text("go.mod")
-        .and_then(|m| go_module(&m))
-        .and_then(|m| m.rsplit('/').next().map(String::from));
+    stack.package_manager = package_manager(facts, manifests, &stack);
+    stack.versions = version_pins(manifests);
+    stack.procfile = manifests.procfile.clone();
+    read_starts(manifests, processes, &mut stack);
+    stack.django_project = manifests
+        .django_settings
+        .as_deref()
+        .and_then(|m| m.split('.').next())
+        .filter(|p| !p.is_empty())
+        .map(String::from);
+    stack.go_binary = manifests.gomod.as_ref().and_then(GoMod::binary);
     stack
 }
 
 /// `scalingo.json`/`app.json` naming the buildpack (`BUILDPACK_URL` or `BUILDPACK_NAME`
 /// in `env`, or a Heroku `buildpacks` list).
-fn manifest_sets_buildpack(facts: &RepoFacts) -> bool {
-    ["scalingo.json", "app.json"].iter().any(|name| {
-        let Some(json) = facts
-            .manifest(name)
-            .and_then(|b| serde_json::from_slice::<serde_json::Value>(b).ok())
-        else {
-            return false;
-        };
+fn manifest_sets_buildpack(manifests: &Manifests) -> bool {
+    manifests.app_manifests().any(|(_, json)| {
         let env = json.get("env").and_then(|e| e.as_object());
         json.get("buildpacks").is_some()
             || env.is_some_and(|e| {
@@ -477,153 +475,41 @@ fn dep_matches(dep: &str, known: &str) -> bool {
 }
 
 /// Production dependency names of every root manifest, lower case.
-fn dependencies(facts: &RepoFacts) -> Vec<String> {
+fn dependencies(manifests: &Manifests) -> Vec<String> {
     let mut deps = Vec::new();
-    if let Some(json) = facts
-        .manifest("package.json")
-        .and_then(|b| serde_json::from_slice::<serde_json::Value>(b).ok())
-        && let Some(map) = json.get("dependencies").and_then(|d| d.as_object())
-    {
-        deps.extend(map.keys().map(|k| k.to_lowercase()));
+    if let Some(package) = manifests.package() {
+        deps.extend(package.dependencies.iter().cloned());
     }
-    if let Some(json) = facts
-        .manifest("composer.json")
-        .and_then(|b| serde_json::from_slice::<serde_json::Value>(b).ok())
-        && let Some(map) = json.get("require").and_then(|d| d.as_object())
-    {
-        deps.extend(map.keys().map(|k| k.to_lowercase()));
+    if let Some(composer) = ok(&manifests.composer) {
+        deps.extend(composer.require.iter().cloned());
     }
-    if let Some(text) = facts.manifest_text("requirements.txt") {
-        deps.extend(text.lines().filter_map(python_requirement));
+    for requirement in manifests.requirements.iter().flatten() {
+        deps.push(requirement.name.clone());
     }
-    if let Some(text) = facts.manifest_text("Pipfile") {
-        deps.extend(toml_table_keys(&text, &["packages"]));
+    if let Some(packages) = ok(&manifests.pipfile) {
+        deps.extend(packages.iter().cloned());
     }
-    if let Some(text) = facts.manifest_text("pyproject.toml") {
-        deps.extend(pyproject_dependencies(&text));
+    if let Some(project) = ok(&manifests.pyproject) {
+        deps.extend(project.dependencies.iter().cloned());
     }
-    if let Some(text) = facts.manifest_text("Gemfile") {
-        deps.extend(text.lines().filter_map(gem_name));
+    if let Some(gemfile) = &manifests.gemfile {
+        deps.extend(gemfile.gems.iter().cloned());
     }
-    if let Some(text) = facts.manifest_text("go.mod") {
-        deps.extend(go_requires(&text));
+    if let Some(gomod) = &manifests.gomod {
+        deps.extend(gomod.requires.iter().cloned());
     }
-    for build in ["pom.xml", "build.gradle", "build.gradle.kts"] {
-        if let Some(text) = facts.manifest_text(build) {
-            deps.extend(java_artifacts(&text));
-        }
+    for artifacts in manifests.java.values() {
+        deps.extend(artifacts.iter().cloned());
     }
     deps.sort();
     deps.dedup();
     deps
 }
 
-/// `Django[argon2]==5.1 ; python_version > "3"` → `django`.
-fn python_requirement(line: &str) -> Option<String> {
-    let line = line.split('#').next()?.trim();
-    if line.is_empty() || line.starts_with('-') {
-        return None;
-    }
-    let end = line
-        .find(|c: char| !(c.is_ascii_alphanumeric() || "-_.".contains(c)))
-        .unwrap_or(line.len());
-    (end > 0).then(|| line[..end].to_lowercase().replace('_', "-"))
-}
-
-fn toml_table_keys(text: &str, path: &[&str]) -> Vec<String> {
-    let Ok(value) = text.parse::<toml::Table>() else {
-        return Vec::new();
-    };
-    let mut table = &value;
-    for key in path {
-        match table.get(*key).and_then(|v| v.as_table()) {
-            Some(t) => table = t,
-            None => return Vec::new(),
-        }
-    }
-    table
-        .keys()
-        .map(|k| k.to_lowercase().replace('_', "-"))
-        .collect()
-}
-
-fn pyproject_dependencies(text: &str) -> Vec<String> {
-    let mut deps = toml_table_keys(text, &["tool", "poetry", "dependencies"]);
-    if let Ok(value) = text.parse::<toml::Table>() {
-        let listed = value
-            .get("project")
-            .and_then(|p| p.get("dependencies"))
-            .and_then(|d| d.as_array());
-        for item in listed.into_iter().flatten() {
-            deps.extend(item.as_str().and_then(python_requirement));
-        }
-    }
-    deps
-}
-
-/// `gem 'pg', '~> 1.5'` → `pg`.
-fn gem_name(line: &str) -> Option<String> {
-    let rest = line.trim().strip_prefix("gem")?;
-    let rest = rest.trim_start();
-    let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
-    let name = rest[1..].split(quote).next()?;
-    Some(name.to_lowercase())
-}
-
-fn go_module(text: &str) -> Option<String> {
-    text.lines()
-        .find_map(|l| l.trim().strip_prefix("module "))
-        .map(|m| m.trim().trim_matches('"').to_string())
-}
-
-/// Module paths of `require` lines, single or in a block; `// indirect` ones too.
-fn go_requires(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut in_block = false;
-    for line in text.lines() {
-        let line = line.trim();
-        if in_block {
-            if line.starts_with(')') {
-                in_block = false;
-            } else if let Some(path) = line.split_whitespace().next()
-                && !path.starts_with("//")
-            {
-                out.push(path.to_lowercase());
-            }
-        } else if let Some(rest) = line.strip_prefix("require") {
-            let rest = rest.trim();
-            if rest.starts_with('(') {
-                in_block = true;
-            } else if let Some(path) = rest.split_whitespace().next() {
-                out.push(path.to_lowercase());
-            }
-        }
-    }
-    out
-}
-
-/// `<artifactId>` values of a pom.xml, or `group:artifact:version` strings of Gradle.
-fn java_artifacts(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    for part in text.split("<artifactId>").skip(1) {
-        if let Some(id) = part.split("</artifactId>").next() {
-            out.push(id.trim().to_lowercase());
-        }
-    }
-    for quoted in text.split(['"', '\'']).skip(1).step_by(2) {
-        let pieces: Vec<&str> = quoted.split(':').collect();
-        if pieces.len() >= 2 && !pieces[0].contains(' ') && pieces[0].contains('.') {
-            out.push(pieces[1].to_lowercase());
-        }
-    }
-    out
-}
-
-fn package_manager(facts: &RepoFacts, stack: &Stack) -> Option<String> {
-    let node_field = facts
-        .manifest("package.json")
-        .and_then(|b| serde_json::from_slice::<serde_json::Value>(b).ok())
-        .and_then(|v| v.get("packageManager")?.as_str().map(String::from));
+fn package_manager(facts: &RepoFacts, manifests: &Manifests, stack: &Stack) -> Option<String> {
+    let node_field = manifests
+        .package()
+        .and_then(|p| p.package_manager.as_deref());
     let found = match stack.primary()? {
         Lang::Node => node_field
             .and_then(|f| f.split('@').next().map(String::from))
@@ -662,7 +548,7 @@ fn package_manager(facts: &RepoFacts, stack: &Stack) -> Option<String> {
 }
 
 /// Every version pin found, in the order the buildpacks read them (platforms.md §1.9).
-fn version_pins(facts: &RepoFacts) -> Vec<VersionPin> {
+fn version_pins(manifests: &Manifests) -> Vec<VersionPin> {
     let mut pins = Vec::new();
     let mut pin = |lang, requirement: &str, source: &str| {
         let requirement = requirement.trim().trim_matches(['"', '\'']).trim();
@@ -674,142 +560,68 @@ fn version_pins(facts: &RepoFacts) -> Vec<VersionPin> {
             });
         }
     };
-    let package = facts
-        .manifest("package.json")
-        .and_then(|b| serde_json::from_slice::<serde_json::Value>(b).ok());
-    if let Some(node) = package
-        .as_ref()
-        .and_then(|p| p.pointer("/engines/node")?.as_str())
-    {
+    if let Some(node) = manifests.package().and_then(|p| p.engines_node.as_deref()) {
         pin(Lang::Node, node, "package.json engines.node");
     }
-    for file in [".nvmrc", ".node-version"] {
-        if let Some(text) = facts.manifest_text(file) {
-            pin(Lang::Node, first_line(&text), file);
+    let file = |name: &str| manifests.version_files.get(name).map(String::as_str);
+    for name in [".nvmrc", ".node-version"] {
+        if let Some(version) = file(name) {
+            pin(Lang::Node, version, name);
         }
     }
-    if let Some(text) = facts.manifest_text("runtime.txt") {
-        pin(Lang::Python, first_line(&text), "runtime.txt");
-    }
-    if let Some(text) = facts.manifest_text(".python-version") {
-        pin(Lang::Python, first_line(&text), ".python-version");
-    }
-    if let Some(text) = facts.manifest_text("Gemfile") {
-        let ruby = text
-            .lines()
-            .find_map(|l| l.trim().strip_prefix("ruby ").map(str::to_string));
-        if let Some(ruby) = ruby {
-            let version = ruby.split(',').next().unwrap_or("");
-            pin(Lang::Ruby, version, "Gemfile ruby");
+    for name in ["runtime.txt", ".python-version"] {
+        if let Some(version) = file(name) {
+            pin(Lang::Python, version, name);
         }
     }
-    let composer = facts
-        .manifest("composer.json")
-        .and_then(|b| serde_json::from_slice::<serde_json::Value>(b).ok());
-    if let Some(php) = composer
-        .as_ref()
-        .and_then(|c| c.pointer("/require/php")?.as_str())
-    {
+    if let Some(ruby) = manifests.gemfile.as_ref().and_then(|g| g.ruby.as_deref()) {
+        pin(Lang::Ruby, ruby, "Gemfile ruby");
+    }
+    if let Some(php) = ok(&manifests.composer).and_then(|c| c.php.as_deref()) {
         pin(Lang::Php, php, "composer.json require.php");
     }
-    if let Some(text) = facts.manifest_text("go.mod")
-        && let Some(go) = text.lines().find_map(|l| l.trim().strip_prefix("go "))
-    {
+    if let Some(go) = manifests.gomod.as_ref().and_then(|g| g.go.as_deref()) {
         pin(Lang::Go, go, "go.mod go");
     }
-    if let Some(text) = facts.manifest_text("system.properties")
-        && let Some(java) = text.lines().find_map(|l| {
-            let (k, v) = l.split_once('=')?;
-            (k.trim() == "java.runtime.version").then(|| v.to_string())
-        })
-    {
-        pin(Lang::Java, &java, "system.properties java.runtime.version");
+    if let Some(java) = file("system.properties") {
+        pin(Lang::Java, java, "system.properties java.runtime.version");
     }
     pins
 }
 
-fn first_line(text: &str) -> &str {
-    text.lines()
-        .map(str::trim)
-        .find(|l| !l.is_empty() && !l.starts_with('#'))
-        .unwrap_or("")
-}
-
-fn read_starts(facts: &RepoFacts, stack: &mut Stack) {
-    for decl in stack.procfile.iter().flatten() {
+/// The web start and the other processes, from the model's processes; package.json's
+/// start counts even where a Procfile wins over it, as the buildpack's default.
+fn read_starts(manifests: &Manifests, processes: &[Process], stack: &mut Stack) {
+    for process in processes.iter().filter(|p| p.origin == Origin::Procfile) {
         let start = Start {
-            command: decl.command.clone(),
-            source: format!("Procfile {}:", decl.name),
+            command: process.command.clone(),
+            source: format!("Procfile {}:", process.name),
         };
-        if decl.name == "web" {
+        if process.kind == Kind::Web {
             stack.web.push(start);
         } else {
             stack.processes.push(start);
         }
     }
-    if let Some(node) = facts
-        .manifest("package.json")
-        .and_then(|p| node_start(p).ok())
-    {
-        if let Some(script) = node.start_script {
+    if let Some(package) = manifests.package() {
+        if let Some(script) = package.script("start") {
             stack.web.push(Start {
-                command: script,
+                command: script.to_string(),
                 source: "package.json scripts.start".into(),
             });
-        } else if let Some(main) = node.main {
+        } else if let Some(main) = &package.main {
             stack.web.push(Start {
                 command: format!("node {main}"),
                 source: "package.json main".into(),
             });
         }
     }
-    if let Some(cmd) = facts
-        .manifest_text("Dockerfile")
-        .and_then(|d| docker_command(&d))
-    {
+    if let Some(command) = manifests.dockerfile.as_ref().and_then(Dockerfile::start) {
         stack.web.push(Start {
-            command: cmd,
+            command,
             source: "Dockerfile CMD".into(),
         });
     }
-}
-
-/// The last `CMD` (or `ENTRYPOINT` when there is no CMD) of a Dockerfile, exec form
-/// joined with spaces.
-pub fn docker_command(dockerfile: &str) -> Option<String> {
-    let mut cmd = None;
-    let mut entrypoint = None;
-    for line in dockerfile.lines() {
-        let line = line.trim();
-        let upper = line.to_ascii_uppercase();
-        let slot = if upper.starts_with("CMD ") {
-            &mut cmd
-        } else if upper.starts_with("ENTRYPOINT ") {
-            &mut entrypoint
-        } else {
-            continue;
-        };
-        let args = line.split_once(' ').map(|(_, a)| a.trim()).unwrap_or("");
-        let text = match serde_json::from_str::<Vec<String>>(args) {
-            Ok(parts) => parts.join(" "),
-            Err(_) => args.to_string(),
-        };
-        *slot = Some(text);
-    }
-    cmd.or(entrypoint)
-}
-
-/// `os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")` → `config`.
-fn django_project(manage_py: &str) -> Option<String> {
-    let at = manage_py.find("DJANGO_SETTINGS_MODULE")?;
-    let rest = &manage_py[at + "DJANGO_SETTINGS_MODULE".len()..];
-    let value = rest.split(['"', '\'']).nth(2)?;
-    let project = value.split('.').next()?;
-    (!project.is_empty()
-        && project
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_'))
-    .then(|| project.to_string())
 }
 
 #[cfg(test)]
@@ -817,6 +629,10 @@ mod tests {
     use super::*;
 
     use crate::hosts::test_facts as facts;
+
+    fn detect(facts: &RepoFacts) -> Stack {
+        crate::app::App::build(facts.clone(), &Default::default()).stack
+    }
 
     #[test]
     fn node_stack() {
@@ -882,7 +698,7 @@ mod tests {
         ]));
         assert_eq!(stack.go_binary.as_deref(), Some("notes-api"));
         assert!(stack.uses(ServiceKind::Postgresql) && stack.uses(ServiceKind::Redis));
-        assert_eq!(stack.web[0].command, "serve --verbose");
+        assert_eq!(stack.web[0].command, "/app serve --verbose");
         assert_eq!(stack.versions[0].requirement, "1.22");
     }
 

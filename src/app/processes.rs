@@ -1,0 +1,339 @@
+//! The app's processes, each with its origin (a Procfile line, a package.json script
+//! that a start command runs, the Dockerfile's `CMD`/`ENTRYPOINT`, a start script they
+//! run), its kind and the command it runs, with where that command is written.
+
+use super::Manifests;
+use super::command::{assigns, segments};
+use crate::repo::{RepoFacts, START_SCRIPTS};
+use regex::Regex;
+use std::sync::LazyLock;
+
+/// Where a process is declared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    Procfile,
+    /// A package.json script (`start`, `prestart`), run by `npm start` or by default.
+    PackageScript,
+    /// The Dockerfile's `CMD` or `ENTRYPOINT`.
+    Dockerfile,
+    /// A shell script that a web start command runs (`entrypoint.sh`).
+    StartScript,
+}
+
+/// What the process is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Web,
+    Worker,
+    /// A scheduler process (`clock:`, `scheduler:`, `cron:`).
+    Clock,
+    /// Heroku's `release:`, which Scalingo never runs.
+    Release,
+    /// Scalingo's `postdeploy:`, run once per deploy.
+    Postdeploy,
+}
+
+impl Kind {
+    /// The kind of a Procfile process type.
+    pub fn of_procfile_type(name: &str) -> Kind {
+        match name {
+            "web" => Kind::Web,
+            "release" => Kind::Release,
+            "postdeploy" => Kind::Postdeploy,
+            _ if ["clock", "sched", "cron"].iter().any(|w| name.contains(w)) => Kind::Clock,
+            _ => Kind::Worker,
+        }
+    }
+}
+
+/// A command that starts a process, with where it is written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Process {
+    pub origin: Origin,
+    pub kind: Kind,
+    /// The Procfile type, the script's name, `CMD`/`ENTRYPOINT`, or the script's path.
+    pub name: String,
+    /// The file it is written in (`Procfile`, `package.json`, `Dockerfile`, a script).
+    pub file: &'static str,
+    pub command: String,
+    /// Byte offset of the command in `file`.
+    pub offset: usize,
+    /// Whether each byte of `command` sits at `offset + i` in the file, even where the
+    /// text differs (a start script's comments are blanked, its line breaks read as `;`).
+    pub exact: bool,
+}
+
+impl Process {
+    /// Whether this command starts (or runs before) the web process.
+    pub fn is_web(&self) -> bool {
+        self.kind == Kind::Web
+    }
+}
+
+/// Root manifests of stacks that, beside a package.json, make it an asset build or a
+/// frontend of the real app (Scalingo also detects Go, Gradle and Maven before Node).
+pub const OTHER_APP_MANIFESTS: &[&str] = &[
+    "composer.json",
+    "Gemfile",
+    "requirements.txt",
+    "Pipfile",
+    "pyproject.toml",
+    "manage.py",
+    "go.mod",
+    "pom.xml",
+    "build.gradle",
+    "build.gradle.kts",
+    "project.clj",
+];
+
+/// Every start command at the root, then the start scripts web commands run.
+/// package.json's scripts count only when nothing else declares the web process or that
+/// declaration runs them (`web: npm start`), since a Procfile or a Dockerfile wins over
+/// them, and only when no other stack's manifest makes package.json an asset build.
+pub fn processes(manifests: &Manifests, facts: &RepoFacts) -> Vec<Process> {
+    let mut out = Vec::new();
+    for decl in manifests.procfile.iter().flatten() {
+        out.push(Process {
+            origin: Origin::Procfile,
+            kind: Kind::of_procfile_type(&decl.name),
+            name: decl.name.clone(),
+            file: "Procfile",
+            command: decl.command.clone(),
+            offset: decl.offset,
+            exact: false,
+        });
+    }
+    if let Some(dockerfile) = manifests.dockerfile.as_ref()
+        && development_image(manifests).is_none()
+    {
+        for instruction in dockerfile.commands() {
+            out.push(Process {
+                origin: Origin::Dockerfile,
+                kind: Kind::Web,
+                name: instruction.keyword.clone(),
+                file: "Dockerfile",
+                command: instruction.form().to_string(),
+                offset: instruction.offset,
+                exact: false,
+            });
+        }
+    }
+    let declared_elsewhere = out.iter().any(Process::is_web);
+    let runs_npm_start = out
+        .iter()
+        .any(|p| p.is_web() && runs_start_script(&p.command));
+    let package = manifests
+        .package()
+        .filter(|_| !declared_elsewhere || runs_npm_start)
+        .filter(|_| !facts.has_any(OTHER_APP_MANIFESTS));
+    for name in ["prestart", "start"] {
+        let Some(script) = package.and_then(|p| p.scripts.get(name)) else {
+            continue;
+        };
+        let Some(offset) = script.offset else {
+            continue;
+        };
+        out.push(Process {
+            origin: Origin::PackageScript,
+            kind: Kind::Web,
+            name: name.to_string(),
+            file: "package.json",
+            command: script.command.clone(),
+            offset,
+            exact: false,
+        });
+    }
+    let scripts = start_scripts(&out, facts);
+    out.extend(scripts);
+    out
+}
+
+/// The start scripts that a web start command runs, each read as one command line:
+/// comments blanked and line breaks read as `;`, so offsets stay those of the file.
+fn start_scripts(commands: &[Process], facts: &RepoFacts) -> Vec<Process> {
+    START_SCRIPTS
+        .iter()
+        .filter(|name| {
+            commands
+                .iter()
+                .any(|c| c.is_web() && c.command.contains(*name))
+        })
+        .filter_map(|name| {
+            let text = facts.manifest(name)?;
+            Some(Process {
+                origin: Origin::StartScript,
+                kind: Kind::Web,
+                name: name.to_string(),
+                file: name,
+                command: shell_as_one_line(text),
+                offset: 0,
+                exact: true,
+            })
+        })
+        .collect()
+}
+
+/// The package.json script that `segment` runs by name (`npm run dev`, `yarn dev`,
+/// `pnpm run serve`), other than `start`, which the processes hold already.
+pub fn named_script<'a>(manifests: &'a Manifests, segment: &str) -> Option<&'a str> {
+    let words: Vec<&str> = segment.split_whitespace().collect();
+    let name = match words.as_slice() {
+        ["npm" | "yarn" | "pnpm" | "bun", "run", name, ..] => *name,
+        ["yarn" | "pnpm", name, ..] if !matches!(*name, "install" | "add" | "exec" | "dlx") => {
+            *name
+        }
+        _ => return None,
+    };
+    if name == "start" {
+        return None;
+    }
+    manifests.package()?.script(name)
+}
+
+/// The `CMD` of the Dockerfile when it is a development image: it runs a development
+/// server (`next dev`, `npm run dev`, `manage.py runserver`) and a compose file builds it
+/// or a Procfile declares the web process. Such an image is for `docker compose up` on a
+/// laptop, not production.
+pub fn development_image(manifests: &Manifests) -> Option<String> {
+    let procfile_web = manifests.procfile.iter().flatten().any(|d| d.name == "web");
+    if !(procfile_web || manifests.compose_builds) {
+        return None;
+    }
+    let dockerfile = manifests.dockerfile.as_ref()?;
+    let cmd = dockerfile
+        .commands()
+        .into_iter()
+        .find(|i| i.keyword == "CMD")?;
+    let command = cmd.form().to_string();
+    let dev = segments(&command).iter().any(|seg| {
+        runs_dev_server(&command, seg.text)
+            || named_script(manifests, seg.text).is_some_and(|script| {
+                segments(script)
+                    .iter()
+                    .any(|s| runs_dev_server(script, s.text))
+            })
+            || DEV_SCRIPT_NAME.is_match(seg.text)
+    });
+    dev.then_some(command)
+}
+
+/// `npm run dev` and the like, by the script's name, when package.json does not say.
+static DEV_SCRIPT_NAME: LazyLock<Regex> = LazyLock::new(|| {
+    crate::checks::regex(r"^(?:npm|yarn|pnpm|bun)\s+(?:run\s+)?(?:dev|develop|watch)\b")
+});
+
+/// Whether a simple command of `command` runs a development server or a watcher.
+pub fn runs_dev_server(command: &str, segment: &str) -> bool {
+    static DEV: LazyLock<Regex> = LazyLock::new(|| {
+        crate::checks::regex(
+            r"^(?:nodemon\b|ts-node-dev\b|node-dev\b|tsx\s+watch\b|node\s+(?:.*\s)?--watch\b|next\s+dev\b|nuxt\s+dev\b|vite(?:\s+(?:dev|serve)\b|\s+--|\s*$)|webpack(?:-dev-server\b|\s+serve\b)|ng\s+serve\b|react-scripts\s+start\b|flask\s+run\b|python3?\s+-m\s+flask\s+run\b|python3?\s+manage\.py\s+runserver\b|php\s+artisan\s+serve\b|php\s+-S\b|(?:uvicorn|gunicorn)\s.*--reload\b|(?:bin/)?rails\s+s(?:erver)?\b.*(?:-e|--environment)[ =]development\b)",
+        )
+    });
+    static RAILS: LazyLock<Regex> =
+        LazyLock::new(|| crate::checks::regex(r"^(?:bin/)?rails\s+s(?:erver)?\b"));
+    DEV.is_match(segment)
+        || (RAILS.is_match(segment) && assigns(command, "RAILS_ENV", "development"))
+}
+
+/// A shell script as one command line of the same length: `#` comments (at the start of
+/// a word) become spaces and line breaks become `;`.
+fn shell_as_one_line(text: &[u8]) -> String {
+    let mut out = Vec::with_capacity(text.len());
+    let mut in_comment = false;
+    for (i, &b) in text.iter().enumerate() {
+        let word_start = i == 0 || text[i - 1].is_ascii_whitespace() || text[i - 1] == b';';
+        match b {
+            b'\n' | b'\r' => {
+                in_comment = false;
+                out.push(b';');
+            }
+            b'#' if word_start => {
+                in_comment = true;
+                out.push(b' ');
+            }
+            // Multi-byte characters become spaces too, keeping offsets exact.
+            _ if in_comment || !b.is_ascii() => out.push(b' '),
+            _ => out.push(b),
+        }
+    }
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Whether a command runs package.json's start script (`npm start`, `yarn start`...).
+pub fn runs_start_script(command: &str) -> bool {
+    let words: Vec<&str> = command.split_whitespace().collect();
+    words
+        .windows(2)
+        .any(|w| matches!(w[0], "npm" | "yarn" | "pnpm" | "bun") && w[1] == "start")
+        || words.windows(3).any(|w| {
+            matches!(w[0], "npm" | "yarn" | "pnpm" | "bun") && w[1] == "run" && w[2] == "start"
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::hosts::test_facts;
+
+    #[test]
+    fn scripts_read_as_one_line() {
+        let text = b"#!/bin/sh\n# migrate first\nrails db:prepare\nexec \"$@\" # run\n";
+        let line = shell_as_one_line(text);
+        assert_eq!(line.len(), text.len());
+        assert_eq!(&line[26..42], "rails db:prepare");
+        assert!(!line.contains("migrate first"));
+    }
+
+    #[test]
+    fn npm_start_commands() {
+        assert!(runs_start_script("npm start"));
+        assert!(runs_start_script("yarn run start"));
+        assert!(!runs_start_script("node server.js"));
+        assert!(!runs_start_script("npm run start:prod"));
+    }
+
+    #[test]
+    fn kinds_and_origins() {
+        let facts = test_facts(&[
+            (
+                "Procfile",
+                "web: bin/start.sh\nclock: python clock.py\npostdeploy: rails db:migrate\nworker: rq\n",
+            ),
+            ("package.json", r#"{"scripts":{"start":"node a.js"}}"#),
+            ("bin/start", "x"),
+        ]);
+        let app = crate::app::App::build(facts, &Default::default());
+        let kinds: Vec<(Origin, Kind)> = app.processes.iter().map(|p| (p.origin, p.kind)).collect();
+        assert_eq!(
+            kinds,
+            [
+                (Origin::Procfile, Kind::Web),
+                (Origin::Procfile, Kind::Clock),
+                (Origin::Procfile, Kind::Postdeploy),
+                (Origin::Procfile, Kind::Worker),
+                (Origin::StartScript, Kind::Web),
+            ],
+            "package.json's start does not run: the Procfile declares web, through bin/start"
+        );
+    }
+
+    #[test]
+    fn a_dev_script_by_name_makes_a_development_image() {
+        let facts = test_facts(&[
+            ("Procfile", "web: node server.js\n"),
+            (
+                "Dockerfile",
+                "FROM node\nCMD [\"npm\", \"run\", \"serve\"]\n",
+            ),
+            (
+                "package.json",
+                r#"{"scripts":{"serve":"nodemon server.js"}}"#,
+            ),
+        ]);
+        let app = crate::app::App::build(facts, &Default::default());
+        assert_eq!(
+            development_image(&app.manifests).as_deref(),
+            Some("npm run serve")
+        );
+    }
+}
