@@ -1,7 +1,7 @@
 //! Runs the pattern rules on one file. Patterns match the comment-masked text, so a
 //! commented-out line never fires; spans point into the original text.
 
-use crate::finding::Finding;
+use crate::finding::{Fact, Finding};
 use crate::rules::{Matcher, Pattern, Registry, Rule};
 use crate::source::SourceFile;
 use regex::bytes::{Captures, Regex};
@@ -67,7 +67,9 @@ pub fn detect(file: &SourceFile, rules: &[&Rule], present: &[bool]) -> Vec<Findi
                     break;
                 }
                 let message = rule.message(pattern.label.as_deref());
-                findings.push(rule.finding(&file.rel_path, file.locate(start, end), message));
+                let mut finding = rule.finding(&file.rel_path, file.locate(start, end), message);
+                finding.fact = number(&file.text[start..end]).map(Fact::Number);
+                findings.push(finding);
                 if rule.spec.once_per_file {
                     break;
                 }
@@ -275,6 +277,14 @@ pub fn entropy(value: &str) -> f64 {
             -p * p.log2()
         })
         .sum()
+}
+
+/// The match read as a number, when it is one (`3000`).
+fn number(text: &[u8]) -> Option<u64> {
+    let text = std::str::from_utf8(text).ok()?.trim();
+    (!text.is_empty() && text.len() <= 19 && text.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| text.parse().ok())
+        .flatten()
 }
 
 #[cfg(test)]

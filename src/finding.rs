@@ -45,6 +45,16 @@ pub struct Excerpt {
     pub highlight: (usize, usize),
 }
 
+/// A typed value the detect step read from the match, so that later steps never parse
+/// a message or an excerpt again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fact {
+    /// The matched text is a number (a port, for `hardcoded-port`).
+    Number(u64),
+    /// The runtime version is pinned only in this file (`.nvmrc`, `runtime.txt`...).
+    PinnedOnlyIn(&'static str),
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
     pub rule: String,
@@ -59,6 +69,7 @@ pub struct Finding {
     pub help: String,
     pub excerpt: Excerpt,
     pub fingerprint: String,
+    pub fact: Option<Fact>,
 }
 
 impl Finding {
@@ -130,6 +141,7 @@ mod tests {
                 highlight: (0, 1),
             },
             fingerprint: String::new(),
+            fact: None,
         }
     }
 

@@ -151,15 +151,97 @@ pub struct RepoFacts {
     pub health_terms: BTreeMap<String, String>,
     /// Committed `*.log` files outside tests, fixtures, docs and examples.
     pub log_files: BTreeSet<String>,
+    /// Files directly in each folder that may hold an app of a monorepo (see
+    /// `app_folder`), by folder; at most `MAX_APP_FILES` per folder.
+    pub app_files: BTreeMap<String, BTreeSet<String>>,
+}
+
+/// At most this many file names are kept per monorepo app folder.
+const MAX_APP_FILES: usize = 512;
+
+/// Folders that group a monorepo's apps one level down (`src/api`, `apps/web`).
+const APP_GROUPS: &[&str] = &["apps", "services", "src"];
+
+/// Splits `rel` into the monorepo app folder it may belong to and its path inside it:
+/// a first-level folder (`backend/Gemfile`), or a folder of `apps/`, `services/` or
+/// `src/` (`src/api/pyproject.toml`). Hidden folders hold no app.
+pub fn app_folder(rel: &str) -> Option<(&str, &str)> {
+    let (first, rest) = rel.split_once('/')?;
+    if first.starts_with('.') || first.is_empty() {
+        return None;
+    }
+    if APP_GROUPS.contains(&first)
+        && let Some((second, inner)) = rest.split_once('/')
+        && !second.starts_with('.')
+    {
+        let dir = &rel[..first.len() + 1 + second.len()];
+        return Some((dir, inner));
+    }
+    Some((first, rest))
 }
 
 impl RepoFacts {
-    /// Whether the walk should keep this file's contents (`rel` relative to the root).
+    /// Whether the walk should keep this file's contents (`rel` relative to the root):
+    /// a root manifest, or one at the root of a monorepo app folder.
     pub fn wants_contents(rel: &str) -> bool {
-        MANIFESTS.contains(&rel)
-            || COMPOSE_FILES.contains(&rel)
-            || START_SCRIPTS.contains(&rel)
-            || hosts_wants_contents(rel)
+        let root_manifest = |rel: &str| {
+            MANIFESTS.contains(&rel)
+                || COMPOSE_FILES.contains(&rel)
+                || START_SCRIPTS.contains(&rel)
+                || hosts_wants_contents(rel)
+        };
+        root_manifest(rel) || app_folder(rel).is_some_and(|(_, inner)| root_manifest(inner))
+    }
+
+    /// Records a file that sits directly in a monorepo app folder.
+    pub fn add_app_file(&mut self, rel: &str) {
+        let Some((dir, name)) = app_folder(rel).filter(|(_, name)| !name.contains('/')) else {
+            return;
+        };
+        let files = self.app_files.entry(dir.to_string()).or_default();
+        if files.len() < MAX_APP_FILES {
+            files.insert(name.to_string());
+        }
+    }
+
+    /// The facts of the app in folder `dir`, with paths relative to it: its files, its
+    /// manifests and the code sites under it. `None` when the folder has no manifest.
+    pub fn for_app(&self, dir: &str) -> Option<RepoFacts> {
+        let prefix = format!("{dir}/");
+        let files = self.app_files.get(dir)?;
+        let inside = |f: &Finding| -> Option<Finding> {
+            let file = f.file.strip_prefix(&prefix)?;
+            Some(Finding {
+                file: file.to_string(),
+                ..f.clone()
+            })
+        };
+        let manifests: BTreeMap<String, Vec<u8>> = self
+            .manifests
+            .iter()
+            .filter_map(|(name, bytes)| {
+                Some((name.strip_prefix(&prefix)?.to_string(), bytes.clone()))
+            })
+            .collect();
+        if manifests.is_empty() {
+            return None;
+        }
+        Some(RepoFacts {
+            root_files: files.clone(),
+            manifests,
+            in_git: self.in_git,
+            server_start: self.server_start.as_ref().and_then(inside),
+            handles_sigterm: self.handles_sigterm,
+            binary_calls: self
+                .binary_calls
+                .iter()
+                .filter_map(|(b, f)| Some((b.clone(), inside(f)?)))
+                .collect(),
+            schedulers: self.schedulers.iter().filter_map(inside).collect(),
+            manifest_stacks: self.manifest_stacks.clone(),
+            health_terms: self.health_terms.clone(),
+            ..RepoFacts::default()
+        })
     }
 
     /// Whether `rel` is a file that makes or starts a first-level app (`api/Procfile`).

@@ -149,9 +149,26 @@ impl<'a> Scanner<'a> {
                 .extend(committed_root_files(root, self.exclude.as_ref()));
             facts.in_git = inside_git(root);
             facts.vendored = root.join("vendor").is_dir();
+            // Large lock files are skipped by the walk but still exist.
+            for (dir, files) in &mut facts.app_files {
+                files.extend(committed_root_files(&root.join(dir), None));
+            }
             let app = App::build(facts, &self.config.production_env);
             findings.extend(self.repo_checks(&app));
+            let parts = if app.is_empty() {
+                app.monorepo_apps(&self.config.production_env)
+            } else {
+                Vec::new()
+            };
             report.apps.push(app);
+            for part in parts {
+                let prefix = format!("{}/", part.path);
+                findings.extend(self.repo_checks(&part).into_iter().map(|mut f| {
+                    f.file = format!("{prefix}{}", f.file);
+                    f
+                }));
+                report.apps.push(part);
+            }
         }
         for mut finding in findings {
             if self.path_ignores(&finding) {
@@ -216,9 +233,12 @@ impl<'a> Scanner<'a> {
         } else {
             Vec::new()
         };
-        let root_file = (at_root || keep_contents).then(|| RootFile {
+        let in_app_folder = root_is_dir
+            && crate::repo::app_folder(&rel).is_some_and(|(_, name)| !name.contains('/'));
+        let root_file = (at_root || keep_contents || in_app_folder).then(|| RootFile {
             name: rel.clone(),
             at_root,
+            in_app_folder,
             contents: keep_contents.then(|| bytes.clone()),
         });
         let sub_app = sub_app.then(|| sub_app_start(&rel, &bytes)).flatten();
@@ -305,6 +325,8 @@ pub fn root_display(root: &Path) -> String {
 struct RootFile {
     name: String,
     at_root: bool,
+    /// Directly in a folder that may hold a monorepo app (`repo::app_folder`).
+    in_app_folder: bool,
     contents: Option<Vec<u8>>,
 }
 
@@ -379,9 +401,13 @@ impl Collected {
                 if let Some(RootFile {
                     name,
                     at_root,
+                    in_app_folder,
                     contents,
                 }) = root_file
                 {
+                    if in_app_folder {
+                        self.facts.add_app_file(&name);
+                    }
                     if let Some(contents) = contents {
                         self.facts.manifests.insert(name.clone(), contents);
                     }

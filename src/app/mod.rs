@@ -193,6 +193,9 @@ fn django_settings(manage_py: &str) -> Option<String> {
 /// One application: what the walk found, parsed once.
 #[derive(Debug, Clone, Default)]
 pub struct App {
+    /// Its folder relative to the scanned root: empty for the root, `backend` or
+    /// `src/api` for an app of a monorepo.
+    pub path: String,
     pub inventory: RepoFacts,
     pub manifests: Manifests,
     pub processes: Vec<Process>,
@@ -214,12 +217,47 @@ impl App {
             manifests.dockerfile.as_ref(),
         );
         App {
+            path: String::new(),
             inventory,
             manifests,
             processes,
             stack,
             env,
         }
+    }
+
+    /// Whether nothing at this folder's root makes an app: no stack and no image.
+    pub fn is_empty(&self) -> bool {
+        self.stack.languages.is_empty() && !self.has("Dockerfile")
+    }
+
+    /// The apps of a monorepo whose root is no app: each folder (`backend`, `src/api`)
+    /// with a stack that declares how it starts or uses a web framework; folders of
+    /// libraries, tools and static assets are left out.
+    pub fn monorepo_apps(&self, production_env: &BTreeMap<String, String>) -> Vec<App> {
+        self.inventory
+            .app_files
+            .keys()
+            .filter(|dir| !is_non_app_folder(dir))
+            .filter_map(|dir| {
+                let mut app = App::build(self.inventory.for_app(dir)?, production_env);
+                app.path = dir.clone();
+                // A Procfile `web:`, a Node start, a web framework, or an image that
+                // exposes a port: a Dockerfile alone may package a command-line tool.
+                let procfile_web = app
+                    .processes
+                    .iter()
+                    .any(|p| p.origin == processes::Origin::Procfile && p.is_web());
+                let image_serves = app.manifests.dockerfile.as_ref().is_some_and(|d| {
+                    d.start().is_some() && d.instructions.iter().any(|i| i.keyword == "EXPOSE")
+                });
+                let served = procfile_web
+                    || app.manifests.package().is_some_and(|p| p.declares_start())
+                    || !app.stack.frameworks.is_empty()
+                    || image_serves;
+                (!app.is_empty() && served).then_some(app)
+            })
+            .collect()
     }
 
     /// The text of a root manifest, for spans.
@@ -235,6 +273,17 @@ impl App {
     pub fn has_any(&self, names: &[&str]) -> bool {
         self.inventory.has_any(names)
     }
+}
+
+/// Folders that hold no deployed app, whatever manifest they carry.
+fn is_non_app_folder(dir: &str) -> bool {
+    let name = dir.rsplit('/').next().unwrap_or(dir);
+    crate::classify::role_of(&format!("{dir}/x.json"), crate::classify::Language::Json)
+        != crate::classify::Role::Config
+        || matches!(
+            name,
+            "docs" | "doc" | "scripts" | "tools" | "bench" | "benches" | "e2e" | "end2end"
+        )
 }
 
 #[cfg(test)]

@@ -31,6 +31,9 @@ pub enum Kind {
     Release,
     /// Scalingo's `postdeploy:`, run once per deploy.
     Postdeploy,
+    /// The build step the Node buildpack runs: package.json's `scalingo-postbuild`,
+    /// else `build` (Scalingo/nodejs-buildpack lib/dependencies.sh).
+    Build,
 }
 
 impl Kind {
@@ -143,6 +146,24 @@ pub fn processes(manifests: &Manifests, facts: &RepoFacts) -> Vec<Process> {
             exact: false,
         });
     }
+    let build = manifests.package().and_then(|p| {
+        ["scalingo-postbuild", "build"]
+            .into_iter()
+            .find_map(|name| Some((name, p.scripts.get(name)?)))
+    });
+    if let Some((name, script)) = build
+        && let Some(offset) = script.offset
+    {
+        out.push(Process {
+            origin: Origin::PackageScript,
+            kind: Kind::Build,
+            name: name.to_string(),
+            file: "package.json",
+            command: script.command.clone(),
+            offset,
+            exact: false,
+        });
+    }
     let scripts = start_scripts(&out, facts);
     out.extend(scripts);
     out
@@ -188,6 +209,44 @@ pub fn named_script<'a>(manifests: &'a Manifests, segment: &str) -> Option<&'a s
         return None;
     }
     manifests.package()?.script(name)
+}
+
+/// The package.json scripts a simple command runs by name: `npm run <name>` (flags
+/// before the name skipped), or npm-run-all's `run-s`/`run-p`/`npm-run-all` with names
+/// and `*`/`**` patterns (`run-s build:**`).
+pub fn scripts_run_by<'a>(manifests: &'a Manifests, segment: &str) -> Vec<&'a str> {
+    let Some(package) = manifests.package() else {
+        return Vec::new();
+    };
+    let words: Vec<&str> = segment
+        .split_whitespace()
+        .filter(|w| !w.starts_with('-'))
+        .collect();
+    let patterns: &[&str] = match words.as_slice() {
+        ["run-s" | "run-p" | "npm-run-all", rest @ ..] => rest,
+        ["npm" | "yarn" | "pnpm" | "bun", "run", name, ..] => std::slice::from_ref(name),
+        _ => return Vec::new(),
+    };
+    package
+        .scripts
+        .iter()
+        .filter(|(name, _)| patterns.iter().any(|p| script_matches(p, name)))
+        .map(|(_, script)| script.command.as_str())
+        .collect()
+}
+
+/// npm-run-all's patterns: `build:*` matches one part after the colon, `build:**` any.
+fn script_matches(pattern: &str, name: &str) -> bool {
+    match pattern
+        .strip_suffix("**")
+        .or_else(|| pattern.strip_suffix('*'))
+    {
+        Some(prefix) if pattern.ends_with("**") => name.starts_with(prefix) && name != prefix,
+        Some(prefix) => name
+            .strip_prefix(prefix)
+            .is_some_and(|rest| !rest.is_empty() && !rest.contains(':')),
+        None => pattern == name,
+    }
 }
 
 /// The `CMD` of the Dockerfile when it is a development image: it runs a development
@@ -282,6 +341,23 @@ mod tests {
         assert_eq!(line.len(), text.len());
         assert_eq!(&line[26..42], "rails db:prepare");
         assert!(!line.contains("migrate first"));
+    }
+
+    #[test]
+    fn scripts_run_by_name_and_pattern() {
+        let facts = test_facts(&[(
+            "package.json",
+            r#"{"scripts":{"build":"run-s build:**","build:a":"vite build","build:db:up":"npm run --silent migrate","migrate":"knex migrate:latest"}}"#,
+        )]);
+        let app = crate::app::App::build(facts, &Default::default());
+        let run = |segment| scripts_run_by(&app.manifests, segment);
+        assert_eq!(
+            run("run-s build:**"),
+            ["vite build", "npm run --silent migrate"]
+        );
+        assert_eq!(run("run-p build:*"), ["vite build"]);
+        assert_eq!(run("npm run --silent migrate"), ["knex migrate:latest"]);
+        assert!(run("node server.js").is_empty());
     }
 
     #[test]

@@ -323,6 +323,9 @@ pub struct Stack {
     /// FHIR or HL7 libraries among the dependencies (signs of health data).
     pub health_libraries: Vec<String>,
     pub dockerfile: bool,
+    /// Dependency manifests at the root (`requirements.txt`, `Pipfile`, `go.mod`...).
+    #[serde(skip)]
+    pub root_manifests: Vec<String>,
     /// `.buildpacks`, or the app manifest, names the buildpacks explicitly (Scalingo).
     pub buildpacks_file: bool,
     /// Django project package (from `manage.py`'s settings module).
@@ -391,6 +394,11 @@ pub fn detect(facts: &RepoFacts, manifests: &Manifests, processes: &[Process]) -
             .map(|(lang, _)| *lang)
             .collect(),
         dockerfile: facts.has("Dockerfile"),
+        root_manifests: crate::repo::DEPENDENCY_MANIFESTS
+            .iter()
+            .filter(|(name, _)| facts.has(name))
+            .map(|(name, _)| name.to_string())
+            .collect(),
         buildpacks_file: facts.has(".buildpacks") || manifest_sets_buildpack(manifests),
         ..Stack::default()
     };

@@ -3,7 +3,8 @@
 
 use super::{on_commands, regex};
 use crate::app::App;
-use crate::app::processes::Process;
+use crate::app::command::segments as segments_of;
+use crate::app::processes::{Kind, Process, scripts_run_by};
 use crate::finding::Finding;
 use crate::rules::Rule;
 
@@ -15,9 +16,9 @@ pub fn web_commands_and_scripts(app: &App) -> impl Iterator<Item = &Process> {
 
 pub fn migrate_at_boot(rule: &Rule, app: &App) -> Vec<Finding> {
     let migrate = regex(
-        r"(?:manage\.py\s+migrate\b|\bdb:migrate\b|\bdb:prepare\b|\bdb:setup\b|\bprisma\s+migrate\s+deploy\b|\bprisma\s+db\s+push\b|\balembic\s+upgrade\b|\bartisan\s+migrate\b|\bknex\s+migrate:latest\b|\bsequelize(?:-cli)?\s+db:migrate\b|\btypeorm\b.*\bmigration:run\b|\bflask\s+db\s+upgrade\b|\bgoose\b.*\bup\b|\bmigrate\s+.*-path\b.*\bup\b|\b(?:npm|yarn|pnpm)\s+(?:run\s+)?(?:db:)?migrat(?:e|ion)(?::\w+)*\b)",
+        r"(?:manage\.py\s+migrate\b|\bdb:migrate\b|\bdb:prepare\b|\bdb:setup\b|\bprisma\s+migrate\s+deploy\b|\bprisma\s+db\s+push\b|\balembic\s+upgrade\b|\bartisan\s+migrate\b|\bknex\s+migrate:latest\b|\bsequelize(?:-cli)?\s+db:migrate\b|\btypeorm\b.*\bmigration:run\b|\bflask\s+db\s+upgrade\b|\bgoose\b.*\bup\b|\bmigrate\s+.*-path\b.*\bup\b|\b(?:npm|yarn|pnpm)\s+(?:run\s+)?(?:--?[\w-]+\s+)*(?:db:)?migrat(?:e|ion)(?::\w+)*\b)",
     );
-    on_commands(
+    let mut findings = on_commands(
         rule,
         app,
         web_commands_and_scripts(app),
@@ -31,5 +32,30 @@ pub fn migrate_at_boot(rule: &Rule, app: &App) -> Vec<Finding> {
                 )
             })
         },
-    )
+    );
+    // The build step runs before the release exists: a migration there changes the
+    // database for code that may never be deployed. Up to two hops into the scripts it
+    // runs by name (`npm run x`, `run-s build:**`).
+    let runs_migration = |text: &str| -> Option<String> {
+        if migrate.is_match(text) {
+            return Some(text.to_string());
+        }
+        scripts_run_by(&app.manifests, text)
+            .into_iter()
+            .find_map(|script| {
+                segments_of(script).into_iter().find_map(|s| {
+                    let inner = scripts_run_by(&app.manifests, s.text);
+                    (migrate.is_match(s.text) || inner.iter().any(|i| migrate.is_match(i)))
+                        .then(|| s.text.to_string())
+                })
+            })
+    };
+    let build = app.processes.iter().filter(|p| p.kind == Kind::Build);
+    findings.extend(on_commands(rule, app, build, |_, segments, i| {
+        let found = runs_migration(segments[i].text)?;
+        Some(format!(
+            "the build step runs migrations (`{found}`), before the new release is deployed"
+        ))
+    }));
+    findings
 }

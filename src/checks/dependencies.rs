@@ -7,7 +7,7 @@ use super::finding_at;
 use crate::app::App;
 use crate::app::ok;
 use crate::app::processes::OTHER_APP_MANIFESTS;
-use crate::finding::Finding;
+use crate::finding::{Fact, Finding};
 use crate::rules::Rule;
 
 const NODE_LOCKS: &[&str] = &[
@@ -175,7 +175,12 @@ pub fn runtime_version_unpinned(rule: &Rule, app: &App) -> Vec<Finding> {
             ),
             None => "package.json does not pin the Node version in `engines.node`".to_string(),
         };
-        findings.push(rule.repo_finding("package.json", message));
+        let mut finding = rule.repo_finding("package.json", message);
+        finding.fact = ["/.nvmrc", "/.node-version"]
+            .iter()
+            .find(|f| facts.has(&f[1..]))
+            .map(|f| Fact::PinnedOnlyIn(&f[1..]));
+        findings.push(finding);
     }
     let python = is_python_app(app) && !facts.has_any(DETECTED_BEFORE_PYTHON);
     if python && !facts.has_any(&[".python-version", "Pipfile.lock"]) {
@@ -190,7 +195,9 @@ pub fn runtime_version_unpinned(rule: &Rule, app: &App) -> Vec<Finding> {
                 "this Python app does not pin its Python version in .python-version",
             )
         };
-        findings.push(rule.repo_finding(file, message.to_string()));
+        let mut finding = rule.repo_finding(file, message.to_string());
+        finding.fact = (file == "runtime.txt").then_some(Fact::PinnedOnlyIn("runtime.txt"));
+        findings.push(finding);
     }
     if let Some(gemfile) = &manifests.gemfile
         && gemfile.ruby.is_none()

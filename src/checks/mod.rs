@@ -19,7 +19,7 @@ mod signals;
 
 use crate::app::App;
 use crate::app::command::{Segment, segments};
-use crate::app::processes::{Origin, Process};
+use crate::app::processes::{Kind, Origin, Process};
 use crate::classify::{Language, Role};
 use crate::finding::Finding;
 use crate::repo::FileFacts;
@@ -242,10 +242,11 @@ pub fn on_start_commands(
     web_only: bool,
     judge: impl Fn(&Process, &[Segment], usize) -> Option<String>,
 ) -> Vec<Finding> {
-    let commands = app
-        .processes
-        .iter()
-        .filter(|p| p.origin != Origin::StartScript && (!web_only || p.is_web()));
+    let commands = app.processes.iter().filter(|p| {
+        !matches!(p.origin, Origin::StartScript)
+            && p.kind != Kind::Build
+            && (!web_only || p.is_web())
+    });
     on_commands(rule, app, commands, judge)
 }
 

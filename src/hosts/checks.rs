@@ -50,18 +50,77 @@ pub fn run(app: &App) -> Vec<PlatformIssue> {
     issues.extend(submodules(app));
     issues.extend(env_var_names(app));
     issues.extend(clever_legacy_config(stack));
+    issues.extend(clever_node_start(app));
+    issues.extend(aptfile_ignored(app));
     issues
+}
+
+/// An `Aptfile` lists system packages for Scalingo's apt buildpack; the other hosts'
+/// builders have no such step (Clever Cloud's runtimes, Scaleway's Paketo builder), so
+/// without a Dockerfile the packages are missing there.
+fn aptfile_ignored(app: &App) -> Option<PlatformIssue> {
+    if !app.has("Aptfile") || app.stack.dockerfile {
+        return None;
+    }
+    Some(PlatformIssue {
+        id: "aptfile-ignored",
+        row: None,
+        file: "Aptfile".into(),
+        message: "the app needs the system packages listed in `Aptfile`, which only Scalingo's apt buildpack installs".into(),
+        effects: [
+            none(),
+            effect(
+                Impact::Degrades,
+                "Clever Cloud's runtimes do not read an Aptfile: use the Docker runtime with the packages installed, or drop the dependency",
+            ),
+            effect(
+                Impact::Degrades,
+                "Paketo buildpacks do not read an Aptfile: build the image from a Dockerfile that installs the packages",
+            ),
+        ],
+        unconfirmed: true,
+    })
+}
+
+/// Clever Cloud ignores the Procfile and starts a Node app with `npm start`: a Procfile
+/// `web:` line that is the only start declaration leaves it nothing to run. (Without a
+/// Procfile either, `missing-procfile` reports it on every host.)
+fn clever_node_start(app: &App) -> Option<PlatformIssue> {
+    let package = app.manifests.package()?;
+    let procfile_web = app
+        .processes
+        .iter()
+        .any(|p| p.origin == crate::app::processes::Origin::Procfile && p.is_web());
+    if app.stack.app_language() != Some(Lang::Node)
+        || app.stack.dockerfile
+        || package.declares_start()
+        || !procfile_web
+    {
+        return None;
+    }
+    Some(PlatformIssue {
+        id: "clever-node-start",
+        row: Some(4),
+        file: "package.json".into(),
+        message: "only the Procfile says how to start this Node app; package.json has neither `scripts.start` nor `main`".into(),
+        effects: [
+            none(),
+            effect(
+                Impact::Blocks,
+                "Clever Cloud ignores the Procfile and runs `npm start`: add `scripts.start` to package.json, or set `CC_RUN_COMMAND` (https://www.clever.cloud/developers/doc/applications/nodejs/)",
+            ),
+            none(),
+        ],
+        unconfirmed: false,
+    })
 }
 
 /// Row 21: the pinned version (or the stack) is not offered by the host: blocks where
 /// the host reads that pin, advisory where the version is set in its environment.
 pub fn unsupported_runtime(runtimes: &[Runtime; 3]) -> Option<PlatformIssue> {
-    let effects = runtimes.clone().map(|r| match (r.blocks, r.warning) {
-        (true, Some(warning)) => (
-            Impact::Blocks,
-            format!("{warning}: pin one of those versions"),
-        ),
-        (false, Some(warning)) => (Impact::Advisory, warning),
+    let effects = runtimes.clone().map(|r| match (r.impact, r.warning) {
+        (Impact::Blocks | Impact::Degrades, Some(warning)) => (r.impact, warning),
+        (_, Some(warning)) => (Impact::Advisory, warning),
         _ => none(),
     });
     let blocking = runtimes.iter().find(|r| r.warning.is_some())?;
@@ -70,8 +129,19 @@ pub fn unsupported_runtime(runtimes: &[Runtime; 3]) -> Option<PlatformIssue> {
         row: Some(21),
         file: blocking.pin_file.clone().unwrap_or_default(),
         message: match &blocking.version {
-            Some(version) => format!("the pinned version {version} is not offered on every host"),
-            None => "the stack has no buildpack on this host".into(),
+            Some(version) if !blocking.stack_unsupported => {
+                format!("the pinned version {version} is not offered on every host")
+            }
+            _ => format!(
+                "no buildpack of {} builds this stack",
+                runtimes
+                    .iter()
+                    .zip(Host::ALL)
+                    .filter(|(r, _)| r.stack_unsupported)
+                    .map(|(_, h)| h.name())
+                    .collect::<Vec<_>>()
+                    .join(" or ")
+            ),
         },
         effects,
         unconfirmed: false,
@@ -306,6 +376,17 @@ mod tests {
         );
         assert_eq!(ids(&[(".gitmodules", "")]), ["git-submodules"]);
         assert_eq!(
+            ids(&[("requirements.txt", "django\n"), ("Aptfile", "gdal-bin\n")]),
+            ["aptfile-ignored"]
+        );
+        assert_eq!(
+            ids(&[
+                ("package.json", "{}"),
+                ("Procfile", "web: node dist/main.js\n")
+            ]),
+            ["clever-node-start"]
+        );
+        assert_eq!(
             ids(&[("scalingo.json", r#"{"name":"a","env":{"_SECRET":{}}}"#)]),
             ["env-var-name"]
         );
@@ -333,7 +414,7 @@ mod tests {
             &[("clevercloud/cron.json", r#"["0 3 * * * python x.py"]"#)],
             &[
                 ("Procfile", "web: npm start\nrelease: rails db:migrate\n"),
-                ("package.json", "{}"),
+                ("package.json", r#"{"main": "a.js"}"#),
             ],
             &[
                 ("package.json", r#"{"dependencies":{"node-cron":"3"}}"#),

@@ -6,6 +6,7 @@
 pub mod advice;
 pub mod checks;
 pub mod init;
+pub mod monorepo;
 pub mod runtime;
 pub mod signals;
 pub mod verdict;
@@ -117,6 +118,8 @@ pub struct Portability {
     pub excluded: Vec<Excluded>,
     /// Repository-wide advice: health data, storage alternatives.
     pub advisories: Vec<String>,
+    /// For a monorepo whose root is no app: each app's own assessment.
+    pub apps: Vec<monorepo::AppPortability>,
 }
 
 /// Assesses one application against the target hosts. Each violation counts once, by
@@ -183,6 +186,7 @@ pub fn assess(
         hosts,
         excluded,
         advisories,
+        apps: Vec::new(),
     }
 }
 
@@ -194,13 +198,18 @@ fn names_service(finding: &Finding, kind: stack::ServiceKind) -> bool {
 /// The decide step of `twelve check`: assesses the scanned directory when there is
 /// exactly one (several roots would mix stacks).
 pub fn assess_report(report: &mut crate::scan::Report, registry: &Registry, targets: &Targets) {
-    if let [app] = report.apps.as_slice() {
-        // No stack and no image: there is no app to judge, so no verdict (not "ready").
-        let nothing = app.stack.languages.is_empty() && !app.has("Dockerfile");
-        if !nothing {
-            report.platforms = Some(assess(app, &report.findings, registry, targets));
-        }
-    }
+    let roots = report.apps.iter().filter(|a| a.path.is_empty()).count();
+    let Some((root, parts)) = report.apps.split_first().filter(|_| roots == 1) else {
+        return;
+    };
+    // No stack and no image: there is no app to judge, so no verdict (not "ready"),
+    // unless the repository holds apps in folders.
+    report.platforms = if !root.is_empty() {
+        Some(assess(root, &report.findings, registry, targets))
+    } else {
+        let parts: Vec<&App> = parts.iter().collect();
+        monorepo::assess(&parts, &report.findings, registry, targets)
+    };
 }
 
 /// Repository facts made of root files with their contents, for unit tests.

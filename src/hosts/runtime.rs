@@ -3,6 +3,7 @@
 
 use super::Host;
 use crate::app::stack::{Lang, Stack};
+use crate::rules::spec::Impact;
 use serde::Serialize;
 
 /// What a host would run the app with.
@@ -16,10 +17,15 @@ pub struct Runtime {
     pub warning: Option<String>,
     /// The warning means the deploy fails (`platforms.md` §5 row 21).
     #[serde(skip)]
-    pub blocks: bool,
+    /// What the warning means there: `Blocks` when the build fails, `Degrades` when the
+    /// version installs with a deprecation warning.
+    pub impact: Impact,
     /// The file of the version pin this host reads.
     #[serde(skip)]
     pub pin_file: Option<String>,
+    /// Whether the warning is about the stack (no buildpack builds it), not the version.
+    #[serde(skip)]
+    pub stack_unsupported: bool,
 }
 
 /// Versions a host offers for a language: a list, or a range of (major, minor).
@@ -202,8 +208,9 @@ pub fn runtime_for(host: Host, stack: &Stack) -> Runtime {
             name: name.into(),
             version: None,
             warning: None,
-            blocks: false,
+            impact: Impact::None,
             pin_file: None,
+            stack_unsupported: false,
         };
     };
     let pins = || stack.versions.iter().filter(|p| p.lang == lang);
@@ -222,24 +229,44 @@ pub fn runtime_for(host: Host, stack: &Stack) -> Runtime {
         name: runtime_name(host, lang, stack),
         version,
         warning: None,
-        blocks: false,
+        impact: Impact::None,
         pin_file: pin.and_then(|p| p.source.split(' ').next().map(String::from)),
+        stack_unsupported: false,
     };
     if host == Host::Scalingo
         && !stack.buildpacks_file
         && let Some(warning) = scalingo_unsupported_stack(lang)
     {
         runtime.warning = Some(warning);
-        runtime.blocks = true;
+        runtime.impact = Impact::Blocks;
+        runtime.stack_unsupported = true;
         return runtime;
     }
-    // Scaleway builds the Dockerfile when there is one, which pins its own base image.
+    // Scaleway builds the Dockerfile when there is one, which pins its own base image;
+    // without one, Paketo builds only some stacks.
     let docker_built = stack.dockerfile && host == Host::Scaleway;
+    if host == Host::Scaleway
+        && !docker_built
+        && let Some(warning) = paketo_cannot_build(lang, stack)
+    {
+        runtime.warning = Some(warning);
+        runtime.impact = Impact::Blocks;
+        runtime.stack_unsupported = true;
+        return runtime;
+    }
     if let (Some(pin), false) = (pin, docker_built)
         && let Some(reason) = unsupported(host, lang, &pin.requirement)
     {
-        runtime.warning = Some(reason);
-        runtime.blocks = true;
+        runtime.impact = match scalingo_deprecated(host, lang, &pin.requirement) {
+            Some(deprecated) => {
+                runtime.warning = Some(deprecated);
+                Impact::Degrades
+            }
+            None => {
+                runtime.warning = Some(format!("{reason}: pin one of those versions"));
+                Impact::Blocks
+            }
+        };
     } else if let (None, Some(other)) = (pin, pins().next())
         && let Some(reason) = unsupported(host, lang, &other.requirement)
     {
@@ -259,6 +286,54 @@ fn reads_pin(host: Host, source: &str) -> bool {
         Host::CleverCloud => source == "package.json engines.node" || source == "Gemfile ruby",
         Host::Scaleway => true,
     }
+}
+
+/// Versions Scalingo still installs, with a warning, though it no longer lists them:
+/// an end-of-life Node release its inventory holds (every major from 0.10 up), and
+/// Python 3.10 (Scalingo/nodejs-buildpack lib/binaries.sh, Scalingo/python-buildpack
+/// lib/python_version.sh). Below 3.10, and a Node version no release matches, fail.
+fn scalingo_deprecated(host: Host, lang: Lang, requirement: &str) -> Option<String> {
+    let released = match (host, lang) {
+        (Host::Scalingo, Lang::Node) => Offered::Range((0, 0), (26, 0)),
+        (Host::Scalingo, Lang::Python) => Offered::Versions(&[(3, 10)]),
+        _ => return None,
+    };
+    let minor_matters = by_minor(lang);
+    let clauses = parse_requirement(requirement, lang)?;
+    let installs = released.candidates(minor_matters).into_iter().any(|v| {
+        clauses
+            .iter()
+            .any(|clause| clause.iter().all(|c| c.allows(v, minor_matters)))
+    });
+    installs.then(|| {
+        format!(
+            "{} {requirement} is end-of-life on Scalingo: it installs with a warning and will become a build error",
+            lang.name()
+        )
+    })
+}
+
+/// Scaleway without a Dockerfile builds with Paketo buildpacks, which need Go's go.mod
+/// and go.sum, Node's package.json, Python's requirements.txt or Pipfile, a Maven or
+/// Gradle build, Cargo.toml or composer.json (platforms.md §3, Scaleway's CLI docs).
+fn paketo_cannot_build(lang: Lang, stack: &Stack) -> Option<String> {
+    let builds = match lang {
+        Lang::Go | Lang::Node | Lang::Java | Lang::Gradle | Lang::Rust | Lang::Php => true,
+        Lang::Python => stack
+            .root_manifests
+            .iter()
+            .any(|m| m == "requirements.txt" || m == "Pipfile"),
+        _ => false,
+    };
+    (!builds).then(|| {
+        let what = match lang {
+            Lang::Python => "a Python app without requirements.txt or a Pipfile".to_string(),
+            other => format!("{} apps", other.name()),
+        };
+        format!(
+            "Scaleway builds images without a Dockerfile with Paketo buildpacks, which do not build {what}: add a Dockerfile"
+        )
+    })
 }
 
 fn scalingo_unsupported_stack(lang: Lang) -> Option<String> {

@@ -7,7 +7,7 @@
 use super::Host;
 use super::checks::PlatformIssue;
 use crate::app::stack::{Lang, Stack};
-use crate::finding::Finding;
+use crate::finding::{Fact, Finding};
 use crate::rules::Registry;
 use crate::rules::spec::Impact;
 
@@ -172,8 +172,10 @@ fn strip_impact_prefix(note: &str) -> &str {
 
 /// The port a `hardcoded-port` finding highlights (its `hit` group is the number).
 fn finding_port(finding: &Finding) -> Option<u16> {
-    let (start, end) = finding.excerpt.highlight;
-    finding.excerpt.text.get(start..end)?.trim().parse().ok()
+    match finding.fact {
+        Some(Fact::Number(n)) => u16::try_from(n).ok(),
+        _ => None,
+    }
 }
 
 fn host_specific(host: Host, stack: &Stack, finding: &Finding) -> Option<(Impact, String)> {
@@ -201,6 +203,21 @@ fn host_specific(host: Host, stack: &Stack, finding: &Finding) -> Option<(Impact
         }
         ("missing-procfile", Host::CleverCloud) if stack.app_language() != Some(Lang::Node) => {
             Some((Impact::None, String::new()))
+        }
+        // An image built by buildpacks, with nothing that says how to start it, has no
+        // command to run.
+        ("missing-procfile", Host::Scaleway) if !stack.dockerfile => Some((
+            Impact::Blocks,
+            "the image Paketo builds has no start command: add a Procfile `web:` line or a Dockerfile with a `CMD`".into(),
+        )),
+        // runtime.txt is deprecated on Scalingo but still read; Clever Cloud ignores it.
+        ("runtime-version-unpinned", Host::Scalingo | Host::Scaleway)
+            if finding.fact == Some(Fact::PinnedOnlyIn("runtime.txt")) =>
+        {
+            Some((
+                Impact::Advisory,
+                "`runtime.txt` is deprecated: write the version in `.python-version`".into(),
+            ))
         }
         _ => None,
     }
@@ -279,6 +296,7 @@ mod tests {
                 text,
             },
             fingerprint: String::new(),
+            fact: port.parse().ok().map(Fact::Number),
         }
     }
 

@@ -100,6 +100,7 @@ mod tests {
             help: "fix: it".into(),
             excerpt: Excerpt::default(),
             fingerprint: String::new(),
+            fact: None,
         }
     }
 

@@ -60,6 +60,21 @@ fn cause_label(cause: &Cause) -> String {
 pub fn text(p: &Portability) -> String {
     let mut out = String::from("\nportability\n");
     let _ = writeln!(out, "  stack: {}", stack_line(p));
+    for app in &p.apps {
+        let verdicts: Vec<String> = app
+            .portability
+            .hosts
+            .iter()
+            .map(|h| format!("{} {} ({})", h.host.name(), h.verdict.as_str(), h.score))
+            .collect();
+        let _ = writeln!(
+            out,
+            "  app {}/: {}: {}",
+            app.path,
+            stack_line(&app.portability),
+            verdicts.join(", ")
+        );
+    }
     for start in &p.stack.web {
         let _ = writeln!(out, "  web: `{}` ({})", start.command, start.source);
     }
@@ -219,6 +234,25 @@ pub fn json_stack(p: &Portability) -> Value {
                 .collect(),
         );
         map.insert("advisories".into(), json!(p.advisories));
+        map.insert(
+            "apps".into(),
+            p.apps
+                .iter()
+                .map(|a| {
+                    let own = &a.portability;
+                    json!({
+                        "path": a.path,
+                        "languages": own.stack.languages,
+                        "frameworks": own.stack.frameworks,
+                        "verdicts": own.hosts.iter().map(|h| json!({
+                            "host": h.host.id(),
+                            "verdict": h.verdict.as_str(),
+                            "score": h.score,
+                        })).collect::<Vec<_>>(),
+                    })
+                })
+                .collect(),
+        );
         map.insert(
             "excluded_hosts".into(),
             p.excluded

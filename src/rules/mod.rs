@@ -102,6 +102,7 @@ impl Rule {
             help: self.spec.help.clone(),
             excerpt,
             fingerprint: String::new(),
+            fact: None,
         }
     }
 
