@@ -364,3 +364,74 @@ fn a_version_pinned_only_in_nvmrc_counts_once() {
     );
     assert_eq!(scalingo["score"], 85, "{scalingo:#}");
 }
+
+/// A monorepo whose root is no app is judged app by app: the served app in `backend/`
+/// counts, the static frontend and the command-line tool do not.
+#[test]
+fn a_monorepo_is_judged_by_its_apps() {
+    let dir = app(&[
+        ("README.md", "two apps\n"),
+        ("backend/requirements.txt", "flask==3.0\ngunicorn==23.0\n"),
+        ("backend/.python-version", "3.13\n"),
+        (
+            "backend/Procfile",
+            "web: gunicorn app:app --bind 0.0.0.0:8000\n",
+        ),
+        (
+            "frontend/package.json",
+            r#"{"engines": {"node": "24.x"}, "scripts": {"build": "vite build"}}"#,
+        ),
+        ("frontend/package-lock.json", "{}"),
+        ("src/cli/pyproject.toml", "[project]\nname = \"cli\"\n"),
+    ]);
+    let doc = check_json(dir.path());
+    let apps: Vec<&str> = doc["stack"]["apps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(apps, ["backend"], "{doc:#}");
+    let scalingo = host(&doc, "scalingo");
+    assert_eq!(scalingo["verdict"], "blocked", "{scalingo:#}");
+    let blocker = &scalingo["blockers"][0];
+    assert_eq!(blocker["id"], "hardcoded-port", "{scalingo:#}");
+    assert!(
+        blocker["locations"][0]
+            .as_str()
+            .unwrap()
+            .starts_with("backend/Procfile"),
+        "{blocker:#}"
+    );
+}
+
+/// `[production.env]` in the app's twelve.toml is what production sets: `twelve init`
+/// does not propose those variables again; a value that is not a string is a config error.
+#[test]
+fn init_honours_the_declared_production_environment() {
+    let dir = app(&[
+        ("requirements.txt", "django==5.1\ngunicorn==23.0\n"),
+        (".python-version", "3.13\n"),
+        (
+            "manage.py",
+            "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'config.settings')\n",
+        ),
+        (
+            "twelve.toml",
+            "[production.env]\nCC_PYTHON_MODULE = \"config.wsgi:application\"\n",
+        ),
+    ]);
+    let path = dir.path().to_str().unwrap();
+    let (code, out, err) = twelve(&["init", "--platform", "clever-cloud", path]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("CC_PYTHON_MANAGE_TASKS"), "{out}");
+    assert!(!out.contains("CC_PYTHON_MODULE"), "{out}");
+    std::fs::write(
+        dir.path().join("twelve.toml"),
+        "[production.env]\nDEBUG = false\n",
+    )
+    .unwrap();
+    let (code, _, err) = twelve(&["check", path]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("twelve.toml"), "{err}");
+}

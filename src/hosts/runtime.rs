@@ -446,6 +446,51 @@ mod tests {
         assert!(unsupported(s, Lang::Ruby, "3.1.2").is_some());
     }
 
+    /// What Scalingo's buildpacks do with versions it no longer lists (row 21).
+    #[test]
+    fn scalingo_end_of_life_versions_degrade() {
+        let runtime = |files: &[(&str, &str)]| {
+            let app = crate::app::App::build(crate::hosts::test_facts(files), &Default::default());
+            runtime_for(Host::Scalingo, &app.stack).impact
+        };
+        let node = |v: &str| format!(r#"{{"engines": {{"node": "{v}"}}}}"#);
+        assert_eq!(
+            runtime(&[("package.json", &node("18.x"))]),
+            Impact::Degrades
+        );
+        assert_eq!(runtime(&[("package.json", &node("99.x"))]), Impact::Blocks);
+        assert_eq!(runtime(&[("package.json", &node("24.x"))]), Impact::None);
+        for (version, impact) in [
+            ("3.10", Impact::Degrades),
+            ("3.9", Impact::Blocks),
+            ("3.13", Impact::None),
+        ] {
+            let files = [
+                ("requirements.txt", "flask\n"),
+                (".python-version", version),
+            ];
+            assert_eq!(runtime(&files), impact, "{version}");
+        }
+    }
+
+    #[test]
+    fn paketo_builds_only_some_stacks() {
+        let scaleway = |files: &[(&str, &str)]| {
+            let app = crate::app::App::build(crate::hosts::test_facts(files), &Default::default());
+            runtime_for(Host::Scaleway, &app.stack).impact
+        };
+        assert_eq!(scaleway(&[("Gemfile", "gem 'rails'\n")]), Impact::Blocks);
+        assert_eq!(
+            scaleway(&[("Gemfile", "gem 'rails'\n"), ("Dockerfile", "FROM ruby\n")]),
+            Impact::None
+        );
+        assert_eq!(
+            scaleway(&[("pyproject.toml", "[project]\n")]),
+            Impact::Blocks
+        );
+        assert_eq!(scaleway(&[("requirements.txt", "flask\n")]), Impact::None);
+    }
+
     #[test]
     fn clever_versions() {
         let c = Host::CleverCloud;
