@@ -2,7 +2,7 @@
 //! span in the file (miette), and the CLI exits with code 2.
 
 use crate::finding::Severity;
-use crate::hosts::Host;
+use crate::platform::Host;
 use crate::rules::Registry;
 use miette::{Diagnostic, NamedSource, SourceSpan};
 use serde::Deserialize;

@@ -55,7 +55,7 @@ fn main() -> ExitCode {
             path,
             write,
         } => match init_config(&registry, &path)
-            .and_then(|config| hosts::init::for_path(&registry, &config, platform, &path, write))
+            .and_then(|config| init(&registry, &config, platform, &path, write))
         {
             Ok(out) => print(&out),
             Err(message) => fail(&message),
@@ -123,7 +123,7 @@ fn check(registry: &Registry, mut args: CheckArgs) -> ExitCode {
         },
         require: args.require,
     };
-    hosts::assess_report(&mut report, registry, &targets);
+    report.platforms = hosts::assess_apps(&report.apps, &report.findings, registry, &targets);
     narrowing.scope(&mut report, registry);
     if let Some(path) = &args.write_baseline {
         if let Err(message) = baseline::write(path, &report.findings) {
@@ -213,6 +213,39 @@ fn load_config(registry: &Registry, args: &CheckArgs) -> Result<Config, miette::
         Some(path) => Config::load(Path::new(&path), registry).map_err(miette::Report::new),
         None => Ok(Config::default()),
     }
+}
+
+/// `twelve init`: scans `path` into its model, prints the plan for `host`, and writes
+/// the files when asked. `Err` is a message for the user (exit code 2).
+fn init(
+    registry: &Registry,
+    config: &Config,
+    host: hosts::Host,
+    path: &Path,
+    write: bool,
+) -> Result<String, String> {
+    if !path.is_dir() {
+        return Err(format!("{}: not a directory", path.display()));
+    }
+    let scanner = Scanner::new(registry, config, 0).map_err(|e| e.0)?;
+    let app = scanner
+        .scan(&[path.to_path_buf()])
+        .apps
+        .into_iter()
+        .next()
+        .unwrap_or_default();
+    let plan = hosts::init::plan(host, &app, &hosts::init::app_name(&app, path));
+    let mut out = twelve::report::init::render(host, &plan);
+    if write {
+        let lines = hosts::init::write(path, &plan)
+            .map_err(|e| format!("cannot write in {}: {e}", path.display()))?;
+        out.push('\n');
+        for line in lines {
+            out.push_str(&line);
+            out.push('\n');
+        }
+    }
+    Ok(out)
 }
 
 /// `twelve init` honours the app's `twelve.toml` (its `[production.env]` above all).

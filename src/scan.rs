@@ -289,7 +289,7 @@ impl<'a> Scanner<'a> {
             facts,
             log_file,
             result: Ok(findings),
-            health_terms: crate::hosts::signals::health_terms(&file, health_stem),
+            health_terms: crate::health::health_terms(&file, health_stem),
         }
     }
 

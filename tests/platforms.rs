@@ -238,9 +238,14 @@ fn markdown_table_of_a_fixture() {
     let config = Config::default();
     let scanner = Scanner::new(&registry, &config, 1).unwrap();
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/express-uploads");
-    let mut report = scanner.scan(&[root]);
-    hosts::assess_report(&mut report, &registry, &hosts::Targets::default());
-    let portability = report.platforms.expect("one directory scanned");
+    let report = scanner.scan(&[root]);
+    let portability = hosts::assess_apps(
+        &report.apps,
+        &report.findings,
+        &registry,
+        &hosts::Targets::default(),
+    )
+    .expect("one directory scanned");
     insta::assert_snapshot!(
         "markdown_express-uploads",
         platforms_markdown::render(&portability)

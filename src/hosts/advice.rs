@@ -246,7 +246,7 @@ pub fn compliance(host: Host, label: Compliance) -> Result<String, String> {
 pub fn repository(stack: &Stack, facts: &RepoFacts, findings: &[Finding]) -> Vec<String> {
     let mut out = Vec::new();
     if stack.health_libraries.is_empty()
-        && super::signals::looks_like_health_data(&facts.health_terms)
+        && crate::health::looks_like_health_data(&facts.health_terms)
     {
         let words: Vec<String> = facts
             .health_terms

@@ -5,7 +5,6 @@
 use super::Host;
 use crate::app::App;
 use crate::app::stack::{Lang, ServiceKind, Stack};
-use crate::config::Config;
 use crate::repo::RepoFacts;
 use std::fmt::Write as _;
 use std::path::Path;
@@ -360,41 +359,16 @@ pub fn write(root: &Path, plan: &Plan) -> std::io::Result<Vec<String>> {
     Ok(lines)
 }
 
-/// `twelve init`: scans `path` for its stack, prints the plan, and writes the files
-/// when asked. `Err` is a message for the user (exit code 2).
-pub fn for_path(
-    registry: &crate::rules::Registry,
-    config: &Config,
-    host: Host,
-    path: &Path,
-    write_files: bool,
-) -> Result<String, String> {
-    if !path.is_dir() {
-        return Err(format!("{}: not a directory", path.display()));
-    }
-    let scanner = crate::scan::Scanner::new(registry, config, 0).map_err(|e| e.0)?;
-    let report = scanner.scan(&[path.to_path_buf()]);
-    let app = report.apps.into_iter().next().unwrap_or_default();
-    let name = app
-        .manifests
+/// The app's name for the host: package.json's `name`, else the folder's.
+pub fn app_name(app: &App, path: &Path) -> String {
+    app.manifests
         .package()
         .and_then(|p| p.name.clone())
         .or_else(|| {
             let full = path.canonicalize().ok()?;
             full.file_name().map(|n| n.to_string_lossy().into_owned())
         })
-        .unwrap_or_else(|| "app".into());
-    let plan = plan(host, &app, &name);
-    let mut out = crate::report::init::render(host, &plan);
-    if write_files {
-        let lines =
-            write(path, &plan).map_err(|e| format!("cannot write in {}: {e}", path.display()))?;
-        out.push('\n');
-        for line in lines {
-            let _ = writeln!(out, "{line}");
-        }
-    }
-    Ok(out)
+        .unwrap_or_else(|| "app".into())
 }
 
 #[cfg(test)]

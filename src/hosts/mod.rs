@@ -8,7 +8,6 @@ pub mod checks;
 pub mod init;
 pub mod monorepo;
 pub mod runtime;
-pub mod signals;
 pub mod verdict;
 
 use crate::app::App;
@@ -16,46 +15,9 @@ use crate::app::stack;
 use crate::finding::Finding;
 use crate::rules::Registry;
 use crate::rules::spec::Impact;
-use serde::Deserialize;
 pub use verdict::{Cause, Verdict};
 
-/// A host twelve knows; the order is the one of `rules::spec::HOSTS`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, clap::ValueEnum,
-)]
-#[serde(rename_all = "kebab-case")]
-pub enum Host {
-    Scalingo,
-    CleverCloud,
-    Scaleway,
-}
-
-impl Host {
-    pub const ALL: [Host; 3] = [Host::Scalingo, Host::CleverCloud, Host::Scaleway];
-
-    /// The id used in rule files (`[impact]`) and on the command line.
-    pub fn id(self) -> &'static str {
-        crate::rules::spec::HOSTS[self as usize]
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Host::Scalingo => "Scalingo",
-            Host::CleverCloud => "Clever Cloud",
-            Host::Scaleway => "Scaleway Serverless Containers",
-        }
-    }
-}
-
-/// A compliance label a host may hold (platforms.md §1.13, §2.13, §3.13).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, clap::ValueEnum)]
-#[serde(rename_all = "lowercase")]
-pub enum Compliance {
-    /// Hébergeur de Données de Santé (French health data hosting).
-    Hds,
-    /// ANSSI's SecNumCloud qualification.
-    Secnumcloud,
-}
+pub use crate::platform::{Compliance, Host};
 
 impl Impact {
     pub fn as_str(self) -> &'static str {
@@ -195,21 +157,24 @@ fn names_service(finding: &Finding, kind: stack::ServiceKind) -> bool {
     kind.keywords().iter().any(|k| text.contains(k))
 }
 
-/// The decide step of `twelve check`: assesses the scanned directory when there is
-/// exactly one (several roots would mix stacks).
-pub fn assess_report(report: &mut crate::scan::Report, registry: &Registry, targets: &Targets) {
-    let roots = report.apps.iter().filter(|a| a.path.is_empty()).count();
-    let Some((root, parts)) = report.apps.split_first().filter(|_| roots == 1) else {
-        return;
-    };
+/// The decide step of `twelve check`: the verdicts of the one scanned directory (of
+/// its apps, for a monorepo whose root is no app); `None` for several directories, or
+/// when nothing is an app. `apps` are the scan's models, roots first by path.
+pub fn assess_apps(
+    apps: &[App],
+    findings: &[Finding],
+    registry: &Registry,
+    targets: &Targets,
+) -> Option<Portability> {
+    let roots = apps.iter().filter(|a| a.path.is_empty()).count();
+    let (root, parts) = apps.split_first().filter(|_| roots == 1)?;
     // No stack and no image: there is no app to judge, so no verdict (not "ready"),
     // unless the repository holds apps in folders.
-    report.platforms = if !root.is_empty() {
-        Some(assess(root, &report.findings, registry, targets))
-    } else {
-        let parts: Vec<&App> = parts.iter().collect();
-        monorepo::assess(&parts, &report.findings, registry, targets)
-    };
+    if !root.is_empty() {
+        return Some(assess(root, findings, registry, targets));
+    }
+    let parts: Vec<&App> = parts.iter().collect();
+    monorepo::assess(&parts, findings, registry, targets)
 }
 
 /// Repository facts made of root files with their contents, for unit tests.

@@ -163,7 +163,7 @@ impl Registry {
         }
         let mut sets = keyword_sets(&rules);
         // The portability report's health-data words ride on the same single pass.
-        let stems: Vec<String> = crate::hosts::signals::HEALTH_STEMS
+        let stems: Vec<String> = crate::health::HEALTH_STEMS
             .iter()
             .map(|s| s.to_string())
             .collect();
