@@ -124,7 +124,13 @@ fn check(registry: &Registry, mut args: CheckArgs) -> ExitCode {
         require: args.require,
     };
     report.platforms = hosts::assess_apps(&report.apps, &report.findings, registry, &targets);
+    if let Some(p) = &mut report.platforms {
+        hosts::note_rules_off(p, registry, |id| config.rule_enabled(id));
+    }
     narrowing.scope(&mut report, registry);
+    if let Some(p) = &mut report.platforms {
+        hosts::mark_hidden(p, &report.findings, "outside the files or changes checked");
+    }
     if let Some(path) = &args.write_baseline {
         if let Err(message) = baseline::write(path, &report.findings) {
             return fail(&message);
@@ -137,6 +143,9 @@ fn check(registry: &Registry, mut args: CheckArgs) -> ExitCode {
         return ExitCode::SUCCESS;
     }
     let hidden = narrowing.drop_known(&mut report);
+    if let Some(p) = &mut report.platforms {
+        hosts::mark_hidden(p, &report.findings, "in the baseline");
+    }
     if hidden > 0 && !args.quiet {
         eprintln!("twelve: {hidden} findings in the baseline are not shown");
     }

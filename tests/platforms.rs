@@ -440,3 +440,47 @@ fn init_honours_the_declared_production_environment() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("twelve.toml"), "{err}");
 }
+
+/// The portability section agrees with the findings shown: a cause whose findings a
+/// baseline hides still counts and says so; rules turned off are named.
+#[test]
+fn hidden_causes_are_shown_as_hidden() {
+    let dir = app(&[
+        (
+            "package.json",
+            r#"{"engines": {"node": "22.x"}, "scripts": {"start": "node server.js"}}"#,
+        ),
+        ("package-lock.json", "{}"),
+        (
+            "server.js",
+            "process.on('SIGTERM', () => process.exit(0));\nrequire('http').createServer().listen(3000);\n",
+        ),
+    ]);
+    let path = dir.path().to_str().unwrap();
+    let baseline = dir.path().join("baseline.json");
+    let (code, _, err) = twelve(&[
+        "check",
+        path,
+        "--write-baseline",
+        baseline.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let doc = json(&[
+        "check",
+        path,
+        "--format",
+        "json",
+        "--baseline",
+        baseline.to_str().unwrap(),
+    ]);
+    assert!(doc["findings"].as_array().unwrap().is_empty(), "{doc:#}");
+    let scalingo = host(&doc, "scalingo");
+    assert_eq!(scalingo["verdict"], "blocked", "{scalingo:#}");
+    assert_eq!(
+        scalingo["blockers"][0]["hidden"], "in the baseline",
+        "{scalingo:#}"
+    );
+    let doc = json(&["check", path, "--format", "json", "--select", "log-to-file"]);
+    let notes = doc["stack"]["advisories"].to_string();
+    assert!(notes.contains("hardcoded-port"), "{notes}");
+}

@@ -177,6 +177,36 @@ pub fn assess_apps(
     monorepo::assess(&parts, findings, registry, targets)
 }
 
+/// Marks the rule causes none of whose findings is among `shown` as hidden for `why`:
+/// the verdict still counts them, and the report says where they went.
+pub fn mark_hidden(p: &mut Portability, shown: &[Finding], why: &'static str) {
+    for cause in p.hosts.iter_mut().flat_map(|h| h.causes.iter_mut()) {
+        let visible = shown.iter().any(|f| f.rule == cause.id);
+        if cause.origin == verdict::Origin::Rule && !visible && cause.hidden.is_none() {
+            cause.hidden = Some(why);
+        }
+    }
+}
+
+/// Says which rules that bear on the verdicts are off (`--select`, `--ignore`,
+/// twelve.toml): what they would find is not judged.
+pub fn note_rules_off(p: &mut Portability, registry: &Registry, enabled: impl Fn(&str) -> bool) {
+    let off: Vec<&str> = registry
+        .rules
+        .iter()
+        .filter(|r| r.spec.impact.values().any(|i| *i != Impact::None))
+        .map(|r| r.id())
+        .filter(|id| !enabled(id))
+        .collect();
+    if !off.is_empty() {
+        p.advisories.push(format!(
+            "{} rule(s) that bear on these verdicts are off, so what they would find is not judged: {}",
+            off.len(),
+            off.join(", ")
+        ));
+    }
+}
+
 /// Repository facts made of root files with their contents, for unit tests.
 #[cfg(test)]
 pub(crate) fn test_facts(files: &[(&str, &str)]) -> crate::repo::RepoFacts {

@@ -63,6 +63,9 @@ pub struct Cause {
     /// How many findings of the rule count here.
     pub count: usize,
     pub unconfirmed: bool,
+    /// Why the findings behind this cause are not among those shown (a baseline, a
+    /// file selection or diff mode): it still counts, and the report says so.
+    pub hidden: Option<&'static str>,
 }
 
 const MAX_LOCATIONS: usize = 5;
@@ -133,6 +136,7 @@ pub fn causes(
                 locations: vec![location],
                 count: 1,
                 unconfirmed: false,
+                hidden: None,
             }),
         }
     }
@@ -155,6 +159,7 @@ pub fn causes(
                 .collect(),
             count: 1,
             unconfirmed: issue.unconfirmed,
+            hidden: None,
         });
     }
     // Most serious first; the order of discovery is kept within a level.

@@ -53,7 +53,11 @@ fn cause_label(cause: &Cause) -> String {
     } else {
         ""
     };
-    format!("{}{unconfirmed}", cause.id)
+    let hidden = cause
+        .hidden
+        .map(|why| format!(" (not among the findings shown: {why})"))
+        .unwrap_or_default();
+    format!("{}{unconfirmed}{hidden}", cause.id)
 }
 
 /// The text section printed after the findings.
@@ -175,6 +179,7 @@ fn cause_json(cause: &Cause) -> Value {
         "locations": cause.locations,
         "count": cause.count,
         "unconfirmed": cause.unconfirmed,
+        "hidden": cause.hidden,
     })
 }
 
