@@ -276,6 +276,7 @@ mod tests {
             locations: Vec::new(),
             count: 1,
             unconfirmed: false,
+            hidden: None,
         }
     }
 
