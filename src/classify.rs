@@ -243,10 +243,10 @@ const FIXTURE_DIRS: &[&str] = &[
     "mocks",
     "__mocks__",
 ];
-/// Examples, samples and spikes (throw-away experiments): code that shows or tries, not
-/// code that runs.
+/// Examples, samples, demos, spikes (throw-away experiments) and contributed extras:
+/// code that shows or tries, not the app a host deploys.
 const EXAMPLE_DIRS: &[&str] = &[
-    "examples", "example", "samples", "sample", "spikes", "spike",
+    "examples", "example", "samples", "sample", "spikes", "spike", "demo", "demos", "contrib",
 ];
 /// Documentation, and translations: human text, not configuration.
 const DOC_DIRS: &[&str] = &[
@@ -490,6 +490,8 @@ mod tests {
         assert_eq!(role(".env.sample"), Role::Example);
         assert_eq!(role(".env.dist"), Role::Example);
         assert_eq!(role("examples/basic/server.js"), Role::Example);
+        assert_eq!(role("demo/server.js"), Role::Example);
+        assert_eq!(role("contrib/nginx/app.py"), Role::Example);
         assert_eq!(role("spikes/crawler/fetch.py"), Role::Example);
         assert_eq!(role("README.md"), Role::Docs);
         assert_eq!(role("docs/conf.py"), Role::Docs);
