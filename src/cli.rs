@@ -112,6 +112,10 @@ pub struct CheckArgs {
     /// Follow symbolic links that stay inside the scanned folder (loops are detected).
     #[arg(long)]
     pub follow: bool,
+    /// Print the secrets found in full instead of their first characters and a mask.
+    /// For local use only: CI logs, SARIF uploads and job summaries are read by others.
+    #[arg(long)]
+    pub show_secrets: bool,
     /// Exit with code 2 when a path could not be read (permission denied...).
     #[arg(long)]
     pub strict: bool,

@@ -82,6 +82,8 @@ pub struct Config {
     pub per_path_ignores: Vec<(String, Vec<String>)>,
     /// Follow symbolic links (`--follow`; not a file setting).
     pub follow_links: bool,
+    /// Print secrets unmasked (`--show-secrets`, for local use; not a file setting).
+    pub show_secrets: bool,
     /// Hosts of the portability report (empty: all).
     pub platforms: Vec<Host>,
     /// `[production.env]`: the environment production runs with, as the team declares it.
@@ -103,6 +105,7 @@ impl Default for Config {
             severity: BTreeMap::new(),
             per_path_ignores: Vec::new(),
             follow_links: false,
+            show_secrets: false,
             platforms: Vec::new(),
             production_env: BTreeMap::new(),
         }
@@ -158,6 +161,7 @@ impl Config {
             severity,
             per_path_ignores,
             follow_links: defaults.follow_links,
+            show_secrets: defaults.show_secrets,
             platforms: raw.platforms,
             production_env: raw.production.env,
         })

@@ -17,6 +17,7 @@ pub mod hosts;
 pub mod mask;
 pub mod narrow;
 pub mod platform;
+pub mod redact;
 pub mod repo;
 pub mod report;
 pub mod rules;

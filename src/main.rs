@@ -101,6 +101,7 @@ fn check(registry: &Registry, mut args: CheckArgs) -> ExitCode {
         config.max_file_size = bytes;
     }
     config.follow_links = args.follow;
+    config.show_secrets = args.show_secrets;
     let narrowing = match Narrowing::prepare(
         selection,
         &args.paths,

@@ -9,6 +9,7 @@ use crate::classify::{language_of, role_of};
 use crate::config::Config;
 use crate::detect::{detect, keywords_present};
 use crate::finding::{Finding, assign_fingerprints};
+use crate::redact::Redactor;
 use crate::repo::{FileFacts, RepoFacts, START_FILES, dependency_manifest, inside_git};
 use crate::rules::{Matcher, Registry, Rule, glob_set};
 use crate::siblings;
@@ -43,6 +44,8 @@ pub struct Report {
     pub apps: Vec<App>,
     /// Per-host verdicts, set by the decide step (`hosts::assess`) when asked for.
     pub platforms: Option<crate::hosts::Portability>,
+    /// `--show-secrets`: the findings hold secrets unmasked, and reporters print them.
+    pub secrets_shown: bool,
 }
 
 pub struct Scanner<'a> {
@@ -117,7 +120,20 @@ impl<'a> Scanner<'a> {
         report
             .findings
             .dedup_by(|a, b| a.sort_key() == b.sort_key());
-        assign_fingerprints(&mut report.findings);
+        // Fingerprints hash the masked lines, whether or not `--show-secrets` shows them.
+        if !report.findings.is_empty() {
+            let redactor = Redactor::builtin();
+            for finding in &mut report.findings {
+                redactor.mark(finding);
+            }
+            assign_fingerprints(&mut report.findings);
+            if !self.config.show_secrets {
+                for finding in &mut report.findings {
+                    redactor.mask(finding);
+                }
+            }
+        }
+        report.secrets_shown = self.config.show_secrets;
         report.summary.problems.sort();
         report
     }

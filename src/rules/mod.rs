@@ -103,6 +103,7 @@ impl Rule {
             excerpt,
             fingerprint: String::new(),
             fact: None,
+            legacy_fingerprint: None,
         }
     }
 
