@@ -37,7 +37,12 @@ pub fn detect(file: &SourceFile, rules: &[&Rule], present: &[bool]) -> Vec<Findi
                 continue;
             }
             let mut excluded_line = None;
-            for caps in pattern.regex().captures_iter(&file.masked) {
+            let text = if rule.spec.in_comments {
+                &file.text
+            } else {
+                &file.masked
+            };
+            for caps in pattern.regex().captures_iter(text) {
                 let Some((start, end)) = reported_span(&caps) else {
                     continue;
                 };
