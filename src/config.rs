@@ -84,11 +84,16 @@ pub struct Config {
     pub follow_links: bool,
     /// Print secrets unmasked (`--show-secrets`, for local use; not a file setting).
     pub show_secrets: bool,
+    /// Stay on the root's file system (`--no-one-file-system` crosses mounts).
+    pub one_file_system: bool,
     /// Hosts of the portability report (empty: all).
     pub platforms: Vec<Host>,
     /// `[production.env]`: the environment production runs with, as the team declares it.
     pub production_env: BTreeMap<String, String>,
 }
+
+/// The largest configuration file read.
+const CONFIG_MAX: u64 = 1024 * 1024;
 
 /// Files over 1 MiB are mostly generated or data; the limit is configurable.
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 1024 * 1024;
@@ -106,6 +111,7 @@ impl Default for Config {
             per_path_ignores: Vec::new(),
             follow_links: false,
             show_secrets: false,
+            one_file_system: true,
             platforms: Vec::new(),
             production_env: BTreeMap::new(),
         }
@@ -115,10 +121,22 @@ impl Default for Config {
 impl Config {
     /// Reads and validates a config file.
     pub fn load(path: &Path, registry: &Registry) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|e| ConfigError::Unreadable {
+        let unreadable = |reason: String| ConfigError::Unreadable {
             path: path.display().to_string(),
-            reason: e.to_string(),
-        })?;
+            reason,
+        };
+        // A scanned repository's twelve.toml could be a FIFO or a huge file.
+        let bytes = match crate::bounded::read(path, CONFIG_MAX) {
+            Ok(crate::bounded::Capped::Bytes(bytes)) => bytes,
+            Ok(crate::bounded::Capped::TooLarge) => {
+                return Err(unreadable(format!("larger than {CONFIG_MAX} bytes")));
+            }
+            Ok(crate::bounded::Capped::Special) => {
+                return Err(unreadable("not a regular file".into()));
+            }
+            Err(err) => return Err(unreadable(err.to_string())),
+        };
+        let text = String::from_utf8(bytes).map_err(|_| unreadable("not UTF-8".into()))?;
         Config::parse(&path.display().to_string(), &text, registry)
     }
 
@@ -162,6 +180,7 @@ impl Config {
             per_path_ignores,
             follow_links: defaults.follow_links,
             show_secrets: defaults.show_secrets,
+            one_file_system: defaults.one_file_system,
             platforms: raw.platforms,
             production_env: raw.production.env,
         })

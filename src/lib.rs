@@ -5,6 +5,7 @@
 
 pub mod app;
 pub mod baseline;
+pub mod bounded;
 pub mod checks;
 pub mod classify;
 pub mod config;

@@ -102,6 +102,7 @@ fn check(registry: &Registry, mut args: CheckArgs) -> ExitCode {
     }
     config.follow_links = args.follow;
     config.show_secrets = args.show_secrets;
+    config.one_file_system = !args.no_one_file_system;
     let narrowing = match Narrowing::prepare(
         selection,
         &args.paths,
