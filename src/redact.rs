@@ -14,6 +14,8 @@ use regex::Regex;
 use std::borrow::Cow;
 use std::sync::OnceLock;
 
+static SHARED: OnceLock<Redactor> = OnceLock::new();
+
 /// A regex whose group `secret` is a value to mask, and the entropy it needs.
 struct SecretPattern {
     regex: Regex,
@@ -65,10 +67,16 @@ impl Redactor {
         Redactor { patterns }
     }
 
-    /// The one built from the rules embedded in the binary.
+    /// The one shared by the scan and the reporters, built once from `registry` (the
+    /// scan's) on first use.
+    pub fn shared(registry: &Registry) -> &'static Redactor {
+        SHARED.get_or_init(|| Redactor::new(registry))
+    }
+
+    /// The shared one, built from the rules embedded in the binary if the scan did not
+    /// build it.
     pub fn builtin() -> &'static Redactor {
-        static REDACTOR: OnceLock<Redactor> = OnceLock::new();
-        REDACTOR.get_or_init(|| {
+        SHARED.get_or_init(|| {
             let registry = Registry::builtin().expect("the built-in rules load (tested)");
             Redactor::new(&registry)
         })

@@ -123,7 +123,7 @@ impl<'a> Scanner<'a> {
             .dedup_by(|a, b| a.sort_key() == b.sort_key());
         // Fingerprints hash the masked lines, whether or not `--show-secrets` shows them.
         if !report.findings.is_empty() {
-            let redactor = Redactor::builtin();
+            let redactor = Redactor::shared(self.registry);
             for finding in &mut report.findings {
                 redactor.mark(finding);
             }
