@@ -3,6 +3,7 @@
 
 use crate::finding::Severity;
 use crate::platform::Host;
+use crate::report::escape::{same_length_display, visible};
 use crate::rules::Registry;
 use miette::{Diagnostic, NamedSource, SourceSpan};
 use serde::Deserialize;
@@ -141,9 +142,10 @@ impl Config {
     }
 
     pub fn parse(name: &str, text: &str, registry: &Registry) -> Result<Config, ConfigError> {
-        let source = || NamedSource::new(name, text.to_string());
+        // A scanned repository's twelve.toml is shown in errors: never its control characters.
+        let source = || NamedSource::new(name, same_length_display(text));
         let raw: RawConfig = toml::from_str(text).map_err(|e| ConfigError::Syntax {
-            message: e.message().to_string(),
+            message: visible(e.message()).into_owned(),
             src: source(),
             span: e.span().map(SourceSpan::from),
         })?;
@@ -152,7 +154,7 @@ impl Config {
                 Ok(id.get_ref().clone())
             } else {
                 Err(ConfigError::UnknownRule {
-                    rule: id.get_ref().clone(),
+                    rule: visible(id.get_ref()).into_owned(),
                     src: source(),
                     span: id.span().into(),
                 })

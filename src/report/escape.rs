@@ -69,6 +69,21 @@ pub fn visible_lines(text: &str) -> Cow<'_, str> {
     apply(text, true)
 }
 
+/// `text` with each hidden character but line breaks and tabs replaced by as many `?`
+/// as it has bytes: safe to show, and byte spans into `text` still point at the same
+/// places (for miette's code frames of `twelve.toml`).
+pub fn same_length_display(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if hidden(c) && !matches!(c, '\n' | '\r' | '\t') {
+                "?".repeat(c.len_utf8())
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
 /// An excerpt safe for a terminal, its highlight kept on the same characters.
 pub fn visible_excerpt(excerpt: &Excerpt) -> Excerpt {
     excerpt.edited(&edits(&excerpt.text, true))
@@ -109,6 +124,14 @@ mod tests {
         assert_eq!(visible("a\nb\rc\td"), "a\\x0ab\\x0dc\td");
         assert_eq!(visible_lines("a\r\nb\n\u{9b}c"), "a\r\nb\n\\u{9b}c");
         assert!(matches!(visible("plain é"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn same_length_display_keeps_byte_offsets() {
+        let text = "a\u{1b}[2J\u{202e}b\nc";
+        let shown = same_length_display(text);
+        assert_eq!(shown, "a?[2J???b\nc");
+        assert_eq!(shown.len(), text.len());
     }
 
     #[test]
