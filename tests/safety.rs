@@ -380,6 +380,14 @@ fn terminal_escapes_and_bidi_controls_are_shown_escaped() {
         );
         assert!(out.contains("bidi-control-character"), "{out}");
     }
+    // The scanned repository's twelve.toml is shown in error messages.
+    let hostile = work_tree(&[(
+        "twelve.toml",
+        "select = [\"hard\u{1b}]0;pwned\u{7}coded\"]\n",
+    )]);
+    let (code, _, err) = run(hostile.path(), &["check", "--color", "never"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(!err.contains(['\u{1b}', '\u{7}']), "{err:?}");
     let (_, text, _) = run(dir.path(), &["check", "--color", "never"]);
     assert!(
         text.contains("\\x1b]0;pwned\\x07\\x1b[2J\\u{9b}31m"),
