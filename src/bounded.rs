@@ -161,10 +161,13 @@ pub fn is_pseudo_file_system(path: &Path) -> bool {
         // SAFETY: `name` is a NUL-terminated path and `stats` a buffer of the size
         // statfs writes; it is read only when the call succeeds.
         let ok = unsafe { libc::statfs(name.as_ptr(), stats.as_mut_ptr()) } == 0;
+        if !ok {
+            return false;
+        }
         // SAFETY: statfs succeeded, so it filled `stats`.
+        let kind = unsafe { stats.assume_init() }.f_type;
         // f_type is 32 or 64 bits wide, signed or not, depending on the architecture.
-        ok && PSEUDO
-            .contains(&(i64::from(unsafe { stats.assume_init() }.f_type) as u64 & 0xffff_ffff))
+        PSEUDO.contains(&(kind as u64 & 0xffff_ffff))
     }
     #[cfg(not(target_os = "linux"))]
     {
