@@ -47,8 +47,15 @@ impl Baseline {
         })
     }
 
+    /// Whether the baseline records the finding: by its fingerprint, or by the one an
+    /// older twelve gave it when its line holds a secret (see `finding::assign_fingerprints`;
+    /// `--write-baseline` records the new one).
     pub fn contains(&self, finding: &Finding) -> bool {
         self.fingerprints.contains(&finding.fingerprint)
+            || finding
+                .legacy_fingerprint
+                .as_ref()
+                .is_some_and(|old| self.fingerprints.contains(old))
     }
 }
 

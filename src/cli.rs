@@ -112,6 +112,17 @@ pub struct CheckArgs {
     /// Follow symbolic links that stay inside the scanned folder (loops are detected).
     #[arg(long)]
     pub follow: bool,
+    /// Do not enter folders on another file system than the scanned folder's (the
+    /// default; kernel file systems such as /proc and /sys are never entered).
+    #[arg(long, overrides_with = "no_one_file_system")]
+    pub one_file_system: bool,
+    /// Enter folders on other file systems (mount points) too.
+    #[arg(long, overrides_with = "one_file_system")]
+    pub no_one_file_system: bool,
+    /// Print the secrets found in full instead of their first characters and a mask.
+    /// For local use only: CI logs, SARIF uploads and job summaries are read by others.
+    #[arg(long)]
+    pub show_secrets: bool,
     /// Exit with code 2 when a path could not be read (permission denied...).
     #[arg(long)]
     pub strict: bool,

@@ -3,6 +3,7 @@
 
 use crate::finding::Severity;
 use crate::platform::Host;
+use crate::report::escape::{same_length_display, visible};
 use crate::rules::Registry;
 use miette::{Diagnostic, NamedSource, SourceSpan};
 use serde::Deserialize;
@@ -82,11 +83,18 @@ pub struct Config {
     pub per_path_ignores: Vec<(String, Vec<String>)>,
     /// Follow symbolic links (`--follow`; not a file setting).
     pub follow_links: bool,
+    /// Print secrets unmasked (`--show-secrets`, for local use; not a file setting).
+    pub show_secrets: bool,
+    /// Stay on the root's file system (`--no-one-file-system` crosses mounts).
+    pub one_file_system: bool,
     /// Hosts of the portability report (empty: all).
     pub platforms: Vec<Host>,
     /// `[production.env]`: the environment production runs with, as the team declares it.
     pub production_env: BTreeMap<String, String>,
 }
+
+/// The largest configuration file read.
+const CONFIG_MAX: u64 = 1024 * 1024;
 
 /// Files over 1 MiB are mostly generated or data; the limit is configurable.
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 1024 * 1024;
@@ -103,6 +111,8 @@ impl Default for Config {
             severity: BTreeMap::new(),
             per_path_ignores: Vec::new(),
             follow_links: false,
+            show_secrets: false,
+            one_file_system: true,
             platforms: Vec::new(),
             production_env: BTreeMap::new(),
         }
@@ -112,17 +122,30 @@ impl Default for Config {
 impl Config {
     /// Reads and validates a config file.
     pub fn load(path: &Path, registry: &Registry) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|e| ConfigError::Unreadable {
+        let unreadable = |reason: String| ConfigError::Unreadable {
             path: path.display().to_string(),
-            reason: e.to_string(),
-        })?;
+            reason,
+        };
+        // A scanned repository's twelve.toml could be a FIFO or a huge file.
+        let bytes = match crate::bounded::read(path, CONFIG_MAX) {
+            Ok(crate::bounded::Capped::Bytes(bytes)) => bytes,
+            Ok(crate::bounded::Capped::TooLarge) => {
+                return Err(unreadable(format!("larger than {CONFIG_MAX} bytes")));
+            }
+            Ok(crate::bounded::Capped::Special) => {
+                return Err(unreadable("not a regular file".into()));
+            }
+            Err(err) => return Err(unreadable(err.to_string())),
+        };
+        let text = String::from_utf8(bytes).map_err(|_| unreadable("not UTF-8".into()))?;
         Config::parse(&path.display().to_string(), &text, registry)
     }
 
     pub fn parse(name: &str, text: &str, registry: &Registry) -> Result<Config, ConfigError> {
-        let source = || NamedSource::new(name, text.to_string());
+        // A scanned repository's twelve.toml is shown in errors: never its control characters.
+        let source = || NamedSource::new(name, same_length_display(text));
         let raw: RawConfig = toml::from_str(text).map_err(|e| ConfigError::Syntax {
-            message: e.message().to_string(),
+            message: visible(e.message()).into_owned(),
             src: source(),
             span: e.span().map(SourceSpan::from),
         })?;
@@ -131,7 +154,7 @@ impl Config {
                 Ok(id.get_ref().clone())
             } else {
                 Err(ConfigError::UnknownRule {
-                    rule: id.get_ref().clone(),
+                    rule: visible(id.get_ref()).into_owned(),
                     src: source(),
                     span: id.span().into(),
                 })
@@ -158,6 +181,8 @@ impl Config {
             severity,
             per_path_ignores,
             follow_links: defaults.follow_links,
+            show_secrets: defaults.show_secrets,
+            one_file_system: defaults.one_file_system,
             platforms: raw.platforms,
             production_env: raw.production.env,
         })

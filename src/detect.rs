@@ -37,7 +37,12 @@ pub fn detect(file: &SourceFile, rules: &[&Rule], present: &[bool]) -> Vec<Findi
                 continue;
             }
             let mut excluded_line = None;
-            for caps in pattern.regex().captures_iter(&file.masked) {
+            let text = if rule.spec.in_comments {
+                &file.text
+            } else {
+                &file.masked
+            };
+            for caps in pattern.regex().captures_iter(text) {
                 let Some((start, end)) = reported_span(&caps) else {
                     continue;
                 };
@@ -67,7 +72,8 @@ pub fn detect(file: &SourceFile, rules: &[&Rule], present: &[bool]) -> Vec<Findi
                     break;
                 }
                 let message = rule.message(pattern.label.as_deref());
-                let mut finding = rule.finding(&file.rel_path, file.locate(start, end), message);
+                let located = file.locate_with_secrets(start, end, &secret_spans(&caps));
+                let mut finding = rule.finding(&file.rel_path, located, message);
                 finding.fact = number(&file.text[start..end]).map(Fact::Number);
                 findings.push(finding);
                 if rule.spec.once_per_file {
@@ -125,6 +131,16 @@ fn reported_span(caps: &Captures) -> Option<(usize, usize)> {
     Some((m.start(), m.end()))
 }
 
+/// The groups named `secret` (a value checked by `secret_is_real`) and `redact` (a
+/// value shown masked, whatever it looks like): secret values to mask in the outputs.
+fn secret_spans(caps: &Captures) -> Vec<(usize, usize)> {
+    ["secret", "redact"]
+        .iter()
+        .filter_map(|name| caps.name(name))
+        .map(|m| (m.start(), m.end()))
+        .collect()
+}
+
 /// Lines before a match that can hold the call it is an argument of.
 const CALL_LINES: usize = 3;
 
@@ -178,11 +194,17 @@ fn block_excluded(rule: &Rule, file: &SourceFile, start: usize) -> bool {
 
 /// A `secret` group must not be a placeholder and must reach the pattern's entropy.
 fn secret_is_real(pattern: &Pattern, caps: &Captures) -> bool {
-    let Some(secret) = caps.name("secret") else {
-        return true;
-    };
-    let value = String::from_utf8_lossy(secret.as_bytes());
-    !is_placeholder(&value) && pattern.min_entropy.is_none_or(|min| entropy(&value) >= min)
+    caps.name("secret").is_none_or(|secret| {
+        looks_real(
+            &String::from_utf8_lossy(secret.as_bytes()),
+            pattern.min_entropy,
+        )
+    })
+}
+
+/// A secret value that is no placeholder and has at least `min_entropy` bits a character.
+pub fn looks_real(value: &str, min_entropy: Option<f64>) -> bool {
+    !is_placeholder(value) && min_entropy.is_none_or(|min| entropy(value) >= min)
 }
 
 /// Words and shapes that mark a value as a stand-in or as no secret at all, shared by

@@ -3,12 +3,32 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// Runs `git -C dir args...` and returns its standard output.
+/// Settings that keep git from running commands named by the scanned repository's own
+/// `.git/config` (a directory from an archive can ship one): no file-system monitor, no
+/// hooks, no pager, no external diff or text conversion (`diff` also gets
+/// `--no-ext-diff --no-textconv`).
+const NO_REPOSITORY_COMMANDS: &[&str] = &[
+    "-c",
+    "core.fsmonitor=false",
+    "-c",
+    "core.hooksPath=/dev/null",
+    "-c",
+    "core.pager=cat",
+    "-c",
+    "diff.external=",
+    "--no-pager",
+];
+
+/// Runs `git -C dir args...` and returns its standard output. Every git command of
+/// twelve goes through here, so none runs code from the repository.
 pub fn run(dir: &Path, args: &[&str]) -> Result<String, String> {
     let output = Command::new("git")
         .arg("-C")
         .arg(dir)
+        .args(NO_REPOSITORY_COMMANDS)
         .args(args)
+        .env("GIT_TERMINAL_PROMPT", "0")
+        .env_remove("GIT_EXTERNAL_DIFF")
         .output()
         .map_err(|err| format!("cannot run git: {err}"))?;
     if output.status.success() {

@@ -5,6 +5,7 @@
 
 pub mod app;
 pub mod baseline;
+pub mod bounded;
 pub mod checks;
 pub mod classify;
 pub mod config;
@@ -17,6 +18,7 @@ pub mod hosts;
 pub mod mask;
 pub mod narrow;
 pub mod platform;
+pub mod redact;
 pub mod repo;
 pub mod report;
 pub mod rules;

@@ -11,7 +11,8 @@ use twelve::baseline;
 use twelve::config::Config;
 use twelve::hosts::{self, Targets};
 use twelve::narrow::Narrowing;
-use twelve::report::{self, Format, github, rules_doc, text};
+use twelve::redact::Redactor;
+use twelve::report::{self, Format, escape, github, rules_doc, text};
 use twelve::rules::Registry;
 use twelve::scan::{Report, Scanner};
 use twelve::selection::Selection;
@@ -57,8 +58,11 @@ fn main() -> ExitCode {
         } => match init_config(&registry, &path)
             .and_then(|config| init(&registry, &config, platform, &path, write))
         {
-            Ok(out) => print(&out),
-            Err(message) => fail(&message),
+            // The files it proposes quote the repository (start commands): shown safely.
+            Ok(out) => print(&escape::visible_lines(
+                &Redactor::shared(&registry).redact(&out),
+            )),
+            Err(message) => fail(&escape::visible(&message)),
         },
     }
 }
@@ -101,6 +105,8 @@ fn check(registry: &Registry, mut args: CheckArgs) -> ExitCode {
         config.max_file_size = bytes;
     }
     config.follow_links = args.follow;
+    config.show_secrets = args.show_secrets;
+    config.one_file_system = !args.no_one_file_system;
     let narrowing = match Narrowing::prepare(
         selection,
         &args.paths,

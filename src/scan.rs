@@ -3,12 +3,14 @@
 
 use crate::app::App;
 use crate::app::package_json::PackageJson;
+use crate::bounded::{self, Capped};
 use crate::checks::{Check, file_facts, manifest};
 use crate::classify::Role;
 use crate::classify::{language_of, role_of};
 use crate::config::Config;
 use crate::detect::{detect, keywords_present};
 use crate::finding::{Finding, assign_fingerprints};
+use crate::redact::Redactor;
 use crate::repo::{FileFacts, RepoFacts, START_FILES, dependency_manifest, inside_git};
 use crate::rules::{Matcher, Registry, Rule, glob_set};
 use crate::siblings;
@@ -43,6 +45,8 @@ pub struct Report {
     pub apps: Vec<App>,
     /// Per-host verdicts, set by the decide step (`hosts::assess`) when asked for.
     pub platforms: Option<crate::hosts::Portability>,
+    /// `--show-secrets`: the findings hold secrets unmasked, and reporters print them.
+    pub secrets_shown: bool,
 }
 
 pub struct Scanner<'a> {
@@ -117,7 +121,20 @@ impl<'a> Scanner<'a> {
         report
             .findings
             .dedup_by(|a, b| a.sort_key() == b.sort_key());
-        assign_fingerprints(&mut report.findings);
+        // Fingerprints hash the masked lines, whether or not `--show-secrets` shows them.
+        if !report.findings.is_empty() {
+            let redactor = Redactor::shared(self.registry);
+            for finding in &mut report.findings {
+                redactor.mark(finding);
+            }
+            assign_fingerprints(&mut report.findings);
+            if !self.config.show_secrets {
+                for finding in &mut report.findings {
+                    redactor.mask(finding);
+                }
+            }
+        }
+        report.secrets_shown = self.config.show_secrets;
         report.summary.problems.sort();
         report
     }
@@ -129,6 +146,7 @@ impl<'a> Scanner<'a> {
             default_excludes: self.config.default_excludes,
             exclude: self.exclude.as_ref(),
             follow_links: self.config.follow_links,
+            one_file_system: self.config.one_file_system,
         };
         let root_is_dir = root.is_dir();
         walk(root, &options, &|entry| {
@@ -204,25 +222,29 @@ impl<'a> Scanner<'a> {
             manifest: dependency_manifest(&rel),
             ..FileFacts::default()
         });
+        // A large log file is still a committed log file.
+        let too_large = |log_file: Option<String>| match log_file {
+            Some(_) => Outcome::Read {
+                root_file: None,
+                sub_app: None,
+                facts: Box::default(),
+                log_file,
+                result: Err(SkipReason::TooLarge),
+                health_terms: Vec::new(),
+            },
+            None => Outcome::Skipped(SkipReason::TooLarge),
+        };
         if size > self.config.max_file_size {
-            // A large log file is still a committed log file.
-            return match log_file {
-                Some(_) => Outcome::Read {
-                    root_file: None,
-                    sub_app: None,
-                    facts: Box::default(),
-                    log_file,
-                    result: Err(SkipReason::TooLarge),
-                    health_terms: Vec::new(),
-                },
-                None => Outcome::Skipped(SkipReason::TooLarge),
-            };
+            return too_large(log_file);
         }
         let by_name = language_of(&rel, b"");
         let needs_read = by_name.is_some() || keep_contents || sub_app || !rel.contains('.');
         let bytes = if needs_read {
-            match std::fs::read(path) {
-                Ok(bytes) => bytes,
+            match bounded::read(path, self.config.max_file_size) {
+                Ok(Capped::Bytes(bytes)) => bytes,
+                // The walk saw a small regular file; what is read now decides.
+                Ok(Capped::TooLarge) => return too_large(log_file),
+                Ok(Capped::Special) => return Outcome::Skipped(SkipReason::SpecialFile),
                 Err(err) => {
                     return Outcome::Problem(ScanProblem {
                         path: path.display().to_string(),

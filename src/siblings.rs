@@ -30,13 +30,17 @@ pub fn apply(path: &Path, findings: Vec<Finding>, rules: &[&Rule]) -> Vec<Findin
         .collect()
 }
 
+/// Siblings are settings files; a larger one is not read (nor a FIFO, in a hostile
+/// repository).
+const SIBLING_MAX: u64 = 1024 * 1024;
+
 /// Whether the file at `sibling` exists and its code (comments masked) matches `regex`,
 /// if there is one. An unreadable sibling overrides nothing: the finding stays.
 fn overrides(sibling: &Path, regex: Option<&Regex>) -> bool {
     let Some(regex) = regex else {
         return sibling.is_file();
     };
-    let Ok(bytes) = std::fs::read(sibling) else {
+    let Some(bytes) = crate::bounded::read_small(sibling, SIBLING_MAX) else {
         return false;
     };
     let name = sibling.file_name().unwrap_or_default().to_string_lossy();

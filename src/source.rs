@@ -98,7 +98,12 @@ const ELLIPSIS: &str = "…";
 /// than `EXCERPT_MAX` bytes, keeps the match (its first `EXCERPT_MATCH_MAX` bytes) and
 /// `EXCERPT_CONTEXT` bytes on each side, cut at character boundaries, and marks each
 /// cut with `…`; the highlight is then shifted to stay on the match.
-fn excerpt_window(text: &[u8], bounds: (usize, usize), span: (usize, usize)) -> Excerpt {
+fn excerpt_window(
+    text: &[u8],
+    bounds: (usize, usize),
+    span: (usize, usize),
+    secrets: &[(usize, usize)],
+) -> Excerpt {
     let (mut from, mut to) = bounds;
     let (start, mut end) = span;
     let long = to - from > EXCERPT_MAX;
@@ -123,18 +128,36 @@ fn excerpt_window(text: &[u8], bounds: (usize, usize), span: (usize, usize)) -> 
     if from > bounds.0 {
         out.push_str(ELLIPSIS);
     }
+    let prefix = out.len();
     out.push_str(&lossy(from, start));
     let highlight_start = out.len();
     out.push_str(&lossy(start, end));
     let highlight = (highlight_start, out.len());
     out.push_str(&lossy(end, to));
+    let shown = out.len();
     if to < bounds.1 {
         out.push_str(ELLIPSIS);
     }
-    Excerpt {
-        text: out,
+    // A byte offset of `text` in the window, as an offset of `out` (a character cut by
+    // the window's edge or by an invalid byte lands on the nearest boundary before).
+    let place = |offset: usize| {
+        let offset = offset.clamp(from, to);
+        let mut at = (prefix + lossy(from, offset).len()).min(shown);
+        while !out.is_char_boundary(at) {
+            at -= 1;
+        }
+        at
+    };
+    let mut excerpt = Excerpt {
         highlight,
-    }
+        secrets: Vec::new(),
+        text: String::new(),
+    };
+    // A secret that the window cuts is masked from the edge: what is left of it is shown
+    // as a mask too, never in part.
+    excerpt.add_secrets(secrets.iter().map(|&(a, b)| (place(a), place(b))));
+    excerpt.text = out;
+    excerpt
 }
 
 /// A UTF-8 continuation byte: not where a character starts.
@@ -217,6 +240,16 @@ impl SourceFile {
     /// Positions of a byte span and the lines it covers, for a finding. On long lines
     /// the excerpt is a window around the match (see `excerpt_window`).
     pub fn locate(&self, start: usize, end: usize) -> (Position, Position, Excerpt) {
+        self.locate_with_secrets(start, end, &[])
+    }
+
+    /// `locate`, with the byte ranges of `secrets` marked in the excerpt.
+    pub fn locate_with_secrets(
+        &self,
+        start: usize,
+        end: usize,
+        secrets: &[(usize, usize)],
+    ) -> (Position, Position, Excerpt) {
         let end = end.clamp(start, self.text.len());
         let begin = self.lines().position(&self.text, start);
         let finish = self.lines().position(&self.text, end);
@@ -226,7 +259,7 @@ impl SourceFile {
         }
         let (_, line_end) = self.lines().line_bounds(&self.text, finish.line - 1);
         let line_end = line_end.max(end);
-        let excerpt = excerpt_window(&self.text, (line_start, line_end), (start, end));
+        let excerpt = excerpt_window(&self.text, (line_start, line_end), (start, end), secrets);
         (begin, finish, excerpt)
     }
 

@@ -1,6 +1,7 @@
 //! Which files to scan: a parallel, gitignore-aware walk (the `ignore` crate) that skips
 //! vendored and generated folders and reports every skip instead of hiding it.
 
+use crate::bounded::{self, Device, Mount};
 use globset::GlobSet;
 use ignore::{WalkBuilder, WalkState};
 use std::path::{Path, PathBuf};
@@ -54,6 +55,10 @@ pub enum SkipReason {
     DanglingSymlink,
     /// A named pipe, socket or device: reading it could block or never end.
     SpecialFile,
+    /// A folder on another file system (a mount point), with `--one-file-system`.
+    OtherFileSystem,
+    /// A mount of a kernel pseudo file system (procfs, sysfs, devpts...): never entered.
+    PseudoFileSystem,
     /// Larger than `max-file-size`.
     TooLarge,
     /// Holds a NUL byte in its first 8 KiB (after decoding UTF-16).
@@ -72,6 +77,8 @@ impl SkipReason {
             SkipReason::SymlinkOutsideRoot => "symlink-outside-root",
             SkipReason::DanglingSymlink => "dangling-symlink",
             SkipReason::SpecialFile => "special-file",
+            SkipReason::OtherFileSystem => "other-file-system",
+            SkipReason::PseudoFileSystem => "pseudo-file-system",
             SkipReason::TooLarge => "too-large",
             SkipReason::Binary => "binary",
             SkipReason::NoRules => "no-rules",
@@ -103,6 +110,8 @@ pub struct WalkOptions<'a> {
     pub exclude: Option<&'a GlobSet>,
     /// Follow symbolic links whose target is inside the root; loops are detected.
     pub follow_links: bool,
+    /// Do not enter folders on another file system than the root's.
+    pub one_file_system: bool,
 }
 
 /// Walks `root` in parallel, calling `visit` from the walker's threads. The walk keeps
@@ -119,6 +128,7 @@ pub fn walk(root: &Path, options: &WalkOptions, visit: &(dyn Fn(Entry) + Sync)) 
     let walker = Walker {
         root,
         real_root: &real_root,
+        device: std::fs::metadata(root).ok().as_ref().and_then(Device::of),
         options,
         visit,
     };
@@ -163,6 +173,8 @@ struct Walker<'a> {
     root: &'a Path,
     /// The root with links resolved, to tell where a followed link lands.
     real_root: &'a Path,
+    /// The root's file system, to tell mount points.
+    device: Option<Device>,
     options: &'a WalkOptions<'a>,
     visit: &'a (dyn Fn(Entry) + Sync),
 }
@@ -177,7 +189,29 @@ impl Walker<'_> {
                 return WalkState::Skip;
             }
         }
+        if let Some(reason) = self.mount_skip(entry) {
+            self.skip(entry.path(), reason);
+            return WalkState::Skip;
+        }
         visit_entry(self.root, entry, self.options, self.visit)
+    }
+
+    /// Why a folder below the root that is a mount point is not entered, if it is not.
+    fn mount_skip(&self, entry: &ignore::DirEntry) -> Option<SkipReason> {
+        if entry.depth() == 0 || !entry.file_type().is_some_and(|t| t.is_dir()) {
+            return None;
+        }
+        let meta = entry.metadata().ok()?;
+        match bounded::mount(
+            entry.path(),
+            &meta,
+            self.device,
+            self.options.one_file_system,
+        ) {
+            Mount::Enter => None,
+            Mount::Other => Some(SkipReason::OtherFileSystem),
+            Mount::Pseudo => Some(SkipReason::PseudoFileSystem),
+        }
     }
 
     /// A loop or a dangling link met while following links is a skip, counted; any

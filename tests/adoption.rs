@@ -57,6 +57,24 @@ fn baseline_hides_known_findings_and_survives_line_shifts() {
     assert_eq!(code, 1);
 }
 
+/// twelve 0.1 hashed the line with its secret; such a baseline still hides the finding,
+/// and a baseline written now records a fingerprint of the masked line.
+#[test]
+fn baselines_of_secret_lines_written_before_redaction_still_match() {
+    let line = "const stripe = require(\"stripe\")(\"sk_live_4eC39HqLyjWDarjtT1zdp7dc\");\n";
+    let dir = git_repo(&[("pay.js", line)]);
+    let old = r#"{"version": 1, "findings": [{"fingerprint": "3930efcd9ddd0af0", "rule": "hardcoded-secret", "file": "pay.js"}]}"#;
+    write_files(dir.path(), &[("old.json", old)]);
+    let (code, stdout, _) = run(dir.path(), &["check", "--baseline", "old.json"]);
+    assert_eq!(code, 0, "{stdout}");
+    let (code, _, _) = run(dir.path(), &["check", "--write-baseline", "new.json"]);
+    assert_eq!(code, 0);
+    let new = std::fs::read_to_string(dir.path().join("new.json")).expect("baseline");
+    assert!(!new.contains("3930efcd9ddd0af0"), "{new}");
+    let (code, _, _) = run(dir.path(), &["check", "--baseline", "new.json"]);
+    assert_eq!(code, 0);
+}
+
 #[test]
 fn unreadable_baseline_is_an_error() {
     let dir = repo(&[("base.json", "{\"findings\": 3}")]);

@@ -300,9 +300,11 @@ mod tests {
             excerpt: crate::finding::Excerpt {
                 highlight: (11, 11 + port.len()),
                 text,
+                secrets: Vec::new(),
             },
             fingerprint: String::new(),
             fact: port.parse().ok().map(Fact::Number),
+            legacy_fingerprint: None,
         }
     }
 

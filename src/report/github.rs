@@ -2,6 +2,7 @@
 //! finding, which the runner turns into annotations on the pull request's diff.
 
 use crate::finding::{Finding, Severity};
+use crate::report::escape::visible;
 use crate::report::{markdown, text};
 use crate::scan::Report;
 use std::fmt::Write as _;
@@ -15,7 +16,7 @@ pub fn render(report: &Report) -> String {
         out.push('\n');
     }
     let _ = writeln!(out, "twelve: {}", text::summary_line(report).trim_end());
-    out
+    text::unless_shown(report, out)
 }
 
 /// Appends the Markdown summary to the job summary file named by `$GITHUB_STEP_SUMMARY`,
@@ -43,7 +44,7 @@ fn command(finding: &Finding) -> String {
         Severity::Warning => "warning",
         Severity::Note => "notice",
     };
-    let mut properties = vec![("file", finding.file.clone())];
+    let mut properties = vec![("file", visible(&finding.file).into_owned())];
     if !finding.is_repository_level() {
         properties.extend([
             ("line", finding.start.line.to_string()),
@@ -60,7 +61,13 @@ fn command(finding: &Finding) -> String {
         .iter()
         .map(|(key, value)| format!("{key}={}", escape_property(value)))
         .collect();
-    let message = format!("{}\nhelp: {}", finding.message, finding.help);
+    // Escaped before the runner's own escaping: a log viewer renders what the runner
+    // decodes, escape sequences included.
+    let message = format!(
+        "{}\nhelp: {}",
+        visible(&finding.message),
+        visible(&finding.help)
+    );
     format!(
         "::{name} {}::{}",
         properties.join(","),
@@ -101,6 +108,7 @@ mod tests {
             excerpt: Excerpt::default(),
             fingerprint: String::new(),
             fact: None,
+            legacy_fingerprint: None,
         }
     }
 
@@ -109,7 +117,7 @@ mod tests {
         assert_eq!(
             command(&finding(4)),
             "::warning file=a%2Cb%3Ac%25.js,line=4,col=3,endLine=4,endColumn=7,\
-             title=twelve hardcoded-port (factor 7)::100%25 wrong%0D%0Areally%0Ahelp: fix: it"
+             title=twelve hardcoded-port (factor 7)::100%25 wrong\\x0d\\x0areally%0Ahelp: fix: it"
         );
     }
 

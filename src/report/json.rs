@@ -2,6 +2,7 @@
 //! Field names and meanings are stable within a version (see the README).
 
 use crate::finding::Finding;
+use crate::redact::Redactor;
 use crate::report::{counts, platforms};
 use crate::scan::Report;
 use serde::Serialize;
@@ -76,6 +77,15 @@ fn finding(f: &Finding) -> JsonFinding<'_> {
     }
 }
 
+/// The portability report is built from the repository's files (start commands...):
+/// any secret in it is masked, unless `--show-secrets` was given.
+fn unless_shown(report: &Report, mut value: serde_json::Value) -> serde_json::Value {
+    if !report.secrets_shown {
+        Redactor::builtin().redact_json(&mut value);
+    }
+    value
+}
+
 pub fn render(report: &Report) -> String {
     let document = Document {
         version: SCHEMA_VERSION,
@@ -101,8 +111,14 @@ pub fn render(report: &Report) -> String {
                 })
                 .collect(),
         },
-        platforms: report.platforms.as_ref().map(platforms::json_hosts),
-        stack: report.platforms.as_ref().map(platforms::json_stack),
+        platforms: report
+            .platforms
+            .as_ref()
+            .map(|p| unless_shown(report, platforms::json_hosts(p))),
+        stack: report
+            .platforms
+            .as_ref()
+            .map(|p| unless_shown(report, platforms::json_stack(p))),
     };
     let mut out = serde_json::to_string_pretty(&document).expect("plain data serialises");
     out.push('\n');

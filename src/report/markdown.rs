@@ -2,6 +2,7 @@
 //! table of findings.
 
 use crate::finding::Finding;
+use crate::report::escape::markdown;
 use crate::report::text;
 use crate::scan::Report;
 use std::fmt::Write as _;
@@ -19,7 +20,7 @@ pub fn render(report: &Report) -> String {
         out.push('\n');
         out.push_str(&super::platforms_markdown::render(portability));
     }
-    out
+    text::unless_shown(report, out)
 }
 
 /// One row per finding, most severe first (findings arrive sorted by file).
@@ -35,8 +36,8 @@ pub fn findings_table(findings: &[Finding]) -> String {
             "| {} | `{}` | {factor} | {} | {} |",
             finding.severity,
             finding.rule,
-            cell(&location(finding)),
-            cell(&finding.message),
+            markdown(&location(finding)),
+            markdown(&finding.message),
         );
     }
     if sorted.len() > MAX_ROWS {
@@ -54,20 +55,5 @@ fn location(finding: &Finding) -> String {
         finding.file.clone()
     } else {
         format!("{}:{}", finding.file, finding.start.line)
-    }
-}
-
-/// A table cell stays on one line and never closes its column early.
-fn cell(text: &str) -> String {
-    text.replace('|', "\\|").replace(['\r', '\n'], " ")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn cells_stay_in_their_column() {
-        assert_eq!(cell("a|b\nc"), "a\\|b c");
     }
 }

@@ -2,6 +2,7 @@
 //! GitHub workflow commands and Markdown for tools. Reporters never read files;
 //! everything they show is in the findings.
 
+pub mod escape;
 pub mod github;
 pub mod gitlab;
 pub mod init;

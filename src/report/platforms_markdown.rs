@@ -1,14 +1,10 @@
 //! The per-host table in Markdown, for a pull-request comment or a job summary.
 
 use crate::hosts::Portability;
+use crate::report::escape::markdown as cell;
 use crate::report::platforms::stack_line;
 use crate::rules::spec::Impact;
 use std::fmt::Write as _;
-
-/// Keeps table cells on one line and their pipes literal.
-fn cell(text: &str) -> String {
-    text.replace('|', "\\|").replace('\n', " ")
-}
 
 /// A table with one row per host (verdict, score, runtime, blocking and degrading
 /// causes), then each cause once with its fix and what it means on each host.
@@ -88,7 +84,7 @@ fn fixes(p: &Portability, out: &mut String) {
         let at = if first.locations.is_empty() {
             String::new()
         } else {
-            format!(" at {}", first.locations.join(", "))
+            format!(" at {}", cell(&first.locations.join(", ")))
         };
         let _ = write!(out, "- `{id}`{at}: {}", cell(&first.message));
         if same_fix {

@@ -2,12 +2,15 @@
 //! help), then a summary line.
 
 use crate::finding::{Finding, Severity};
+use crate::redact::Redactor;
 use crate::report::counts;
+use crate::report::escape::{visible, visible_excerpt, visible_lines};
 use crate::scan::Report;
 use miette::{
     Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
     MietteSpanContents, SourceCode, SourceSpan, SpanContents,
 };
+use std::borrow::Cow;
 use std::fmt::{self, Write as _};
 
 /// Factor names, for "factor III (config)" in messages.
@@ -147,6 +150,7 @@ pub fn render(report: &Report, options: &TextOptions) -> String {
             .with_width(options.width)
             .with_context_lines(0);
         for finding in &report.findings {
+            let finding = &visible_finding(finding);
             let diagnostic = FindingDiagnostic {
                 finding,
                 source: ExcerptSource {
@@ -164,15 +168,39 @@ pub fn render(report: &Report, options: &TextOptions) -> String {
             let _ = writeln!(
                 out,
                 "warning: could not scan {}: {}",
-                problem.path, problem.message
+                visible(&problem.path),
+                visible(&problem.message)
             );
         }
         if let Some(portability) = &report.platforms {
-            out.push_str(&crate::report::platforms::text(portability));
+            out.push_str(&visible_lines(&crate::report::platforms::text(portability)));
         }
     }
     out.push_str(&summary_line(report));
-    out
+    unless_shown(report, out)
+}
+
+/// The finding with what came from the scanned files made safe for a terminal.
+fn visible_finding(finding: &Finding) -> Finding {
+    Finding {
+        file: visible(&finding.file).into_owned(),
+        message: visible(&finding.message).into_owned(),
+        help: visible(&finding.help).into_owned(),
+        excerpt: visible_excerpt(&finding.excerpt),
+        ..finding.clone()
+    }
+}
+
+/// The last pass over a text output: any secret left in it (in the portability report,
+/// say) is masked, unless `--show-secrets` was given.
+pub fn unless_shown(report: &Report, out: String) -> String {
+    if report.secrets_shown {
+        return out;
+    }
+    match Redactor::builtin().redact(&out) {
+        Cow::Borrowed(_) => out,
+        Cow::Owned(redacted) => redacted,
+    }
 }
 
 /// "scanned 12 files (skipped 3: 2 binary, 1 too-large); 2 errors, 1 warning, 0 notes".

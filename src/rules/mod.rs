@@ -103,6 +103,7 @@ impl Rule {
             excerpt,
             fingerprint: String::new(),
             fact: None,
+            legacy_fingerprint: None,
         }
     }
 
@@ -221,10 +222,13 @@ fn keyword_sets(rules: &[Rule]) -> Vec<(keywords::Scope, Vec<Vec<u8>>)> {
                         (None, p) => p,
                     },
                 };
-                sets.push((
-                    scope,
-                    keywords::keyword_set(&spec.keywords, &pattern.source),
-                ));
+                // The keyword pass reads the masked copy, where comments are blank.
+                let set = if rule.spec.in_comments {
+                    Vec::new()
+                } else {
+                    keywords::keyword_set(&spec.keywords, &pattern.source)
+                };
+                sets.push((scope, set));
             }
         }
     }
@@ -281,11 +285,13 @@ fn validate(spec: &RuleSpec, path: &str) -> Result<(), String> {
     if !kebab || spec.id.starts_with('-') || spec.id.ends_with('-') {
         return Err(format!("rule id `{}` must be kebab-case", spec.id));
     }
-    let meta = spec
-        .check
-        .as_deref()
-        .and_then(Check::from_name)
-        .is_some_and(Check::is_meta);
+    // twelve's own rules (about suppressions, manifests, hidden text) have no factor.
+    let meta = path.contains("/00-meta/")
+        || spec
+            .check
+            .as_deref()
+            .and_then(Check::from_name)
+            .is_some_and(Check::is_meta);
     match spec.factor {
         Some(f) if !(1..=12).contains(&f) => {
             return Err(format!("factor {f} is not between 1 and 12"));

@@ -31,6 +31,11 @@ pub struct RuleSpec {
     /// Report at most one finding per file (the first match).
     #[serde(default)]
     pub once_per_file: bool,
+    /// Match the original text, comments included, instead of the comment-masked copy
+    /// (for what hides in comments too, such as bidirectional controls). Such a rule
+    /// has no keywords: the keyword pass reads the masked copy.
+    #[serde(default)]
+    pub in_comments: bool,
     #[serde(default)]
     pub patterns: Vec<PatternSpec>,
     /// A match is dropped when its line also matches one of these (e.g. reads the env).
@@ -93,7 +98,9 @@ pub const HOSTS: [&str; 3] = ["scalingo", "clever-cloud", "scaleway"];
 #[serde(deny_unknown_fields)]
 pub struct PatternSpec {
     /// Matched against the comment-masked bytes. The span reported is the group named
-    /// `hit`, else the group named `secret`, else the whole match; `secret` is checked against the placeholder list and `min_entropy`.
+    /// `hit`, else the group named `secret`, else the whole match; `secret` is checked
+    /// against the placeholder list and `min_entropy`. The `secret` and `redact` groups
+    /// are secret values, masked in every output unless `--show-secrets` is given.
     pub regex: String,
     /// Restricts this pattern to files in these languages or matching `files`.
     #[serde(default)]
