@@ -4,6 +4,7 @@
 //! `checks` → `suppress`/`config` (decide) → `report`.
 
 pub mod app;
+pub mod anchor;
 pub mod baseline;
 pub mod checks;
 pub mod classify;

@@ -7,6 +7,7 @@ use cli::{CheckArgs, Cli, Color, Command, RulesFormat};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use twelve::anchor::Anchors;
 use twelve::baseline;
 use twelve::config::Config;
 use twelve::hosts::{self, Targets};
@@ -115,6 +116,7 @@ fn check(registry: &Registry, mut args: CheckArgs) -> ExitCode {
         Err(err) => return fail(&err.0),
     };
     let mut report = scanner.scan(&args.paths);
+    report.anchors = Anchors::for_roots(&args.paths);
     let targets = Targets {
         hosts: if args.platform.is_empty() {
             config.platforms.clone()

@@ -43,6 +43,9 @@ pub struct Report {
     pub apps: Vec<App>,
     /// Per-host verdicts, set by the decide step (`hosts::assess`) when asked for.
     pub platforms: Option<crate::hosts::Portability>,
+    /// Where the findings' paths start from, for reporters that show them from the
+    /// repository root or the current directory (set after the scan).
+    pub anchors: crate::anchor::Anchors,
 }
 
 pub struct Scanner<'a> {

@@ -68,6 +68,8 @@ impl SourceCode for ExcerptSource<'_> {
 
 struct FindingDiagnostic<'a> {
     finding: &'a Finding,
+    /// The finding's file from the current directory.
+    file: &'a str,
     source: ExcerptSource<'a>,
 }
 
@@ -80,7 +82,7 @@ impl fmt::Debug for FindingDiagnostic<'_> {
 impl fmt::Display for FindingDiagnostic<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.finding.is_repository_level() {
-            write!(f, "{}: {}", self.finding.file, self.finding.message)
+            write!(f, "{}: {}", self.file, self.finding.message)
         } else {
             f.write_str(&self.finding.message)
         }
@@ -147,10 +149,12 @@ pub fn render(report: &Report, options: &TextOptions) -> String {
             .with_width(options.width)
             .with_context_lines(0);
         for finding in &report.findings {
+            let file = report.anchors.from_cwd(&finding.file);
             let diagnostic = FindingDiagnostic {
                 finding,
+                file: &file,
                 source: ExcerptSource {
-                    name: &finding.file,
+                    name: &file,
                     text: &finding.excerpt.text,
                     first_line: finding.start.line,
                     column: finding.start.column,
