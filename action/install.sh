@@ -63,6 +63,22 @@ sha256_check() {
   fi
 }
 
+fetch() { curl --fail --silent --show-error --location --retry 2 -o "$2" "$1"; }
+
+verify() {
+  if sha256_check "$1.sha256"; then return 0; fi
+  say "$1: the SHA-256 does not match $1.sha256; not using it"
+  rm -f "$1"
+  return 1
+}
+
+unpack() {
+  case "$1" in
+    *.zip) unzip -o -q "$1" ;;
+    *) tar -xzf "$1" ;;
+  esac && rm -f "$1" "$1.sha256"
+}
+
 # Downloads and unpacks the archive for $1 (tag) and $2 (target) into $3; fails on a
 # missing asset or a wrong sum.
 download() {
@@ -76,21 +92,13 @@ download() {
   base="${TWELVE_DOWNLOAD_URL:-$base}"
   archive="twelve-$target.tar.gz"
   [[ "$target" == *windows* ]] && archive="twelve-$target.zip"
-  mkdir -p "$dir"
-  (
-    cd "$dir"
-    curl --fail --silent --show-error --location --retry 3 -o "$archive" "$base/$archive"
-    curl --fail --silent --show-error --location --retry 3 -o "$archive.sha256" "$base/$archive.sha256"
-    sha256_check "$archive.sha256" || {
-      say "$archive: SHA-256 does not match $archive.sha256"
-      exit 1
-    }
-    case "$archive" in
-      *.zip) unzip -o -q "$archive" ;;
-      *) tar -xzf "$archive" ;;
-    esac
-    rm -f "$archive" "$archive.sha256"
-  )
+  mkdir -p "$dir" || return 1
+  # Called in a condition, where `set -e` does not apply: the steps are chained.
+  (cd "$dir" \
+    && fetch "$base/$archive" "$archive" \
+    && fetch "$base/$archive.sha256" "$archive.sha256" \
+    && verify "$archive" \
+    && unpack "$archive")
 }
 
 if [ "$install" != cargo ]; then

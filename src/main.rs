@@ -111,12 +111,6 @@ fn check(registry: &Registry, mut args: CheckArgs) -> ExitCode {
         Ok(narrowing) => narrowing,
         Err(message) => return fail(&message),
     };
-    let scanner = match Scanner::new(registry, &config, args.threads) {
-        Ok(scanner) => scanner,
-        Err(err) => return fail(&err.0),
-    };
-    let mut report = scanner.scan(&args.paths);
-    report.anchors = Anchors::for_roots(&args.paths);
     let targets = Targets {
         hosts: if args.platform.is_empty() {
             config.platforms.clone()
@@ -125,6 +119,23 @@ fn check(registry: &Registry, mut args: CheckArgs) -> ExitCode {
         },
         require: args.require,
     };
+    if let Some(excluded) = targets.unmet_requirement() {
+        let reasons: Vec<String> = excluded
+            .iter()
+            .map(|e| format!("  {}: {}", e.host.id(), e.reason))
+            .collect();
+        let label = format!("{:?}", args.require.expect("a requirement")).to_lowercase();
+        return fail(&format!(
+            "--require {label} leaves no host to check; excluded:\n{}",
+            reasons.join("\n")
+        ));
+    }
+    let scanner = match Scanner::new(registry, &config, args.threads) {
+        Ok(scanner) => scanner,
+        Err(err) => return fail(&err.0),
+    };
+    let mut report = scanner.scan(&args.paths);
+    report.anchors = Anchors::for_roots(&args.paths);
     hosts::assess_report(&mut report, registry, &targets);
     narrowing.scope(&mut report, registry);
     if let Some(path) = &args.write_baseline {

@@ -49,5 +49,9 @@ fn rule_pages_match_the_rules() {
         stale.is_empty(),
         "stale rule pages {stale:?}: run `UPDATE_README=1 cargo test --test readme`"
     );
-    assert_eq!(pages, registry.rules.len(), "one page per rule in docs/rules/");
+    assert_eq!(
+        pages,
+        registry.rules.len(),
+        "one page per rule in docs/rules/"
+    );
 }

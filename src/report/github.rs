@@ -20,7 +20,10 @@ pub fn render(report: &Report) -> String {
     let mut out = String::new();
     let (shown, left_out) = annotated(report);
     for finding in shown {
-        out.push_str(&command(finding, &report.anchors.from_repository(&finding.file)));
+        out.push_str(&command(
+            finding,
+            &report.anchors.from_repository(&finding.file),
+        ));
         out.push('\n');
     }
     let _ = writeln!(out, "twelve: {}", text::summary_line(report).trim_end());

@@ -36,7 +36,10 @@ pub fn findings_table(report: &Report) -> String {
             "| {} | `{}` | {factor} | {} | {} |",
             finding.severity,
             finding.rule,
-            cell(&location(finding, &report.anchors.from_repository(&finding.file))),
+            cell(&location(
+                finding,
+                &report.anchors.from_repository(&finding.file)
+            )),
             cell(&finding.message),
         );
     }
