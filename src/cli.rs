@@ -88,7 +88,8 @@ pub struct CheckArgs {
     /// Report only findings on lines added or changed since this git revision.
     #[arg(long, value_name = "REF")]
     pub diff_base: Option<String>,
-    /// Configuration file (default: twelve.toml in the scanned directory, if any).
+    /// Configuration file (default: the nearest .twelve.toml or twelve.toml from the
+    /// scanned path up to its repository root).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// Run only these rules (comma-separated ids).
@@ -121,9 +122,13 @@ pub struct CheckArgs {
     /// Hosts of the portability report (comma-separated; default: all, or `platforms` in twelve.toml).
     #[arg(long, value_enum, value_delimiter = ',', value_name = "HOST,...")]
     pub platform: Vec<Host>,
-    /// Keep only the hosts that hold this compliance label.
+    /// Keep only the hosts that hold this compliance label; none left is an error.
     #[arg(long, value_enum)]
     pub require: Option<Compliance>,
+    /// Print the configuration in force (file found, and settings after the command
+    /// line's options) as TOML, then exit without scanning.
+    #[arg(long)]
+    pub show_config: bool,
 }
 
 /// Output formats of `twelve rules`.

@@ -11,6 +11,7 @@ pub mod classify;
 pub mod config;
 pub mod detect;
 pub mod diff;
+pub mod discover;
 pub mod finding;
 pub mod git;
 pub mod hosts;

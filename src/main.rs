@@ -4,12 +4,14 @@ mod cli;
 
 use clap::Parser;
 use cli::{CheckArgs, Cli, Color, Command, RulesFormat};
+use std::collections::BTreeSet;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use twelve::anchor::Anchors;
 use twelve::baseline;
 use twelve::config::Config;
+use twelve::discover;
 use twelve::hosts::{self, Targets};
 use twelve::narrow::Narrowing;
 use twelve::report::{self, Format, github, rules_doc, text};
@@ -77,7 +79,11 @@ fn check(registry: &Registry, mut args: CheckArgs) -> ExitCode {
     if let Some(selection) = &selection {
         args.paths = vec![selection.root.clone()];
     }
-    let mut config = match load_config(registry, &args) {
+    let config_file = match config_path(&args) {
+        Ok(path) => path,
+        Err(message) => return fail(&message),
+    };
+    let mut config = match load_config(registry, config_file.as_deref()) {
         Ok(config) => config,
         Err(report) => {
             eprintln!("{report:?}");
@@ -102,6 +108,16 @@ fn check(registry: &Registry, mut args: CheckArgs) -> ExitCode {
         config.max_file_size = bytes;
     }
     config.follow_links = args.follow;
+    if args.show_config {
+        let from = config_file.as_ref().map_or_else(
+            || "no configuration file: defaults".to_string(),
+            |p| format!("configuration from {}", p.display()),
+        );
+        return print(&format!(
+            "# twelve: {from}, with the command line's options\n{}",
+            config.to_toml()
+        ));
+    }
     let narrowing = match Narrowing::prepare(
         selection,
         &args.paths,
@@ -213,17 +229,34 @@ fn output(registry: &Registry, report: &Report, args: &CheckArgs) -> ExitCode {
     print(&report::render(format, report, registry, &options))
 }
 
-/// `--config FILE`, else `twelve.toml` in the first scanned directory, else defaults.
-fn load_config(registry: &Registry, args: &CheckArgs) -> Result<Config, miette::Report> {
-    let implicit = args
-        .paths
-        .first()
-        .filter(|p| p.is_dir())
-        .map(|p| p.join("twelve.toml"))
-        .filter(|p| p.is_file());
-    let path: Option<PathBuf> = args.config.clone().or(implicit);
+/// `--config FILE`, else the file found from the scanned paths up to their repository
+/// root (one for all of them), else none: the defaults.
+fn config_path(args: &CheckArgs) -> Result<Option<PathBuf>, String> {
+    if let Some(path) = &args.config {
+        return Ok(Some(path.clone()));
+    }
+    let found: BTreeSet<Option<PathBuf>> =
+        args.paths.iter().map(|p| discover::config_for(p)).collect();
+    if found.len() > 1 {
+        let names: Vec<String> = found
+            .iter()
+            .map(|p| {
+                p.as_ref()
+                    .map_or_else(|| "none".into(), |p| p.display().to_string())
+            })
+            .collect();
+        return Err(format!(
+            "the scanned paths have different configuration files ({}); scan them one at a \
+             time, or choose one with --config",
+            names.join(", ")
+        ));
+    }
+    Ok(found.into_iter().next().flatten())
+}
+
+fn load_config(registry: &Registry, path: Option<&Path>) -> Result<Config, miette::Report> {
     match path {
-        Some(path) => Config::load(Path::new(&path), registry).map_err(miette::Report::new),
+        Some(path) => Config::load(path, registry).map_err(miette::Report::new),
         None => Ok(Config::default()),
     }
 }
