@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use twelve::config::FailOn;
 use twelve::hosts::{Compliance, Host};
 use twelve::report::Format;
+use twelve::report::text::PortabilityView;
 
 const AFTER_HELP: &str = "\
 Examples:
@@ -104,6 +105,10 @@ pub struct CheckArgs {
     /// When to use colours in text output.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
+    /// The portability report in text output: in full, one line per host, or none
+    /// (default: summary when files are named, as pre-commit does; full otherwise).
+    #[arg(long, value_enum, value_name = "VIEW")]
+    pub portability: Option<PortabilityView>,
     /// Print only the summary line (text format).
     #[arg(long, short)]
     pub quiet: bool,

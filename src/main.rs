@@ -14,6 +14,7 @@ use twelve::config::Config;
 use twelve::discover;
 use twelve::hosts::{self, Targets};
 use twelve::narrow::Narrowing;
+use twelve::report::text::PortabilityView;
 use twelve::report::{self, Format, github, rules_doc, text};
 use twelve::rules::Registry;
 use twelve::scan::{Report, Scanner};
@@ -76,6 +77,7 @@ fn check(registry: &Registry, mut args: CheckArgs) -> ExitCode {
         Ok(selection) => selection,
         Err(message) => return fail(&message),
     };
+    let file_mode = selection.is_some();
     if let Some(selection) = &selection {
         args.paths = vec![selection.root.clone()];
     }
@@ -169,7 +171,7 @@ fn check(registry: &Registry, mut args: CheckArgs) -> ExitCode {
     if hidden > 0 && !args.quiet {
         eprintln!("twelve: {hidden} findings in the baseline are not shown");
     }
-    let printed = output(registry, &report, &args);
+    let printed = output(registry, &report, &args, file_mode);
     if printed != ExitCode::SUCCESS {
         return printed;
     }
@@ -196,7 +198,7 @@ fn check(registry: &Registry, mut args: CheckArgs) -> ExitCode {
 
 /// The chosen format on stdout, or in `--output FILE` with the text report on stdout;
 /// with `--format github`, the Markdown summary is appended to `$GITHUB_STEP_SUMMARY`.
-fn output(registry: &Registry, report: &Report, args: &CheckArgs) -> ExitCode {
+fn output(registry: &Registry, report: &Report, args: &CheckArgs, file_mode: bool) -> ExitCode {
     let color = match args.color {
         Color::Always => true,
         Color::Never => false,
@@ -206,6 +208,11 @@ fn output(registry: &Registry, report: &Report, args: &CheckArgs) -> ExitCode {
         color: false,
         quiet: args.quiet,
         width: 100,
+        portability: args.portability.unwrap_or(if file_mode {
+            PortabilityView::Summary
+        } else {
+            PortabilityView::Full
+        }),
     };
     if let Some(path) = &args.output {
         let out = report::render(args.format, report, registry, &options);

@@ -102,6 +102,37 @@ pub fn text(p: &Portability) -> String {
     out
 }
 
+/// One line per host: the verdict, the score and the causes by impact, for pre-commit
+/// and other places where the full section is too long.
+pub fn summary_text(p: &Portability) -> String {
+    let mut out = String::from("\nportability (--portability full for the fixes)\n");
+    for host in &p.hosts {
+        let mut line = format!(
+            "  {}: {} (score {}/100)",
+            host.host.name(),
+            host.verdict.as_str(),
+            host.score
+        );
+        for impact in [Impact::Blocks, Impact::Degrades, Impact::Advisory] {
+            let ids: Vec<&str> = host
+                .causes
+                .iter()
+                .filter(|c| c.impact == impact)
+                .map(|c| c.id.as_str())
+                .collect();
+            if !ids.is_empty() {
+                let _ = write!(line, "; {} {}", impact.as_str(), ids.join(", "));
+            }
+        }
+        let _ = writeln!(out, "{line}");
+    }
+    for excluded in &p.excluded {
+        let _ = writeln!(out, "  {}: excluded ({})", excluded.host.name(), excluded.reason);
+    }
+    out.push('\n');
+    out
+}
+
 fn host_text(host: &HostReport, out: &mut String) {
     let _ = writeln!(
         out,

@@ -2,7 +2,7 @@
 //! help), then a summary line.
 
 use crate::finding::{Finding, Severity};
-use crate::report::counts;
+use crate::report::{counts, platforms};
 use crate::scan::Report;
 use miette::{
     Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
@@ -135,6 +135,16 @@ pub struct TextOptions {
     /// Only the summary line.
     pub quiet: bool,
     pub width: usize,
+    /// How much of the portability report to show.
+    pub portability: PortabilityView,
+}
+
+/// `--portability`: the per-host section in full, one line per host, or not at all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum PortabilityView {
+    Off,
+    Summary,
+    Full,
 }
 
 pub fn render(report: &Report, options: &TextOptions) -> String {
@@ -172,7 +182,11 @@ pub fn render(report: &Report, options: &TextOptions) -> String {
             );
         }
         if let Some(portability) = &report.platforms {
-            out.push_str(&crate::report::platforms::text(portability));
+            match options.portability {
+                PortabilityView::Full => out.push_str(&platforms::text(portability)),
+                PortabilityView::Summary => out.push_str(&platforms::summary_text(portability)),
+                PortabilityView::Off => {}
+            }
         }
     }
     out.push_str(&summary_line(report));
