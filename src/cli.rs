@@ -53,6 +53,16 @@ pub enum Command {
         /// A rule id, as listed by `twelve rules`.
         rule: String,
     },
+    /// Print the completion script of a shell (bash, zsh, fish, elvish, powershell).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print a manual page (roff): `twelve man > twelve.1`, `twelve man check > twelve-check.1`.
+    Man {
+        /// A subcommand's own page (`check`, `rules`...), with all its options.
+        command: Option<String>,
+    },
     /// Print the deployment files a host needs that the app lacks (Procfile,
     /// scalingo.json, Dockerfile...) and the environment variables to set.
     Init {
@@ -109,6 +119,9 @@ pub struct CheckArgs {
     /// (default: summary when files are named, as pre-commit does; full otherwise).
     #[arg(long, value_enum, value_name = "VIEW")]
     pub portability: Option<PortabilityView>,
+    /// Print how many findings each rule has instead of the findings (text output).
+    #[arg(long)]
+    pub statistics: bool,
     /// Print only the summary line (text format).
     #[arg(long, short)]
     pub quiet: bool,

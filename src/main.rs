@@ -2,7 +2,7 @@
 
 mod cli;
 
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 use cli::{CheckArgs, Cli, Color, Command, RulesFormat};
 use std::collections::BTreeSet;
 use std::io::{IsTerminal, Write};
@@ -54,6 +54,12 @@ fn main() -> ExitCode {
                 "unknown rule `{rule}`; `twelve rules` lists every rule id"
             )),
         },
+        Command::Completions { shell } => {
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "twelve", &mut out);
+            print(&String::from_utf8_lossy(&out))
+        }
+        Command::Man { command } => man_page(command.as_deref()),
         Command::Init {
             platform,
             path,
@@ -92,6 +98,13 @@ fn check(registry: &Registry, mut args: CheckArgs) -> ExitCode {
             return ExitCode::from(EXIT_ERROR);
         }
     };
+    let terminal_format =
+        args.output.is_some() || matches!(args.format, Format::Text | Format::Concise);
+    if args.statistics && !terminal_format {
+        return fail(
+            "--statistics replaces the text or concise report; write other formats with --output FILE",
+        );
+    }
     for id in args.select.iter().chain(&args.ignore) {
         if registry.get(id).is_none() {
             return fail(&format!(
@@ -199,10 +212,11 @@ fn check(registry: &Registry, mut args: CheckArgs) -> ExitCode {
 /// The chosen format on stdout, or in `--output FILE` with the text report on stdout;
 /// with `--format github`, the Markdown summary is appended to `$GITHUB_STEP_SUMMARY`.
 fn output(registry: &Registry, report: &Report, args: &CheckArgs, file_mode: bool) -> ExitCode {
+    let terminal = std::io::stdout().is_terminal();
     let color = match args.color {
         Color::Always => true,
         Color::Never => false,
-        Color::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        Color::Auto => terminal && colors_allowed(),
     };
     let mut options = text::TextOptions {
         color: false,
@@ -228,12 +242,38 @@ fn output(registry: &Registry, report: &Report, args: &CheckArgs, file_mode: boo
         return fail(&message);
     }
     options.color = color;
+    options.width = terminal_width(terminal);
     let format = if args.output.is_some() {
         Format::Text
     } else {
         args.format
     };
+    if args.statistics {
+        return print(&report::statistics::render(report, registry));
+    }
     print(&report::render(format, report, registry, &options))
+}
+
+/// no-color.org: `NO_COLOR` set to anything but the empty string turns colours off;
+/// so does a terminal that declares it has none (`TERM=dumb`).
+fn colors_allowed() -> bool {
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let dumb = std::env::var_os("TERM").is_some_and(|t| t == "dumb");
+    !no_color && !dumb
+}
+
+/// Text wraps at `COLUMNS` when set, else at the terminal's width, else at 100.
+fn terminal_width(terminal: bool) -> usize {
+    let columns = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|&c| c > 0);
+    let measured = || {
+        terminal
+            .then(|| terminal_size::terminal_size().map(|(w, _)| usize::from(w.0)))
+            .flatten()
+    };
+    columns.or_else(measured).unwrap_or(100).clamp(40, 400)
 }
 
 /// `--config FILE`, else the file found from the scanned paths up to their repository
@@ -275,6 +315,27 @@ fn init_config(registry: &Registry, path: &Path) -> Result<Config, String> {
         return Ok(Config::default());
     }
     Config::load(&file, registry).map_err(|e| format!("{:?}", miette::Report::new(e)))
+}
+
+/// The roff page of twelve, or of one subcommand (named `twelve-check` as git does).
+fn man_page(subcommand: Option<&str>) -> ExitCode {
+    let cli = Cli::command();
+    let page = match subcommand {
+        None => cli,
+        Some(name) => match cli.find_subcommand(name) {
+            Some(sub) => sub.clone().name(format!("twelve-{name}")),
+            None => {
+                return fail(&format!(
+                    "no subcommand `{name}`; `twelve --help` lists them"
+                ));
+            }
+        },
+    };
+    let mut out = Vec::new();
+    match clap_mangen::Man::new(page).render(&mut out) {
+        Ok(()) => print(&String::from_utf8_lossy(&out)),
+        Err(err) => fail(&format!("cannot render the man page: {err}")),
+    }
 }
 
 fn print(out: &str) -> ExitCode {

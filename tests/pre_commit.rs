@@ -63,10 +63,7 @@ fn hook_fails_on_a_staged_violation_and_passes_once_fixed() {
         output.contains("portability (--portability full for the fixes)"),
         "{output}"
     );
-    assert!(
-        output.contains("  Scalingo: blocked (score "),
-        "{output}"
-    );
+    assert!(output.contains("  Scalingo: blocked (score "), "{output}");
     assert!(!output.contains("fix: "), "{output}");
 
     // The whole-repository hook, as `git push` runs it: the full portability report.
@@ -78,7 +75,10 @@ fn hook_fails_on_a_staged_violation_and_passes_once_fixed() {
     assert!(!ok, "the repository hook must fail: {output}");
     assert!(output.contains("twelve (whole repository)"), "{output}");
     assert!(output.contains("hardcoded-port"), "{output}");
-    assert!(output.contains("fix: "), "the full portability report: {output}");
+    assert!(
+        output.contains("fix: "),
+        "the full portability report: {output}"
+    );
 
     write_files(
         repo.path(),

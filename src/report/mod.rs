@@ -2,6 +2,7 @@
 //! GitHub workflow commands and Markdown for tools. Reporters never read files;
 //! everything they show is in the findings.
 
+pub mod concise;
 pub mod github;
 pub mod gitlab;
 pub mod init;
@@ -11,6 +12,7 @@ pub mod platforms;
 pub mod platforms_markdown;
 pub mod rules_doc;
 pub mod sarif;
+pub mod statistics;
 pub mod text;
 
 use crate::finding::Severity;
@@ -22,6 +24,8 @@ use crate::scan::Report;
 pub enum Format {
     /// miette diagnostics and a summary line, for people.
     Text,
+    /// One line per finding, `path:line:col: rule message`, clickable in terminals.
+    Concise,
     /// A versioned JSON document, for tools.
     Json,
     /// SARIF 2.1.0, for GitHub code scanning and other code hosts.
@@ -43,6 +47,7 @@ pub fn render(
 ) -> String {
     match format {
         Format::Text => text::render(report, text),
+        Format::Concise => concise::render(report),
         Format::Json => json::render(report),
         Format::Sarif => sarif::render(report, registry),
         Format::Github => github::render(report),

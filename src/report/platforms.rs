@@ -127,7 +127,12 @@ pub fn summary_text(p: &Portability) -> String {
         let _ = writeln!(out, "{line}");
     }
     for excluded in &p.excluded {
-        let _ = writeln!(out, "  {}: excluded ({})", excluded.host.name(), excluded.reason);
+        let _ = writeln!(
+            out,
+            "  {}: excluded ({})",
+            excluded.host.name(),
+            excluded.reason
+        );
     }
     out.push('\n');
     out

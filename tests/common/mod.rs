@@ -15,6 +15,9 @@ pub fn run_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> (i32, String,
     let out = Command::new(env!("CARGO_BIN_EXE_twelve"))
         .args(args)
         .env_remove("GITHUB_STEP_SUMMARY")
+        // Reports are compared at the default width and without colour.
+        .env_remove("COLUMNS")
+        .env_remove("NO_COLOR")
         .envs(env.iter().copied())
         .current_dir(dir)
         .output()
