@@ -53,6 +53,9 @@ pub enum Command {
         /// A rule id, as listed by `twelve rules`.
         rule: String,
     },
+    /// Run the language server on stdin and stdout (diagnostics on open and save, the
+    /// rule's docs on hover, suppression quick fixes), for editors.
+    Server,
     /// Print the completion script of a shell (bash, zsh, fish, elvish, powershell).
     Completions {
         #[arg(value_enum)]

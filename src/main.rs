@@ -60,6 +60,10 @@ fn main() -> ExitCode {
             print(&String::from_utf8_lossy(&out))
         }
         Command::Man { command } => man_page(command.as_deref()),
+        Command::Server => match twelve::server::run(&registry) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(message) => fail(&message),
+        },
         Command::Init {
             platform,
             path,
