@@ -3,8 +3,8 @@
 //! Data flows one way: `walk` → `classify` → `source` (read, mask) → `detect` and
 //! `checks` → `suppress`/`config` (decide) → `report`.
 
-pub mod app;
 pub mod anchor;
+pub mod app;
 pub mod baseline;
 pub mod checks;
 pub mod classify;

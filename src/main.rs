@@ -312,13 +312,10 @@ fn load_config(registry: &Registry, path: Option<&Path>) -> Result<Config, miett
     }
 }
 
-/// `twelve init` honours the app's `twelve.toml` (its `[production.env]` above all).
+/// `twelve init` honours the app's configuration (its `[production.env]` above all),
+/// found as `twelve check` finds it.
 fn init_config(registry: &Registry, path: &Path) -> Result<Config, String> {
-    let file = path.join("twelve.toml");
-    if !file.is_file() {
-        return Ok(Config::default());
-    }
-    Config::load(&file, registry).map_err(|e| format!("{:?}", miette::Report::new(e)))
+    load_config(registry, discover::config_for(path).as_deref()).map_err(|e| format!("{e:?}"))
 }
 
 /// The roff page of twelve, or of one subcommand (named `twelve-check` as git does).
