@@ -87,14 +87,7 @@ pub fn text(p: &Portability) -> String {
     for advisory in &p.advisories {
         let _ = writeln!(out, "  note: {advisory}");
     }
-    for excluded in &p.excluded {
-        let _ = writeln!(
-            out,
-            "  excluded {}: {}",
-            excluded.host.name(),
-            excluded.reason
-        );
-    }
+    excluded_text(p, &mut out);
     for host in &p.hosts {
         host_text(host, &mut out);
     }
@@ -107,12 +100,7 @@ pub fn text(p: &Portability) -> String {
 pub fn summary_text(p: &Portability) -> String {
     let mut out = String::from("\nportability (--portability full for the fixes)\n");
     for host in &p.hosts {
-        let mut line = format!(
-            "  {}: {} (score {}/100)",
-            host.host.name(),
-            host.verdict.as_str(),
-            host.score
-        );
+        let mut line = format!("  {}", verdict_head(host));
         for impact in [Impact::Blocks, Impact::Degrades, Impact::Advisory] {
             let ids: Vec<&str> = host
                 .causes
@@ -126,26 +114,34 @@ pub fn summary_text(p: &Portability) -> String {
         }
         let _ = writeln!(out, "{line}");
     }
-    for excluded in &p.excluded {
-        let _ = writeln!(
-            out,
-            "  {}: excluded ({})",
-            excluded.host.name(),
-            excluded.reason
-        );
-    }
+    excluded_text(p, &mut out);
     out.push('\n');
     out
 }
 
-fn host_text(host: &HostReport, out: &mut String) {
-    let _ = writeln!(
-        out,
-        "\n{}: {} (score {}/100)",
+fn excluded_text(p: &Portability, out: &mut String) {
+    for excluded in &p.excluded {
+        let _ = writeln!(
+            out,
+            "  excluded {}: {}",
+            excluded.host.name(),
+            excluded.reason
+        );
+    }
+}
+
+/// "Scalingo: blocked (score 35/100)".
+fn verdict_head(host: &HostReport) -> String {
+    format!(
+        "{}: {} (score {}/100)",
         host.host.name(),
         host.verdict.as_str(),
         host.score
-    );
+    )
+}
+
+fn host_text(host: &HostReport, out: &mut String) {
+    let _ = writeln!(out, "\n{}", verdict_head(host));
     if let Some(label) = &host.compliance {
         let _ = writeln!(out, "  compliance: {label}");
     }
