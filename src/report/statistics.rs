@@ -44,6 +44,7 @@ mod tests {
             help: String::new(),
             excerpt: Excerpt::default(),
             fingerprint: String::new(),
+            fact: None,
         };
         let report = Report {
             findings: vec![
