@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use twelve::config::FailOn;
 use twelve::hosts::{Compliance, Host};
 use twelve::report::Format;
+use twelve::report::text::PortabilityView;
 
 const AFTER_HELP: &str = "\
 Examples:
@@ -52,6 +53,19 @@ pub enum Command {
         /// A rule id, as listed by `twelve rules`.
         rule: String,
     },
+    /// Run the language server on stdin and stdout (diagnostics on open and save, the
+    /// rule's docs on hover, suppression quick fixes), for editors.
+    Server,
+    /// Print the completion script of a shell (bash, zsh, fish, elvish, powershell).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print a manual page (roff): `twelve man > twelve.1`, `twelve man check > twelve-check.1`.
+    Man {
+        /// A subcommand's own page (`check`, `rules`...), with all its options.
+        command: Option<String>,
+    },
     /// Print the deployment files a host needs that the app lacks (Procfile,
     /// scalingo.json, Dockerfile...) and the environment variables to set.
     Init {
@@ -88,7 +102,8 @@ pub struct CheckArgs {
     /// Report only findings on lines added or changed since this git revision.
     #[arg(long, value_name = "REF")]
     pub diff_base: Option<String>,
-    /// Configuration file (default: twelve.toml in the scanned directory, if any).
+    /// Configuration file (default: the nearest .twelve.toml or twelve.toml from the
+    /// scanned path up to its repository root).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// Run only these rules (comma-separated ids).
@@ -103,6 +118,13 @@ pub struct CheckArgs {
     /// When to use colours in text output.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
+    /// The portability report in text output: in full, one line per host, or none
+    /// (default: summary when files are named, as pre-commit does; full otherwise).
+    #[arg(long, value_enum, value_name = "VIEW")]
+    pub portability: Option<PortabilityView>,
+    /// Print how many findings each rule has instead of the findings (text output).
+    #[arg(long)]
+    pub statistics: bool,
     /// Print only the summary line (text format).
     #[arg(long, short)]
     pub quiet: bool,
@@ -132,9 +154,13 @@ pub struct CheckArgs {
     /// Hosts of the portability report (comma-separated; default: all, or `platforms` in twelve.toml).
     #[arg(long, value_enum, value_delimiter = ',', value_name = "HOST,...")]
     pub platform: Vec<Host>,
-    /// Keep only the hosts that hold this compliance label.
+    /// Keep only the hosts that hold this compliance label; none left is an error.
     #[arg(long, value_enum)]
     pub require: Option<Compliance>,
+    /// Print the configuration in force (file found, and settings after the command
+    /// line's options) as TOML, then exit without scanning.
+    #[arg(long)]
+    pub show_config: bool,
 }
 
 /// Output formats of `twelve rules`.

@@ -188,6 +188,40 @@ impl Config {
         })
     }
 
+    /// The settings in force as a `twelve.toml` would write them (`--show-config`).
+    pub fn to_toml(&self) -> String {
+        let strings = |list: &[String]| toml::Value::from(list.to_vec());
+        let mut table = toml::Table::new();
+        table.insert("select".into(), strings(&self.select));
+        table.insert("ignore".into(), strings(&self.ignore));
+        table.insert("exclude".into(), strings(&self.exclude));
+        table.insert("default-excludes".into(), self.default_excludes.into());
+        let fail_on = match self.fail_on {
+            FailOn::Error => "error",
+            FailOn::Warning => "warning",
+            FailOn::Note => "note",
+            FailOn::Never => "never",
+        };
+        table.insert("fail-on".into(), fail_on.into());
+        let size = i64::try_from(self.max_file_size).unwrap_or(i64::MAX);
+        table.insert("max-file-size".into(), size.into());
+        let hosts: Vec<String> = self.platforms.iter().map(|h| h.id().to_string()).collect();
+        table.insert("platforms".into(), strings(&hosts));
+        let severity: toml::Table = self
+            .severity
+            .iter()
+            .map(|(id, level)| (id.clone(), level.as_str().into()))
+            .collect();
+        table.insert("severity".into(), severity.into());
+        let per_path: toml::Table = self
+            .per_path_ignores
+            .iter()
+            .map(|(glob, ids)| (glob.clone(), strings(ids)))
+            .collect();
+        table.insert("per-path-ignores".into(), per_path.into());
+        toml::to_string(&table).unwrap_or_default()
+    }
+
     /// Whether a rule is on, after `select` and `ignore` (ignore wins).
     pub fn rule_enabled(&self, id: &str) -> bool {
         (self.select.is_empty() || self.select.iter().any(|s| s == id))

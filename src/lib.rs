@@ -3,6 +3,7 @@
 //! Data flows one way: `walk` → `classify` → `source` (read, mask) → `detect` and
 //! `checks` → `suppress`/`config` (decide) → `report`.
 
+pub mod anchor;
 pub mod app;
 pub mod baseline;
 pub mod bounded;
@@ -11,6 +12,7 @@ pub mod classify;
 pub mod config;
 pub mod detect;
 pub mod diff;
+pub mod discover;
 pub mod finding;
 pub mod git;
 pub mod health;
@@ -24,6 +26,7 @@ pub mod report;
 pub mod rules;
 pub mod scan;
 pub mod selection;
+pub mod server;
 pub mod siblings;
 pub mod source;
 pub mod suppress;

@@ -2,16 +2,20 @@
 
 mod cli;
 
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 use cli::{CheckArgs, Cli, Color, Command, RulesFormat};
+use std::collections::BTreeSet;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use twelve::anchor::Anchors;
 use twelve::baseline;
 use twelve::config::Config;
+use twelve::discover;
 use twelve::hosts::{self, Targets};
 use twelve::narrow::Narrowing;
 use twelve::redact::Redactor;
+use twelve::report::text::PortabilityView;
 use twelve::report::{self, Format, escape, github, rules_doc, text};
 use twelve::rules::Registry;
 use twelve::scan::{Report, Scanner};
@@ -51,6 +55,16 @@ fn main() -> ExitCode {
                 "unknown rule `{rule}`; `twelve rules` lists every rule id"
             )),
         },
+        Command::Completions { shell } => {
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "twelve", &mut out);
+            print(&String::from_utf8_lossy(&out))
+        }
+        Command::Man { command } => man_page(command.as_deref()),
+        Command::Server => match twelve::server::run(&registry) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(message) => fail(&message),
+        },
         Command::Init {
             platform,
             path,
@@ -77,16 +91,28 @@ fn check(registry: &Registry, mut args: CheckArgs) -> ExitCode {
         Ok(selection) => selection,
         Err(message) => return fail(&message),
     };
+    let file_mode = selection.is_some();
     if let Some(selection) = &selection {
         args.paths = vec![selection.root.clone()];
     }
-    let mut config = match load_config(registry, &args) {
+    let config_file = match config_path(&args) {
+        Ok(path) => path,
+        Err(message) => return fail(&message),
+    };
+    let mut config = match load_config(registry, config_file.as_deref()) {
         Ok(config) => config,
         Err(report) => {
             eprintln!("{report:?}");
             return ExitCode::from(EXIT_ERROR);
         }
     };
+    let terminal_format =
+        args.output.is_some() || matches!(args.format, Format::Text | Format::Concise);
+    if args.statistics && !terminal_format {
+        return fail(
+            "--statistics replaces the text or concise report; write other formats with --output FILE",
+        );
+    }
     for id in args.select.iter().chain(&args.ignore) {
         if registry.get(id).is_none() {
             return fail(&format!(
@@ -107,6 +133,16 @@ fn check(registry: &Registry, mut args: CheckArgs) -> ExitCode {
     config.follow_links = args.follow;
     config.show_secrets = args.show_secrets;
     config.one_file_system = !args.no_one_file_system;
+    if args.show_config {
+        let from = config_file.as_ref().map_or_else(
+            || "no configuration file: defaults".to_string(),
+            |p| format!("configuration from {}", p.display()),
+        );
+        return print(&format!(
+            "# twelve: {from}, with the command line's options\n{}",
+            config.to_toml()
+        ));
+    }
     let narrowing = match Narrowing::prepare(
         selection,
         &args.paths,
@@ -116,11 +152,6 @@ fn check(registry: &Registry, mut args: CheckArgs) -> ExitCode {
         Ok(narrowing) => narrowing,
         Err(message) => return fail(&message),
     };
-    let scanner = match Scanner::new(registry, &config, args.threads) {
-        Ok(scanner) => scanner,
-        Err(err) => return fail(&err.0),
-    };
-    let mut report = scanner.scan(&args.paths);
     let targets = Targets {
         hosts: if args.platform.is_empty() {
             config.platforms.clone()
@@ -129,6 +160,23 @@ fn check(registry: &Registry, mut args: CheckArgs) -> ExitCode {
         },
         require: args.require,
     };
+    if let Some(excluded) = targets.unmet_requirement() {
+        let reasons: Vec<String> = excluded
+            .iter()
+            .map(|e| format!("  {}: {}", e.host.id(), e.reason))
+            .collect();
+        let label = format!("{:?}", args.require.expect("a requirement")).to_lowercase();
+        return fail(&format!(
+            "--require {label} leaves no host to check; excluded:\n{}",
+            reasons.join("\n")
+        ));
+    }
+    let scanner = match Scanner::new(registry, &config, args.threads) {
+        Ok(scanner) => scanner,
+        Err(err) => return fail(&err.0),
+    };
+    let mut report = scanner.scan(&args.paths);
+    report.anchors = Anchors::for_roots(&args.paths);
     report.platforms = hosts::assess_apps(&report.apps, &report.findings, registry, &targets);
     if let Some(p) = &mut report.platforms {
         hosts::note_rules_off(p, registry, |id| config.rule_enabled(id));
@@ -155,7 +203,7 @@ fn check(registry: &Registry, mut args: CheckArgs) -> ExitCode {
     if hidden > 0 && !args.quiet {
         eprintln!("twelve: {hidden} findings in the baseline are not shown");
     }
-    let printed = output(registry, &report, &args);
+    let printed = output(registry, &report, &args, file_mode);
     if printed != ExitCode::SUCCESS {
         return printed;
     }
@@ -182,16 +230,22 @@ fn check(registry: &Registry, mut args: CheckArgs) -> ExitCode {
 
 /// The chosen format on stdout, or in `--output FILE` with the text report on stdout;
 /// with `--format github`, the Markdown summary is appended to `$GITHUB_STEP_SUMMARY`.
-fn output(registry: &Registry, report: &Report, args: &CheckArgs) -> ExitCode {
+fn output(registry: &Registry, report: &Report, args: &CheckArgs, file_mode: bool) -> ExitCode {
+    let terminal = std::io::stdout().is_terminal();
     let color = match args.color {
         Color::Always => true,
         Color::Never => false,
-        Color::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        Color::Auto => terminal && colors_allowed(),
     };
     let mut options = text::TextOptions {
         color: false,
         quiet: args.quiet,
         width: 100,
+        portability: args.portability.unwrap_or(if file_mode {
+            PortabilityView::Summary
+        } else {
+            PortabilityView::Full
+        }),
     };
     if let Some(path) = &args.output {
         let out = report::render(args.format, report, registry, &options);
@@ -207,25 +261,68 @@ fn output(registry: &Registry, report: &Report, args: &CheckArgs) -> ExitCode {
         return fail(&message);
     }
     options.color = color;
+    options.width = terminal_width(terminal);
     let format = if args.output.is_some() {
         Format::Text
     } else {
         args.format
     };
+    if args.statistics {
+        return print(&report::statistics::render(report, registry));
+    }
     print(&report::render(format, report, registry, &options))
 }
 
-/// `--config FILE`, else `twelve.toml` in the first scanned directory, else defaults.
-fn load_config(registry: &Registry, args: &CheckArgs) -> Result<Config, miette::Report> {
-    let implicit = args
-        .paths
-        .first()
-        .filter(|p| p.is_dir())
-        .map(|p| p.join("twelve.toml"))
-        .filter(|p| p.is_file());
-    let path: Option<PathBuf> = args.config.clone().or(implicit);
+/// no-color.org: `NO_COLOR` set to anything but the empty string turns colours off;
+/// so does a terminal that declares it has none (`TERM=dumb`).
+fn colors_allowed() -> bool {
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let dumb = std::env::var_os("TERM").is_some_and(|t| t == "dumb");
+    !no_color && !dumb
+}
+
+/// Text wraps at `COLUMNS` when set, else at the terminal's width, else at 100.
+fn terminal_width(terminal: bool) -> usize {
+    let columns = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|&c| c > 0);
+    let measured = || {
+        terminal
+            .then(|| terminal_size::terminal_size().map(|(w, _)| usize::from(w.0)))
+            .flatten()
+    };
+    columns.or_else(measured).unwrap_or(100).clamp(40, 400)
+}
+
+/// `--config FILE`, else the file found from the scanned paths up to their repository
+/// root (one for all of them), else none: the defaults.
+fn config_path(args: &CheckArgs) -> Result<Option<PathBuf>, String> {
+    if let Some(path) = &args.config {
+        return Ok(Some(path.clone()));
+    }
+    let found: BTreeSet<Option<PathBuf>> =
+        args.paths.iter().map(|p| discover::config_for(p)).collect();
+    if found.len() > 1 {
+        let names: Vec<String> = found
+            .iter()
+            .map(|p| {
+                p.as_ref()
+                    .map_or_else(|| "none".into(), |p| p.display().to_string())
+            })
+            .collect();
+        return Err(format!(
+            "the scanned paths have different configuration files ({}); scan them one at a \
+             time, or choose one with --config",
+            names.join(", ")
+        ));
+    }
+    Ok(found.into_iter().next().flatten())
+}
+
+fn load_config(registry: &Registry, path: Option<&Path>) -> Result<Config, miette::Report> {
     match path {
-        Some(path) => Config::load(Path::new(&path), registry).map_err(miette::Report::new),
+        Some(path) => Config::load(path, registry).map_err(miette::Report::new),
         None => Ok(Config::default()),
     }
 }
@@ -263,13 +360,31 @@ fn init(
     Ok(out)
 }
 
-/// `twelve init` honours the app's `twelve.toml` (its `[production.env]` above all).
+/// `twelve init` honours the app's configuration (its `[production.env]` above all),
+/// found as `twelve check` finds it.
 fn init_config(registry: &Registry, path: &Path) -> Result<Config, String> {
-    let file = path.join("twelve.toml");
-    if !file.is_file() {
-        return Ok(Config::default());
+    load_config(registry, discover::config_for(path).as_deref()).map_err(|e| format!("{e:?}"))
+}
+
+/// The roff page of twelve, or of one subcommand (named `twelve-check` as git does).
+fn man_page(subcommand: Option<&str>) -> ExitCode {
+    let cli = Cli::command();
+    let page = match subcommand {
+        None => cli,
+        Some(name) => match cli.find_subcommand(name) {
+            Some(sub) => sub.clone().name(format!("twelve-{name}")),
+            None => {
+                return fail(&format!(
+                    "no subcommand `{name}`; `twelve --help` lists them"
+                ));
+            }
+        },
+    };
+    let mut out = Vec::new();
+    match clap_mangen::Man::new(page).render(&mut out) {
+        Ok(()) => print(&String::from_utf8_lossy(&out)),
+        Err(err) => fail(&format!("cannot render the man page: {err}")),
     }
-    Config::load(&file, registry).map_err(|e| format!("{:?}", miette::Report::new(e)))
 }
 
 fn print(out: &str) -> ExitCode {

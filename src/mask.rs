@@ -64,6 +64,17 @@ fn style_of(language: Language) -> Style {
     }
 }
 
+/// How a comment on a line of its own is written in `language` (opening, closing), for
+/// a suppression comment; `None` where the format has no comments (JSON, Markdown).
+pub fn line_comment(language: Language) -> Option<(&'static str, &'static str)> {
+    match style_of(language) {
+        Style::CLike { .. } | Style::Php => Some(("// ", "")),
+        Style::Script { .. } | Style::HashAfterSpace | Style::LineStart(_) => Some(("# ", "")),
+        Style::Markup => Some(("<!-- ", " -->")),
+        Style::None => None,
+    }
+}
+
 /// A copy of `text` with every comment byte replaced by a space (line breaks kept).
 pub fn mask_comments(text: &[u8], language: Language) -> Vec<u8> {
     let mut out = text.to_vec();

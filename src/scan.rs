@@ -47,6 +47,9 @@ pub struct Report {
     pub platforms: Option<crate::hosts::Portability>,
     /// `--show-secrets`: the findings hold secrets unmasked, and reporters print them.
     pub secrets_shown: bool,
+    /// Where the findings' paths start from, for reporters that show them from the
+    /// repository root or the current directory (set after the scan).
+    pub anchors: crate::anchor::Anchors,
 }
 
 pub struct Scanner<'a> {

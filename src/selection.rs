@@ -37,7 +37,7 @@ impl Selection {
                     root.display()
                 )
             })?;
-            files.insert(rel.to_string_lossy().replace('\\', "/"));
+            files.insert(crate::walk::path_text(rel));
         }
         Ok(Some(Selection { root, files }))
     }

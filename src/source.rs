@@ -7,7 +7,8 @@ use crate::mask::mask_comments;
 use std::sync::OnceLock;
 
 /// The UTF-8 byte-order mark: not part of the first line's text or columns.
-const BOM: &[u8] = b"\xEF\xBB\xBF";
+/// The UTF-8 byte-order mark.
+pub const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// Byte offsets where each line starts. `\n`, `\r\n` and a lone `\r` each end a line.
 #[derive(Debug, Clone)]

@@ -325,10 +325,33 @@ pub fn relative(root: &Path, path: &Path) -> String {
         Ok(rel) if !rel.as_os_str().is_empty() => rel,
         _ => Path::new(path.file_name().unwrap_or(path.as_os_str())),
     };
-    rel.components()
-        .map(|c| c.as_os_str().to_string_lossy())
+    path_text(rel)
+}
+
+/// A relative path as text with `/` separators, each component shown losslessly:
+/// `\` as `\\` and each byte that is not UTF-8 as `\xNN`, so two names never print alike.
+pub fn path_text(path: &Path) -> String {
+    path.components()
+        .map(|c| escape_name(c.as_os_str()))
         .collect::<Vec<_>>()
         .join("/")
+}
+
+fn escape_name(name: &std::ffi::OsStr) -> String {
+    let bytes = name.as_encoded_bytes();
+    if !bytes.contains(&b'\\')
+        && let Some(text) = name.to_str()
+    {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(bytes.len());
+    for chunk in bytes.utf8_chunks() {
+        out.push_str(&chunk.valid().replace('\\', "\\\\"));
+        for byte in chunk.invalid() {
+            out.push_str(&format!("\\x{byte:02X}"));
+        }
+    }
+    out
 }
 
 fn error_path(err: &ignore::Error) -> Option<PathBuf> {
@@ -360,5 +383,24 @@ fn error_message(err: &ignore::Error) -> String {
         | ignore::Error::WithDepth { err, .. }
         | ignore::Error::WithLineNumber { err, .. } => error_message(err),
         other => other.to_string(),
+    }
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+    use std::os::unix::ffi::OsStrExt;
+
+    #[test]
+    fn names_that_are_not_utf8_are_escaped_losslessly() {
+        let path = Path::new(std::ffi::OsStr::from_bytes(b"caf\xE9/r\xC3\xA9sum\xFF.js"));
+        assert_eq!(path_text(path), "caf\\xE9/résum\\xFF.js");
+        let literal = Path::new("caf\\xE9");
+        assert_eq!(
+            path_text(literal),
+            "caf\\\\xE9",
+            "a real backslash stays distinct"
+        );
+        assert_eq!(path_text(Path::new("src/app.js")), "src/app.js");
     }
 }

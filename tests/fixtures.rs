@@ -34,6 +34,7 @@ const REPO_LEVEL: &[(&str, &str, &str)] = &[
 fn twelve(args: &[&str]) -> (i32, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_twelve"))
         .args(args)
+        .env_remove("COLUMNS")
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
         .expect("run twelve");

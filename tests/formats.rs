@@ -109,7 +109,34 @@ fn sarif_describes_every_rule_and_finding() {
         .find(|r| r["id"] == "hardcoded-port")
         .expect("hardcoded-port");
     assert_eq!(port["name"], "HardcodedPort");
-    assert_eq!(port["helpUri"], "https://12factor.net/port-binding");
+    assert_eq!(
+        port["helpUri"],
+        "https://github.com/twelve-lint/twelve/blob/main/docs/rules/hardcoded-port.md"
+    );
+    let markdown = port["help"]["markdown"].as_str().expect("help.markdown");
+    assert!(markdown.starts_with("# hardcoded-port"), "{markdown}");
+    assert_eq!(port["properties"]["precision"], "high");
+    assert!(port["properties"].get("security-severity").is_none());
+    let secret = rules
+        .iter()
+        .find(|r| r["id"] == "hardcoded-secret")
+        .expect("hardcoded-secret");
+    assert_eq!(secret["properties"]["security-severity"], "9.0");
+    assert_eq!(secret["properties"]["precision"], "very-high");
+    assert!(
+        secret["properties"]["tags"]
+            .as_array()
+            .expect("tags")
+            .contains(&serde_json::json!("security"))
+    );
+    assert_eq!(sarif_run["automationDetails"]["id"], "twelve/");
+    let base = sarif_run["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+        .as_str()
+        .expect("repository base");
+    assert!(
+        base.starts_with("file:///") && base.ends_with('/'),
+        "{base}"
+    );
     assert_eq!(port["defaultConfiguration"]["level"], "error");
     assert_eq!(port["properties"]["tags"][1], "factor-7");
     let result = sarif_run["results"]
@@ -118,7 +145,13 @@ fn sarif_describes_every_rule_and_finding() {
         .iter()
         .find(|r| r["ruleId"] == "hardcoded-port")
         .expect("finding");
-    let region = &result["locations"][0]["physicalLocation"]["region"];
+    let location = &result["locations"][0]["physicalLocation"];
+    // From the repository root, where code scanning resolves it.
+    assert_eq!(
+        location["artifactLocation"]["uri"],
+        "fixtures/express-uploads/server.js"
+    );
+    let region = &location["region"];
     assert_eq!(
         (region["startLine"].as_u64(), region["startColumn"].as_u64()),
         (Some(9), Some(16))

@@ -122,16 +122,37 @@ fn require_keeps_only_hosts_with_the_label() {
             .unwrap()
             .contains("unconfirmed")
     );
-    let doc = json(&[
-        "check",
-        "fixtures/django-clean",
-        "--format",
-        "json",
-        "--require",
-        "secnumcloud",
-    ]);
-    assert_eq!(doc["platforms"].as_array().unwrap().len(), 0);
-    assert_eq!(doc["stack"]["excluded_hosts"].as_array().unwrap().len(), 3);
+}
+
+#[test]
+fn require_that_leaves_no_host_is_an_error_naming_each_reason() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let args = ["check", "fixtures/django-clean", "--require", "secnumcloud"];
+    let (code, stdout, stderr) = twelve_in(dir, &args);
+    assert_eq!(code, 2, "a compliance gate never passes silently: {stdout}");
+    assert!(
+        stderr.contains("--require secnumcloud leaves no host"),
+        "{stderr}"
+    );
+    for host in ["scalingo", "clever-cloud", "scaleway"] {
+        assert!(stderr.contains(&format!("\n  {host}: ")), "{stderr}");
+    }
+    let (code, _, stderr) = twelve_in(
+        dir,
+        &[
+            "check",
+            "fixtures/django-clean",
+            "--platform",
+            "scaleway",
+            "--require",
+            "hds",
+        ],
+    );
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("scaleway: HDS for Serverless Containers is unconfirmed"),
+        "{stderr}"
+    );
 }
 
 #[test]

@@ -23,3 +23,35 @@ fn readme_rule_table_matches_the_rules() {
         }
     }
 }
+
+/// `docs/rules/ID.md`, each rule's published docs (the SARIF `helpUri`), is
+/// `twelve explain ID`; `UPDATE_README=1` rewrites them too.
+#[test]
+fn rule_pages_match_the_rules() {
+    let registry = Registry::builtin().expect("rules load");
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/rules");
+    let update = std::env::var_os("UPDATE_README").is_some();
+    let mut stale = Vec::new();
+    for rule in &registry.rules {
+        let path = dir.join(format!("{}.md", rule.id()));
+        let page = twelve::report::rules_doc::explain(rule);
+        if std::fs::read_to_string(&path).ok().as_deref() != Some(page.as_str()) {
+            if update {
+                std::fs::create_dir_all(&dir).expect("mkdir docs/rules");
+                std::fs::write(&path, page).expect("write rule page");
+            } else {
+                stale.push(rule.id().to_string());
+            }
+        }
+    }
+    let pages = std::fs::read_dir(&dir).map_or(0, |d| d.count());
+    assert!(
+        stale.is_empty(),
+        "stale rule pages {stale:?}: run `UPDATE_README=1 cargo test --test readme`"
+    );
+    assert_eq!(
+        pages,
+        registry.rules.len(),
+        "one page per rule in docs/rules/"
+    );
+}

@@ -38,6 +38,30 @@ pub struct Targets {
     pub require: Option<Compliance>,
 }
 
+impl Targets {
+    /// The hosts asked for, in twelve's order (every host when none is named).
+    pub fn wanted(&self) -> Vec<Host> {
+        Host::ALL
+            .into_iter()
+            .filter(|h| self.hosts.is_empty() || self.hosts.contains(h))
+            .collect()
+    }
+
+    /// When `require` leaves none of the wanted hosts: each one with why it is out. The
+    /// label depends on the host alone, so this is known before any scan.
+    pub fn unmet_requirement(&self) -> Option<Vec<Excluded>> {
+        let require = self.require?;
+        let mut excluded = Vec::new();
+        for host in self.wanted() {
+            match advice::compliance(host, require) {
+                Ok(_) => return None,
+                Err(reason) => excluded.push(Excluded { host, reason }),
+            }
+        }
+        Some(excluded)
+    }
+}
+
 /// One host's assessment.
 #[derive(Debug, Clone)]
 pub struct HostReport {
@@ -96,14 +120,7 @@ pub fn assess(
     let runtimes = Host::ALL.map(|h| runtime::runtime_for(h, &stack));
     let mut issues = checks::run(app);
     issues.extend(checks::unsupported_runtime(&runtimes));
-    let wanted: Vec<Host> = if targets.hosts.is_empty() {
-        Host::ALL.to_vec()
-    } else {
-        Host::ALL
-            .into_iter()
-            .filter(|h| targets.hosts.contains(h))
-            .collect()
-    };
+    let wanted = targets.wanted();
     let mut excluded = Vec::new();
     let mut hosts = Vec::new();
     for host in wanted {

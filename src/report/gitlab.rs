@@ -6,13 +6,19 @@ use crate::scan::Report;
 use serde_json::{Value, json};
 
 pub fn render(report: &Report) -> String {
-    let issues: Vec<Value> = report.findings.iter().map(issue).collect();
+    let issues: Vec<Value> = report
+        .findings
+        .iter()
+        .map(|f| issue(f, &report.anchors.from_repository(&f.file)))
+        .collect();
     let mut out = serde_json::to_string_pretty(&issues).expect("plain data serialises");
     out.push('\n');
     out
 }
 
-fn issue(finding: &Finding) -> Value {
+/// The issue of a finding whose file is `path` from the repository root, where GitLab
+/// resolves it.
+fn issue(finding: &Finding, path: &str) -> Value {
     let severity = match finding.severity {
         Severity::Error => "major",
         Severity::Warning => "minor",
@@ -29,6 +35,6 @@ fn issue(finding: &Finding) -> Value {
         "categories": ["Bug Risk"],
         "severity": severity,
         "fingerprint": finding.fingerprint,
-        "location": { "path": finding.file, "lines": { "begin": line, "end": finding.end.line.max(line) } },
+        "location": { "path": path, "lines": { "begin": line, "end": finding.end.line.max(line) } },
     })
 }

@@ -14,7 +14,7 @@ pub fn render(report: &Report) -> String {
     let mut out = String::from("## twelve: twelve-factor findings\n\n");
     let _ = write!(out, "{}\n\n", text::summary_line(report).trim_end());
     if !report.findings.is_empty() {
-        out.push_str(&findings_table(&report.findings));
+        out.push_str(&findings_table(report));
     }
     if let Some(portability) = &report.platforms {
         out.push('\n');
@@ -23,9 +23,10 @@ pub fn render(report: &Report) -> String {
     text::unless_shown(report, out)
 }
 
-/// One row per finding, most severe first (findings arrive sorted by file).
-pub fn findings_table(findings: &[Finding]) -> String {
-    let mut sorted: Vec<&Finding> = findings.iter().collect();
+/// One row per finding, most severe first (findings arrive sorted by file), with paths
+/// from the repository root.
+pub fn findings_table(report: &Report) -> String {
+    let mut sorted: Vec<&Finding> = report.findings.iter().collect();
     sorted.sort_by_key(|f| std::cmp::Reverse(f.severity));
     let mut out =
         String::from("| severity | rule | factor | location | message |\n|---|---|---|---|---|\n");
@@ -36,7 +37,10 @@ pub fn findings_table(findings: &[Finding]) -> String {
             "| {} | `{}` | {factor} | {} | {} |",
             finding.severity,
             finding.rule,
-            markdown(&location(finding)),
+            markdown(&location(
+                finding,
+                &report.anchors.from_repository(&finding.file)
+            )),
             markdown(&finding.message),
         );
     }
@@ -50,10 +54,10 @@ pub fn findings_table(findings: &[Finding]) -> String {
     out
 }
 
-fn location(finding: &Finding) -> String {
+fn location(finding: &Finding, file: &str) -> String {
     if finding.is_repository_level() {
-        finding.file.clone()
+        file.to_string()
     } else {
-        format!("{}:{}", finding.file, finding.start.line)
+        format!("{file}:{}", finding.start.line)
     }
 }

@@ -3,6 +3,7 @@
 //! everything they show is in the findings.
 
 pub mod escape;
+pub mod concise;
 pub mod github;
 pub mod gitlab;
 pub mod init;
@@ -12,6 +13,7 @@ pub mod platforms;
 pub mod platforms_markdown;
 pub mod rules_doc;
 pub mod sarif;
+pub mod statistics;
 pub mod text;
 
 use crate::finding::Severity;
@@ -23,6 +25,8 @@ use crate::scan::Report;
 pub enum Format {
     /// miette diagnostics and a summary line, for people.
     Text,
+    /// One line per finding, `path:line:col: rule message`, clickable in terminals.
+    Concise,
     /// A versioned JSON document, for tools.
     Json,
     /// SARIF 2.1.0, for GitHub code scanning and other code hosts.
@@ -44,6 +48,7 @@ pub fn render(
 ) -> String {
     match format {
         Format::Text => text::render(report, text),
+        Format::Concise => concise::render(report),
         Format::Json => json::render(report),
         Format::Sarif => sarif::render(report, registry),
         Format::Github => github::render(report),

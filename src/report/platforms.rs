@@ -91,6 +91,39 @@ pub fn text(p: &Portability) -> String {
     for advisory in &p.advisories {
         let _ = writeln!(out, "  note: {advisory}");
     }
+    excluded_text(p, &mut out);
+    for host in &p.hosts {
+        host_text(host, &mut out);
+    }
+    out.push('\n');
+    out
+}
+
+/// One line per host: the verdict, the score and the causes by impact, for pre-commit
+/// and other places where the full section is too long.
+pub fn summary_text(p: &Portability) -> String {
+    let mut out = String::from("\nportability (--portability full for the fixes)\n");
+    for host in &p.hosts {
+        let mut line = format!("  {}", verdict_head(host));
+        for impact in [Impact::Blocks, Impact::Degrades, Impact::Advisory] {
+            let ids: Vec<&str> = host
+                .causes
+                .iter()
+                .filter(|c| c.impact == impact)
+                .map(|c| c.id.as_str())
+                .collect();
+            if !ids.is_empty() {
+                let _ = write!(line, "; {} {}", impact.as_str(), ids.join(", "));
+            }
+        }
+        let _ = writeln!(out, "{line}");
+    }
+    excluded_text(p, &mut out);
+    out.push('\n');
+    out
+}
+
+fn excluded_text(p: &Portability, out: &mut String) {
     for excluded in &p.excluded {
         let _ = writeln!(
             out,
@@ -99,21 +132,20 @@ pub fn text(p: &Portability) -> String {
             excluded.reason
         );
     }
-    for host in &p.hosts {
-        host_text(host, &mut out);
-    }
-    out.push('\n');
-    out
 }
 
-fn host_text(host: &HostReport, out: &mut String) {
-    let _ = writeln!(
-        out,
-        "\n{}: {} (score {}/100)",
+/// "Scalingo: blocked (score 35/100)".
+fn verdict_head(host: &HostReport) -> String {
+    format!(
+        "{}: {} (score {}/100)",
         host.host.name(),
         host.verdict.as_str(),
         host.score
-    );
+    )
+}
+
+fn host_text(host: &HostReport, out: &mut String) {
+    let _ = writeln!(out, "\n{}", verdict_head(host));
     if let Some(label) = &host.compliance {
         let _ = writeln!(out, "  compliance: {label}");
     }

@@ -77,6 +77,15 @@ pub fn list_json(registry: &Registry) -> String {
     out
 }
 
+/// Where a rule's documentation is published: `docs/rules/ID.md` in the repository,
+/// generated from the rule file by `explain` (tests/readme.rs keeps them in step).
+pub fn doc_url(id: &str) -> String {
+    format!(
+        "{}/blob/main/docs/rules/{id}.md",
+        env!("CARGO_PKG_REPOSITORY")
+    )
+}
+
 /// The full documentation of a rule, in ruff's order, as Markdown-flavoured text.
 pub fn explain(rule: &Rule) -> String {
     let spec = &rule.spec;

@@ -3,8 +3,8 @@
 
 use crate::finding::{Finding, Severity};
 use crate::redact::Redactor;
-use crate::report::counts;
 use crate::report::escape::{visible, visible_excerpt, visible_lines};
+use crate::report::{counts, platforms};
 use crate::scan::Report;
 use miette::{
     Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
@@ -71,6 +71,8 @@ impl SourceCode for ExcerptSource<'_> {
 
 struct FindingDiagnostic<'a> {
     finding: &'a Finding,
+    /// The finding's file from the current directory.
+    file: &'a str,
     source: ExcerptSource<'a>,
 }
 
@@ -83,7 +85,7 @@ impl fmt::Debug for FindingDiagnostic<'_> {
 impl fmt::Display for FindingDiagnostic<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.finding.is_repository_level() {
-            write!(f, "{}: {}", self.finding.file, self.finding.message)
+            write!(f, "{}: {}", self.file, self.finding.message)
         } else {
             f.write_str(&self.finding.message)
         }
@@ -136,6 +138,16 @@ pub struct TextOptions {
     /// Only the summary line.
     pub quiet: bool,
     pub width: usize,
+    /// How much of the portability report to show.
+    pub portability: PortabilityView,
+}
+
+/// `--portability`: the per-host section in full, one line per host, or not at all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum PortabilityView {
+    Off,
+    Summary,
+    Full,
 }
 
 pub fn render(report: &Report, options: &TextOptions) -> String {
@@ -150,11 +162,13 @@ pub fn render(report: &Report, options: &TextOptions) -> String {
             .with_width(options.width)
             .with_context_lines(0);
         for finding in &report.findings {
+            let file = visible(&report.anchors.from_cwd(&finding.file)).into_owned();
             let finding = &visible_finding(finding);
             let diagnostic = FindingDiagnostic {
                 finding,
+                file: &file,
                 source: ExcerptSource {
-                    name: &finding.file,
+                    name: &file,
                     text: &finding.excerpt.text,
                     first_line: finding.start.line,
                     column: finding.start.column,
@@ -173,7 +187,13 @@ pub fn render(report: &Report, options: &TextOptions) -> String {
             );
         }
         if let Some(portability) = &report.platforms {
-            out.push_str(&visible_lines(&crate::report::platforms::text(portability)));
+            match options.portability {
+                PortabilityView::Full => out.push_str(&visible_lines(&platforms::text(portability))),
+                PortabilityView::Summary => {
+                    out.push_str(&visible_lines(&platforms::summary_text(portability)))
+                }
+                PortabilityView::Off => {}
+            }
         }
     }
     out.push_str(&summary_line(report));

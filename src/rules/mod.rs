@@ -299,6 +299,13 @@ fn validate(spec: &RuleSpec, path: &str) -> Result<(), String> {
         None if !meta => return Err("`factor` is required".into()),
         _ => {}
     }
+    if let Some(score) = spec.security_severity
+        && !(0.0..=10.0).contains(&score)
+    {
+        return Err(format!(
+            "security_severity {score} is not between 0.0 and 10.0"
+        ));
+    }
     let hosts: Vec<&str> = spec.impact.keys().map(String::as_str).collect();
     let mut expected = spec::HOSTS.to_vec();
     expected.sort_unstable();

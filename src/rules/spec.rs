@@ -68,6 +68,13 @@ pub struct RuleSpec {
     /// The fix on a given host, where it differs from `help` (keyed by host id).
     #[serde(default)]
     pub host_fix: BTreeMap<String, String>,
+    /// For rules about leaked secrets and credentials: GitHub code scanning's
+    /// `security-severity` (0.0 to 10.0; 9.0 and up is critical, 7.0 high).
+    pub security_severity: Option<f64>,
+    /// How often a finding is a true problem (SARIF's `precision`), measured on the real
+    /// apps of tests/realworld*.md.
+    #[serde(default)]
+    pub precision: Precision,
     pub docs: Docs,
     #[serde(default)]
     pub bad: Vec<Example>,
@@ -89,6 +96,28 @@ pub enum Impact {
     Advisory,
     Degrades,
     Blocks,
+}
+
+/// SARIF's `precision` of a rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Precision {
+    VeryHigh,
+    #[default]
+    High,
+    Medium,
+    Low,
+}
+
+impl Precision {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Precision::VeryHigh => "very-high",
+            Precision::High => "high",
+            Precision::Medium => "medium",
+            Precision::Low => "low",
+        }
+    }
 }
 
 /// The hosts twelve knows, by id.

@@ -15,6 +15,9 @@ pub fn run_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> (i32, String,
     let out = Command::new(env!("CARGO_BIN_EXE_twelve"))
         .args(args)
         .env_remove("GITHUB_STEP_SUMMARY")
+        // Reports are compared at the default width and without colour.
+        .env_remove("COLUMNS")
+        .env_remove("NO_COLOR")
         .envs(env.iter().copied())
         .current_dir(dir)
         .output()
@@ -109,7 +112,14 @@ pub fn client_available(what: &str, probe: &[&str]) -> bool {
     if !ok {
         let in_ci = std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false");
         assert!(!in_ci, "{what} is required in CI (installed by .ci/run)");
-        eprintln!("skipped: {what} is not installed (pip install it; CI runs it)");
+        // Written to the process's stderr, past the test harness's capture, so that a
+        // plain `cargo test` shows it next to "ok".
+        use std::io::Write as _;
+        let _ = writeln!(
+            std::io::stderr(),
+            "skipped: {} ({what} is not installed; .ci/run installs it)",
+            std::thread::current().name().unwrap_or("a test")
+        );
     }
     ok
 }
