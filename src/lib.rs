@@ -27,4 +27,5 @@ pub mod source;
 pub mod suppress;
 #[cfg(test)]
 mod testing;
+pub mod tracked;
 pub mod walk;

@@ -14,6 +14,7 @@ use crate::rules::{Matcher, Registry, Rule, glob_set};
 use crate::siblings;
 use crate::source::{Decoded, SourceFile, decode};
 use crate::suppress;
+use crate::tracked::Tracked;
 use crate::walk::{Entry, SkipReason, WalkOptions, committed_root_files, walk};
 use globset::GlobSet;
 use std::collections::BTreeMap;
@@ -129,8 +130,14 @@ impl<'a> Scanner<'a> {
             default_excludes: self.config.default_excludes,
             exclude: self.exclude.as_ref(),
             follow_links: self.config.follow_links,
+            git: None,
         };
         let root_is_dir = root.is_dir();
+        let git = root_is_dir.then(|| Tracked::load(root)).flatten();
+        let options = WalkOptions {
+            git: git.as_ref(),
+            ..options
+        };
         walk(root, &options, &|entry| {
             let outcome = self.visit(entry, root_is_dir);
             shared
@@ -144,10 +151,13 @@ impl<'a> Scanner<'a> {
         let mut findings = collected.findings;
         if root_is_dir {
             let mut facts = collected.facts;
-            facts
-                .root_files
-                .extend(committed_root_files(root, self.exclude.as_ref()));
-            facts.in_git = inside_git(root);
+            facts.root_files.extend(committed_root_files(
+                root,
+                self.exclude.as_ref(),
+                git.as_ref(),
+            ));
+            facts.in_git = git.is_some() || inside_git(root);
+            facts.git = git.map(std::sync::Arc::new);
             facts.vendored = root.join("vendor").is_dir();
             // Large lock files are skipped by the walk but still exist.
             for (dir, files) in &mut facts.app_files {
@@ -189,7 +199,7 @@ impl<'a> Scanner<'a> {
 
     fn visit(&self, entry: Entry, root_is_dir: bool) -> Outcome {
         match entry {
-            Entry::Skipped { reason, .. } => Outcome::Skipped(reason),
+            Entry::Skipped { rel, reason } => Outcome::Skipped(reason, skipped_manifest(rel)),
             Entry::Error { path, message } => Outcome::Problem(ScanProblem { path, message }),
             Entry::File { path, rel, size } => self.visit_file(&path, rel, size, root_is_dir),
         }
@@ -215,7 +225,7 @@ impl<'a> Scanner<'a> {
                     result: Err(SkipReason::TooLarge),
                     health_terms: Vec::new(),
                 },
-                None => Outcome::Skipped(SkipReason::TooLarge),
+                None => Outcome::Skipped(SkipReason::TooLarge, skipped_manifest(rel)),
             };
         }
         let by_name = language_of(&rel, b"");
@@ -346,8 +356,14 @@ fn sub_app_start(rel: &str, bytes: &[u8]) -> Option<(String, bool)> {
     Some((rel.to_string(), declares))
 }
 
+/// A dependency manifest the scan did not read: it exists, whatever made the walk skip it.
+fn skipped_manifest(rel: String) -> Option<(&'static str, String)> {
+    dependency_manifest(&rel).map(|stack| (stack, rel))
+}
+
 enum Outcome {
-    Skipped(SkipReason),
+    /// A path not scanned, and the stack whose manifest it is.
+    Skipped(SkipReason, Option<(&'static str, String)>),
     Problem(ScanProblem),
     Read {
         root_file: Option<RootFile>,
@@ -374,7 +390,12 @@ struct Collected {
 impl Collected {
     fn add(&mut self, outcome: Outcome) {
         match outcome {
-            Outcome::Skipped(reason) => *self.skipped.entry(reason).or_default() += 1,
+            Outcome::Skipped(reason, manifest) => {
+                *self.skipped.entry(reason).or_default() += 1;
+                if let Some((stack, rel)) = manifest {
+                    self.facts.add_skipped_manifest(stack, rel, reason);
+                }
+            }
             Outcome::Problem(problem) => self.problems.push(problem),
             Outcome::Read {
                 root_file,
