@@ -9,6 +9,7 @@ use crate::finding::Finding;
 use crate::repo::FileFacts;
 use crate::rules::Rule;
 use crate::source::SourceFile;
+use crate::walk::SkipReason;
 
 /// So many files must import packages: one stray script is not an app.
 const MIN_FILES: usize = 3;
@@ -106,9 +107,8 @@ pub fn import_facts(rule: &Rule, file: &SourceFile, facts: &mut FileFacts) {
         (!builtin).then_some((pkg.start(), pkg.end(), name.into_owned()))
     });
     if let Some((start, end, name)) = found {
-        let message = format!(
-            "this code imports the package `{name}`, and no dependency manifest of its stack exists in the repository"
-        );
+        // The repository check adds what the scan saw of the stack's manifests.
+        let message = format!("this code imports the package `{name}`");
         let finding = rule.finding(&file.rel_path, file.locate(start, end), message);
         facts.package_import = Some((stack, finding));
     }
@@ -133,8 +133,36 @@ pub fn missing_dependency_manifest(_rule: &Rule, app: &App) -> Vec<Finding> {
         })
         // PHP and Go code may vendor its dependencies instead, which the factor allows.
         .filter(|(stack, _)| !(facts.vendored && matches!(**stack, "php" | "go")))
-        .map(|(_, (_, first))| first.clone())
+        .filter_map(|(stack, (files, first))| {
+            let seen = manifest_seen(stack, facts)?;
+            let mut finding = first.clone();
+            finding.message = format!(
+                "{}, as do {files} production files, and {seen}",
+                finding.message
+            );
+            Some(finding)
+        })
         .collect()
+}
+
+/// What the scan established about the manifests of `stack`, for the message; `None`
+/// when one exists but was not read (too large, excluded): nothing is missing then.
+fn manifest_seen(stack: &str, facts: &RepoFacts) -> Option<String> {
+    let names: Vec<&str> = crate::repo::DEPENDENCY_MANIFESTS
+        .iter()
+        .filter(|(_, s)| *s == stack)
+        .map(|(name, _)| *name)
+        .collect();
+    match facts.skipped_manifests.get(stack) {
+        Some((rel, SkipReason::GitIgnored)) => Some(format!(
+            "its manifest `{rel}` is ignored by git and not tracked, so a deploy does not include it"
+        )),
+        Some(_) => None,
+        None => Some(format!(
+            "none of the scanned files is a {}",
+            names.join(" or ")
+        )),
+    }
 }
 
 #[cfg(test)]
