@@ -124,6 +124,9 @@ fn check(registry: &Registry, mut args: CheckArgs) -> ExitCode {
         require: args.require,
     };
     report.platforms = hosts::assess_apps(&report.apps, &report.findings, registry, &targets);
+    if report.platforms.is_none() {
+        report.no_verdict = Some(hosts::why_no_verdict(&report));
+    }
     narrowing.scope(&mut report, registry);
     if let Some(path) = &args.write_baseline {
         if let Err(message) = baseline::write(path, &report.findings) {

@@ -141,6 +141,8 @@ pub struct RepoFacts {
     /// Dependency manifests that exist but were not scanned, one per stack (the first
     /// by path), with the reason.
     pub skipped_manifests: BTreeMap<&'static str, (String, SkipReason)>,
+    /// Files and folders directly under the root that were not scanned, and why.
+    pub skipped_root: BTreeMap<String, SkipReason>,
     /// Apps in first-level folders, by folder name.
     pub sub_apps: BTreeMap<String, SubApp>,
     /// The first (by path) file starting a Node server or queue worker.
@@ -282,8 +284,15 @@ impl RepoFacts {
             .map(|git| git.status(rel) == Status::Tracked)
     }
 
-    /// Records a dependency manifest the walk skipped.
-    pub fn add_skipped_manifest(&mut self, stack: &'static str, rel: String, reason: SkipReason) {
+    /// Records a path the walk skipped: at the root, and when it is a dependency manifest
+    /// (the first by path for each stack).
+    pub fn add_skipped(&mut self, rel: String, reason: SkipReason) {
+        if !rel.contains('/') {
+            self.skipped_root.insert(rel.clone(), reason);
+        }
+        let Some(stack) = dependency_manifest(&rel) else {
+            return;
+        };
         let slot = self
             .skipped_manifests
             .entry(stack)

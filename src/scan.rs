@@ -44,6 +44,10 @@ pub struct Report {
     pub apps: Vec<App>,
     /// Per-host verdicts, set by the decide step (`hosts::assess`) when asked for.
     pub platforms: Option<crate::hosts::Portability>,
+    /// Why there are no verdicts, when the decide step gave none.
+    pub no_verdict: Option<crate::hosts::no_verdict::NoVerdict>,
+    /// How many roots were scanned.
+    pub roots: usize,
 }
 
 pub struct Scanner<'a> {
@@ -99,7 +103,10 @@ impl<'a> Scanner<'a> {
     /// Scans each root; paths in findings are prefixed with the root when there are
     /// several, so they stay unambiguous.
     pub fn scan(&self, roots: &[PathBuf]) -> Report {
-        let mut report = Report::default();
+        let mut report = Report {
+            roots: roots.len(),
+            ..Report::default()
+        };
         for root in roots {
             let prefix = (roots.len() > 1).then(|| root_display(root));
             self.scan_root(root, prefix.as_deref(), &mut report);
@@ -199,7 +206,7 @@ impl<'a> Scanner<'a> {
 
     fn visit(&self, entry: Entry, root_is_dir: bool) -> Outcome {
         match entry {
-            Entry::Skipped { rel, reason } => Outcome::Skipped(reason, skipped_manifest(rel)),
+            Entry::Skipped { rel, reason } => Outcome::Skipped(reason, rel),
             Entry::Error { path, message } => Outcome::Problem(ScanProblem { path, message }),
             Entry::File { path, rel, size } => self.visit_file(&path, rel, size, root_is_dir),
         }
@@ -225,7 +232,7 @@ impl<'a> Scanner<'a> {
                     result: Err(SkipReason::TooLarge),
                     health_terms: Vec::new(),
                 },
-                None => Outcome::Skipped(SkipReason::TooLarge, skipped_manifest(rel)),
+                None => Outcome::Skipped(SkipReason::TooLarge, rel),
             };
         }
         let by_name = language_of(&rel, b"");
@@ -356,14 +363,9 @@ fn sub_app_start(rel: &str, bytes: &[u8]) -> Option<(String, bool)> {
     Some((rel.to_string(), declares))
 }
 
-/// A dependency manifest the scan did not read: it exists, whatever made the walk skip it.
-fn skipped_manifest(rel: String) -> Option<(&'static str, String)> {
-    dependency_manifest(&rel).map(|stack| (stack, rel))
-}
-
 enum Outcome {
-    /// A path not scanned, and the stack whose manifest it is.
-    Skipped(SkipReason, Option<(&'static str, String)>),
+    /// A path not scanned (relative to the root).
+    Skipped(SkipReason, String),
     Problem(ScanProblem),
     Read {
         root_file: Option<RootFile>,
@@ -390,11 +392,9 @@ struct Collected {
 impl Collected {
     fn add(&mut self, outcome: Outcome) {
         match outcome {
-            Outcome::Skipped(reason, manifest) => {
+            Outcome::Skipped(reason, rel) => {
                 *self.skipped.entry(reason).or_default() += 1;
-                if let Some((stack, rel)) = manifest {
-                    self.facts.add_skipped_manifest(stack, rel, reason);
-                }
+                self.facts.add_skipped(rel, reason);
             }
             Outcome::Problem(problem) => self.problems.push(problem),
             Outcome::Read {

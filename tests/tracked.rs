@@ -106,7 +106,10 @@ fn an_untracked_ignored_manifest_is_skipped_and_the_message_says_so() {
         message.contains("`package.json` is ignored by git and not tracked"),
         "{message}"
     );
-    assert!(message.contains("as do 3 production files"), "{message}");
+    assert!(
+        message.contains("(one of 3 production files that import packages)"),
+        "{message}"
+    );
     assert!(!message.contains("exists"), "{message}");
 }
 
@@ -138,5 +141,18 @@ fn outside_git_the_ignore_files_decide() {
             .unwrap()
             .contains("none of the scanned files is a package.json"),
         "{missing:#}"
+    );
+}
+
+#[test]
+fn an_ignored_root_manifest_is_the_reason_for_no_verdict() {
+    let app = nest_app(false);
+    let doc = check_json(app.path());
+    assert!(doc.get("platforms").is_none(), "{doc:#}");
+    assert_eq!(doc["no_verdict"]["reason"], "manifests-ignored", "{doc:#}");
+    let (_, text, _) = run(app.path(), &["check", ".", "--color", "never"]);
+    assert!(
+        text.contains("Portability: no verdict: no app detected: the root `package.json` is ignored by git and not tracked"),
+        "{text}"
     );
 }

@@ -66,7 +66,7 @@ fn stack_of(language: Language) -> Option<&'static str> {
 fn import_pattern(language: Language) -> Option<String> {
     Some(String::from(match language {
         Language::Javascript | Language::Typescript => {
-            r#"(?:\brequire\(\s*|\bimport\s[^'"\n;]*?\bfrom\s*|\bimport\s*)['"](?P<pkg>@?[a-z][\w.-]*)(?:/[^'"]*)?['"]"#
+            r#"(?:\brequire\(\s*|\bimport\s[^'"\n;]*?\bfrom\s*|\bimport\s*)['"](?P<pkg>@[a-z][\w.-]*/[\w.-]+|[a-z][\w.-]*)(?:/[^'"]*)?['"]"#
         }
         Language::Python => {
             r"\b(?:from|import)\s+(?P<pkg>flask|django|fastapi|requests|numpy|pandas|sqlalchemy|celery|boto3|redis|psycopg2?|pydantic|uvicorn|gunicorn|jinja2|yaml|bs4|click|aiohttp|starlette|werkzeug|pymongo|httpx|dotenv|stripe|sentry_sdk)\b"
@@ -137,7 +137,7 @@ pub fn missing_dependency_manifest(_rule: &Rule, app: &App) -> Vec<Finding> {
             let seen = manifest_seen(stack, facts)?;
             let mut finding = first.clone();
             finding.message = format!(
-                "{}, as do {files} production files, and {seen}",
+                "{} (one of {files} production files that import packages), and {seen}",
                 finding.message
             );
             Some(finding)
@@ -186,6 +186,11 @@ mod tests {
         assert!(imported("app.js", js, "const a = 1; const e = require('express');\n").is_some());
         assert!(imported("app.js", js, "run(); import x from 'lodash';\n").is_none());
         assert!(imported("app.js", js, "import fs from 'fs';\n").is_none());
+        let scoped = imported("app.ts", js, "import { Module } from '@nestjs/common';\n");
+        assert_eq!(
+            scoped.as_deref(),
+            Some("this code imports the package `@nestjs/common`")
+        );
         let py = Language::Python;
         assert!(imported("app.py", py, "def f():\n    from flask import Flask\n").is_some());
         assert!(imported("app.py", py, "x = 1; import flask\n").is_none());

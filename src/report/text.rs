@@ -169,6 +169,8 @@ pub fn render(report: &Report, options: &TextOptions) -> String {
         }
         if let Some(portability) = &report.platforms {
             out.push_str(&crate::report::platforms::text(portability));
+        } else if let Some(why) = &report.no_verdict {
+            let _ = writeln!(out, "\nPortability: no verdict: {}\n", why.message);
         }
     }
     out.push_str(&summary_line(report));
