@@ -22,6 +22,7 @@ pub mod report;
 pub mod rules;
 pub mod scan;
 pub mod selection;
+pub mod shape;
 pub mod siblings;
 pub mod source;
 pub mod suppress;

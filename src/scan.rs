@@ -280,7 +280,13 @@ impl<'a> Scanner<'a> {
                 health_terms: Vec::new(),
             };
         };
-        let role = role_of(&rel, language);
+        // What a file holds can say more than where it lives (a catalog in `intl/`).
+        let role = match role_of(&rel, language) {
+            by_path @ (Role::Source | Role::Config) => {
+                crate::shape::role_from_contents(&rel, language, &text).unwrap_or(by_path)
+            }
+            by_path => by_path,
+        };
         let file = SourceFile::new(rel, language, role, text);
         let present = keywords_present(self.registry, &file);
         let health_stem = self.registry.health_keywords.iter().any(|&k| present[k]);
