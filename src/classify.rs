@@ -226,6 +226,7 @@ const TEST_DIRS: &[&str] = &[
     "__tests__",
     "__mocks__",
     "e2e",
+    "end2end",
     "cypress",
     "testing",
 ];
@@ -294,6 +295,7 @@ const DOCS_SITE_FILES: &[&str] = &[
 const DEV_TOOLING_DIRS: &[&str] = &[
     ".github",
     ".gitlab",
+    ".gitlab-ci",
     ".circleci",
     ".devcontainer",
     ".buildkite",
@@ -336,6 +338,9 @@ const EXAMPLE_SUFFIXES: &[&str] = &[
     ".template",
     ".tmpl",
     ".tpl",
+    ".j2",
+    ".jinja",
+    ".jinja2",
     ".default",
 ];
 /// Words in a config file's name that tie it to a non-production environment.
@@ -602,6 +607,10 @@ mod tests {
         assert_eq!(role("src/UserTest.php"), Role::Test);
         // Demo modules, installers, stubs, docs sites and generator configs.
         assert_eq!(role("demo/server.js"), Role::Example);
+        assert_eq!(role(".gitlab-ci/templates/.env.j2"), Role::Example);
+        assert_eq!(role(".gitlab-ci/deploy.yml"), Role::DevConfig);
+        assert_eq!(role("deploy/.env.j2"), Role::Example);
+        assert_eq!(role("end2end/package.json"), Role::Test);
         assert_eq!(role("packages/maps-demo/index.ts"), Role::Example);
         assert_eq!(role("install/config.php"), Role::Example);
         assert_eq!(role("stubs/database.php"), Role::Example);
