@@ -168,7 +168,7 @@ impl<'a> Scanner<'a> {
             facts.vendored = root.join("vendor").is_dir();
             // Large lock files are skipped by the walk but still exist.
             for (dir, files) in &mut facts.app_files {
-                files.extend(committed_root_files(&root.join(dir), None));
+                files.extend(committed_root_files(&root.join(dir), None, None));
             }
             let app = App::build(facts, &self.config.production_env);
             findings.extend(self.repo_checks(&app));

@@ -228,15 +228,13 @@ fn without_placeholders(value: &str) -> String {
 
 /// Whether an HTML entity's name and `;` follow an `&`.
 fn entity_ahead(rest: impl Iterator<Item = char>) -> bool {
-    let mut len = 0;
-    for c in rest.take(9) {
+    for (len, c) in rest.take(9).enumerate() {
         if c == ';' {
             return len > 0;
         }
         if !(c.is_ascii_alphanumeric() || c == '#') {
             return false;
         }
-        len += 1;
     }
     false
 }

@@ -7,6 +7,7 @@ use crate::app::App;
 use crate::classify::Language;
 use crate::finding::Finding;
 use crate::repo::FileFacts;
+use crate::repo::RepoFacts;
 use crate::rules::Rule;
 use crate::source::SourceFile;
 use crate::walk::SkipReason;

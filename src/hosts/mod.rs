@@ -198,11 +198,9 @@ pub fn why_no_verdict(report: &crate::scan::Report) -> no_verdict::NoVerdict {
         return no_verdict::several_folders(report.roots);
     }
     match report.apps.iter().find(|a| a.path.is_empty()) {
-        Some(root) => no_verdict::no_app(
-            &root.inventory,
-            &report.findings,
-            &report.summary.problems,
-        ),
+        Some(root) => {
+            no_verdict::no_app(&root.inventory, &report.findings, &report.summary.problems)
+        }
         None => no_verdict::not_a_folder(),
     }
 }
