@@ -452,10 +452,8 @@ fn init_honours_the_declared_production_environment() {
 fn a_folder_without_an_app_gets_no_verdict_and_says_why() {
     let dir = app(&[
         ("README.md", "notes\n"),
-        (
-            "api/package.json",
-            "{\"scripts\": {\"start\": \"node index.js\"}}\n",
-        ),
+        // A library, not an app: no start, no web framework.
+        ("api/package.json", "{\"name\": \"shared\"}\n"),
     ]);
     let (_, stdout, _) = twelve_in(dir.path(), &["check", ".", "--format", "json"]);
     let doc: serde_json::Value = serde_json::from_str(&stdout).expect("json");
@@ -463,7 +461,10 @@ fn a_folder_without_an_app_gets_no_verdict_and_says_why() {
     assert_eq!(doc["no_verdict"]["reason"], "no-app", "{doc:#}");
     let message = doc["no_verdict"]["message"].as_str().unwrap();
     assert!(message.contains("no manifest at the root"), "{message}");
-    assert!(message.contains("first-level folders: api/"), "{message}");
+    assert!(
+        message.contains("but no start or web framework: api/"),
+        "{message}"
+    );
     let (_, text, _) = twelve_in(dir.path(), &["check", ".", "--color", "never"]);
     assert!(
         text.contains("Portability: no verdict: no app detected"),

@@ -71,6 +71,16 @@ fn rules(doc: &Value) -> Vec<&str> {
         .collect()
 }
 
+/// The `missing-dependency-manifest` finding of a report.
+fn missing_manifest(doc: &Value) -> &Value {
+    doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "missing-dependency-manifest")
+        .unwrap_or_else(|| panic!("{doc:#}"))
+}
+
 #[test]
 fn a_tracked_file_matched_by_gitignore_is_scanned_and_counted_as_a_manifest() {
     let app = nest_app(true);
@@ -95,12 +105,7 @@ fn a_tracked_file_matched_by_gitignore_is_scanned_and_counted_as_a_manifest() {
 fn an_untracked_ignored_manifest_is_skipped_and_the_message_says_so() {
     let app = nest_app(false);
     let doc = check_json(app.path());
-    let missing = doc["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["rule"] == "missing-dependency-manifest")
-        .unwrap_or_else(|| panic!("{doc:#}"));
+    let missing = missing_manifest(&doc);
     let message = missing["message"].as_str().unwrap();
     assert!(
         message.contains("`package.json` is ignored by git and not tracked"),
@@ -129,12 +134,7 @@ fn outside_git_the_ignore_files_decide() {
         &[(".gitignore", "*.json\n"), ("package.json", PACKAGE_JSON)],
     );
     let doc = check_json(dir.path());
-    let missing = doc["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["rule"] == "missing-dependency-manifest")
-        .unwrap_or_else(|| panic!("{doc:#}"));
+    let missing = missing_manifest(&doc);
     assert!(
         missing["message"]
             .as_str()

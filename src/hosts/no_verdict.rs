@@ -131,7 +131,7 @@ fn skip_words(reason: SkipReason) -> &'static str {
     }
 }
 
-/// "; apps in first-level folders: api/, web/ (scan each folder for its verdicts)".
+/// "; first-level folders with a manifest but no start or web framework: api/, web/".
 fn first_level_apps(facts: &RepoFacts) -> String {
     let apps: Vec<String> = facts
         .sub_apps
@@ -147,7 +147,7 @@ fn first_level_apps(facts: &RepoFacts) -> String {
     if more > 0 {
         named.push_str(&format!(" and {more} more"));
     }
-    format!("; apps in first-level folders: {named} (scan each folder for its verdicts)")
+    format!("; first-level folders with a manifest but no start or web framework: {named}")
 }
 
 #[cfg(test)]
@@ -186,7 +186,7 @@ mod tests {
         assert_eq!(why.reason, Reason::NoApp);
         assert!(
             why.message.ends_with(
-                "apps in first-level folders: api/, web/ (scan each folder for its verdicts)"
+                "first-level folders with a manifest but no start or web framework: api/, web/"
             ),
             "{why:?}"
         );
