@@ -226,6 +226,7 @@ const TEST_DIRS: &[&str] = &[
     "__tests__",
     "__mocks__",
     "e2e",
+    "end2end",
     "cypress",
     "testing",
 ];
@@ -243,26 +244,59 @@ const FIXTURE_DIRS: &[&str] = &[
     "mocks",
     "__mocks__",
 ];
-/// Examples, samples, demos, spikes (throw-away experiments) and contributed extras:
-/// code that shows or tries, not the app a host deploys.
+/// Examples, samples and spikes (throw-away experiments), demo modules and playgrounds:
+/// code that shows or tries, not code that runs. Installers, stubs and skeletons hold
+/// the templates and defaults an app offers its users to write their own config from.
 const EXAMPLE_DIRS: &[&str] = &[
-    "examples", "example", "samples", "sample", "spikes", "spike", "demo", "demos", "contrib",
+    "examples",
+    "example",
+    "samples",
+    "sample",
+    "spikes",
+    "spike",
+    "demo",
+    "demos",
+    "playground",
+    "showcase",
+    "install",
+    "installer",
+    "installation",
+    "stubs",
+    "skeleton",
+    "_templates",
+    "contrib",
 ];
-/// Documentation, and translations: human text, not configuration.
+/// Documentation (docs sites and Storybook too), and translations: human text, not
+/// configuration.
 const DOC_DIRS: &[&str] = &[
     "docs",
     "doc",
     "documentation",
+    "docs-site",
+    "docsite",
+    "doc-site",
+    ".vitepress",
+    ".docusaurus",
+    ".storybook",
     "lang",
     "locale",
     "locales",
     "i18n",
     "translations",
 ];
+/// Configs of documentation site generators (by name prefix): Docusaurus, MkDocs,
+/// mdBook, VitePress.
+const DOCS_SITE_FILES: &[&str] = &[
+    "docusaurus.config.",
+    "mkdocs.yml",
+    "mkdocs.yaml",
+    "book.toml",
+];
 /// Folders of CI, dev-container and local Docker tooling.
 const DEV_TOOLING_DIRS: &[&str] = &[
     ".github",
     ".gitlab",
+    ".gitlab-ci",
     ".circleci",
     ".devcontainer",
     ".buildkite",
@@ -277,6 +311,18 @@ const DEV_TOOLING_FILES: &[&str] = &[
     ".gitguardian.yml",
     ".pre-commit-config.yaml",
     ".yo-rc.json",
+    // Code generators: they configure a developer's tool, not the app.
+    "openapitools.json",
+    "orval.config.ts",
+    "orval.config.js",
+    "codegen.ts",
+    "codegen.yml",
+    "codegen.yaml",
+    "plopfile.js",
+    "plopfile.ts",
+    "sqlc.yaml",
+    "gqlgen.yml",
+    "buf.gen.yaml",
     "pom.xml",
     "build.gradle",
     "build.gradle.kts",
@@ -293,6 +339,9 @@ const EXAMPLE_SUFFIXES: &[&str] = &[
     ".template",
     ".tmpl",
     ".tpl",
+    ".j2",
+    ".jinja",
+    ".jinja2",
     ".default",
 ];
 /// Words in a config file's name that tie it to a non-production environment.
@@ -339,10 +388,23 @@ pub fn role_of(rel_path: &str, language: Language) -> Role {
     let example_word = name
         .split(['.', '-', '_'])
         .any(|w| matches!(w, "example" | "examples" | "sample" | "samples"));
-    if in_dir(EXAMPLE_DIRS) || example_word || EXAMPLE_SUFFIXES.iter().any(|s| name.ends_with(s)) {
+    // Demo modules named so: `demo-app/`, `maps-demo/`.
+    let demo_dir = parts.iter().any(|p| {
+        p.starts_with("demo-")
+            || p.starts_with("demo_")
+            || p.ends_with("-demo")
+            || p.ends_with("_demo")
+    });
+    if in_dir(EXAMPLE_DIRS)
+        || demo_dir
+        || example_word
+        || EXAMPLE_SUFFIXES.iter().any(|s| name.ends_with(s))
+    {
         return Role::Example;
     }
     if in_dir(DOC_DIRS)
+        || DOCS_SITE_FILES.iter().any(|f| name.starts_with(f))
+        || name.contains(".stories.")
         || language == Language::Markdown
         || name.starts_with("readme")
         || name.starts_with("changelog")
@@ -546,5 +608,21 @@ mod tests {
         assert_eq!(role(".env.example.sail"), Role::Example);
         assert_eq!(role("database/factories/UserFactory.php"), Role::Fixture);
         assert_eq!(role("src/UserTest.php"), Role::Test);
+        // Demo modules, installers, stubs, docs sites and generator configs.
+        assert_eq!(role("demo/server.js"), Role::Example);
+        assert_eq!(role(".gitlab-ci/templates/.env.j2"), Role::Example);
+        assert_eq!(role(".gitlab-ci/deploy.yml"), Role::DevConfig);
+        assert_eq!(role("deploy/.env.j2"), Role::Example);
+        assert_eq!(role("end2end/package.json"), Role::Test);
+        assert_eq!(role("packages/maps-demo/index.ts"), Role::Example);
+        assert_eq!(role("install/config.php"), Role::Example);
+        assert_eq!(role("stubs/database.php"), Role::Example);
+        assert_eq!(role("website/docusaurus.config.js"), Role::Docs);
+        assert_eq!(role("docs-site/src/pages/index.tsx"), Role::Docs);
+        assert_eq!(role("src/Button.stories.tsx"), Role::Docs);
+        assert_eq!(role("orval.config.ts"), Role::DevConfig);
+        assert_eq!(role("codegen.yml"), Role::DevConfig);
+        assert_ne!(role("src/demographics.py"), Role::Example);
+        assert_ne!(role("app/installers.rb"), Role::Example);
     }
 }

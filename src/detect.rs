@@ -223,6 +223,8 @@ pub fn is_placeholder(value: &str) -> bool {
         "your-",
         "yourkey",
         "dummy",
+        // French for dummy (`bidon123456` in a review-app seed task).
+        "bidon",
         "sample",
         "replace",
         "redacted",

@@ -22,6 +22,12 @@ const NO_REPOSITORY_COMMANDS: &[&str] = &[
 /// Runs `git -C dir args...` and returns its standard output. Every git command of
 /// twelve goes through here, so none runs code from the repository.
 pub fn run(dir: &Path, args: &[&str]) -> Result<String, String> {
+    run_bytes(dir, args).map(|out| String::from_utf8_lossy(&out).into_owned())
+}
+
+/// Runs `git -C dir args...` and returns its standard output as bytes (paths listed
+/// with `-z` need not be UTF-8).
+pub fn run_bytes(dir: &Path, args: &[&str]) -> Result<Vec<u8>, String> {
     let output = Command::new("git")
         .arg("-C")
         .arg(dir)
@@ -32,7 +38,7 @@ pub fn run(dir: &Path, args: &[&str]) -> Result<String, String> {
         .output()
         .map_err(|err| format!("cannot run git: {err}"))?;
     if output.status.success() {
-        Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+        Ok(output.stdout)
     } else {
         let stderr = String::from_utf8_lossy(&output.stderr);
         Err(stderr.trim().to_string())

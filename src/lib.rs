@@ -27,9 +27,11 @@ pub mod rules;
 pub mod scan;
 pub mod selection;
 pub mod server;
+pub mod shape;
 pub mod siblings;
 pub mod source;
 pub mod suppress;
 #[cfg(test)]
 mod testing;
+pub mod tracked;
 pub mod walk;

@@ -181,6 +181,9 @@ fn check(registry: &Registry, mut args: CheckArgs) -> ExitCode {
     if let Some(p) = &mut report.platforms {
         hosts::note_rules_off(p, registry, |id| config.rule_enabled(id));
     }
+    if report.platforms.is_none() {
+        report.no_verdict = Some(hosts::why_no_verdict(&report));
+    }
     narrowing.scope(&mut report, registry);
     if let Some(p) = &mut report.platforms {
         hosts::mark_hidden(p, &report.findings, "outside the files or changes checked");

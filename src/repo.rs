@@ -5,7 +5,10 @@
 
 use crate::classify::{Language, Role, role_of};
 use crate::finding::Finding;
+use crate::tracked::{Status, Tracked};
+use crate::walk::SkipReason;
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 /// Root files (and the few fixed nested paths) whose contents the structural checks read.
 const MANIFESTS: &[&str] = &[
@@ -133,6 +136,13 @@ pub struct RepoFacts {
     pub manifests: BTreeMap<String, Vec<u8>>,
     /// Whether the root is inside a git work tree (a `.git` at or above it).
     pub in_git: bool,
+    /// Inside a work tree, the files git has (tracked, or untracked and not ignored).
+    pub git: Option<Arc<Tracked>>,
+    /// Dependency manifests that exist but were not scanned, one per stack (the first
+    /// by path), with the reason.
+    pub skipped_manifests: BTreeMap<&'static str, (String, SkipReason)>,
+    /// Files and folders directly under the root that were not scanned, and why.
+    pub skipped_root: BTreeMap<String, SkipReason>,
     /// Apps in first-level folders, by folder name.
     pub sub_apps: BTreeMap<String, SubApp>,
     /// The first (by path) file starting a Node server or queue worker.
@@ -265,6 +275,31 @@ impl RepoFacts {
                 role_of(rel, Language::Text),
                 Role::Source | Role::Config | Role::DevConfig
             )
+    }
+
+    /// Whether git tracks the file at `rel`; `None` outside a git work tree.
+    pub fn is_tracked(&self, rel: &str) -> Option<bool> {
+        self.git
+            .as_ref()
+            .map(|git| git.status(rel) == Status::Tracked)
+    }
+
+    /// Records a path the walk skipped: at the root, and when it is a dependency manifest
+    /// (the first by path for each stack).
+    pub fn add_skipped(&mut self, rel: String, reason: SkipReason) {
+        if !rel.contains('/') {
+            self.skipped_root.insert(rel.clone(), reason);
+        }
+        let Some(stack) = dependency_manifest(&rel) else {
+            return;
+        };
+        let slot = self
+            .skipped_manifests
+            .entry(stack)
+            .or_insert_with(|| (rel.clone(), reason));
+        if rel < slot.0 {
+            *slot = (rel, reason);
+        }
     }
 
     pub fn has(&self, name: &str) -> bool {

@@ -16,6 +16,7 @@ use crate::rules::{Matcher, Registry, Rule, glob_set};
 use crate::siblings;
 use crate::source::{Decoded, SourceFile, decode};
 use crate::suppress;
+use crate::tracked::Tracked;
 use crate::walk::{Entry, SkipReason, WalkOptions, committed_root_files, walk};
 use globset::GlobSet;
 use std::collections::BTreeMap;
@@ -50,6 +51,10 @@ pub struct Report {
     /// Where the findings' paths start from, for reporters that show them from the
     /// repository root or the current directory (set after the scan).
     pub anchors: crate::anchor::Anchors,
+    /// Why there are no verdicts, when the decide step gave none.
+    pub no_verdict: Option<crate::hosts::no_verdict::NoVerdict>,
+    /// How many roots were scanned.
+    pub roots: usize,
 }
 
 pub struct Scanner<'a> {
@@ -105,7 +110,10 @@ impl<'a> Scanner<'a> {
     /// Scans each root; paths in findings are prefixed with the root when there are
     /// several, so they stay unambiguous.
     pub fn scan(&self, roots: &[PathBuf]) -> Report {
-        let mut report = Report::default();
+        let mut report = Report {
+            roots: roots.len(),
+            ..Report::default()
+        };
         for root in roots {
             let prefix = (roots.len() > 1).then(|| root_display(root));
             self.scan_root(root, prefix.as_deref(), &mut report);
@@ -150,8 +158,14 @@ impl<'a> Scanner<'a> {
             exclude: self.exclude.as_ref(),
             follow_links: self.config.follow_links,
             one_file_system: self.config.one_file_system,
+            git: None,
         };
         let root_is_dir = root.is_dir();
+        let git = root_is_dir.then(|| Tracked::load(root)).flatten();
+        let options = WalkOptions {
+            git: git.as_ref(),
+            ..options
+        };
         walk(root, &options, &|entry| {
             let outcome = self.visit(entry, root_is_dir);
             shared
@@ -165,14 +179,17 @@ impl<'a> Scanner<'a> {
         let mut findings = collected.findings;
         if root_is_dir {
             let mut facts = collected.facts;
-            facts
-                .root_files
-                .extend(committed_root_files(root, self.exclude.as_ref()));
-            facts.in_git = inside_git(root);
+            facts.root_files.extend(committed_root_files(
+                root,
+                self.exclude.as_ref(),
+                git.as_ref(),
+            ));
+            facts.in_git = git.is_some() || inside_git(root);
+            facts.git = git.map(std::sync::Arc::new);
             facts.vendored = root.join("vendor").is_dir();
             // Large lock files are skipped by the walk but still exist.
             for (dir, files) in &mut facts.app_files {
-                files.extend(committed_root_files(&root.join(dir), None));
+                files.extend(committed_root_files(&root.join(dir), None, None));
             }
             let app = App::build(facts, &self.config.production_env);
             findings.extend(self.repo_checks(&app));
@@ -210,7 +227,7 @@ impl<'a> Scanner<'a> {
 
     fn visit(&self, entry: Entry, root_is_dir: bool) -> Outcome {
         match entry {
-            Entry::Skipped { reason, .. } => Outcome::Skipped(reason),
+            Entry::Skipped { rel, reason } => Outcome::Skipped(reason, rel),
             Entry::Error { path, message } => Outcome::Problem(ScanProblem { path, message }),
             Entry::File { path, rel, size } => self.visit_file(&path, rel, size, root_is_dir),
         }
@@ -235,7 +252,7 @@ impl<'a> Scanner<'a> {
                 result: Err(SkipReason::TooLarge),
                 health_terms: Vec::new(),
             },
-            None => Outcome::Skipped(SkipReason::TooLarge),
+            None => Outcome::Skipped(SkipReason::TooLarge, rel.clone()),
         };
         if size > self.config.max_file_size {
             return too_large(log_file);
@@ -247,7 +264,7 @@ impl<'a> Scanner<'a> {
                 Ok(Capped::Bytes(bytes)) => bytes,
                 // The walk saw a small regular file; what is read now decides.
                 Ok(Capped::TooLarge) => return too_large(log_file),
-                Ok(Capped::Special) => return Outcome::Skipped(SkipReason::SpecialFile),
+                Ok(Capped::Special) => return Outcome::Skipped(SkipReason::SpecialFile, rel),
                 Err(err) => {
                     return Outcome::Problem(ScanProblem {
                         path: path.display().to_string(),
@@ -288,7 +305,13 @@ impl<'a> Scanner<'a> {
                 health_terms: Vec::new(),
             };
         };
-        let role = role_of(&rel, language);
+        // What a file holds can say more than where it lives (a catalog in `intl/`).
+        let role = match role_of(&rel, language) {
+            by_path @ (Role::Source | Role::Config) => {
+                crate::shape::role_from_contents(&rel, language, &text).unwrap_or(by_path)
+            }
+            by_path => by_path,
+        };
         let file = SourceFile::new(rel, language, role, text);
         let present = keywords_present(self.registry, &file);
         let health_stem = self.registry.health_keywords.iter().any(|&k| present[k]);
@@ -372,7 +395,8 @@ fn sub_app_start(rel: &str, bytes: &[u8]) -> Option<(String, bool)> {
 }
 
 enum Outcome {
-    Skipped(SkipReason),
+    /// A path not scanned (relative to the root).
+    Skipped(SkipReason, String),
     Problem(ScanProblem),
     Read {
         root_file: Option<RootFile>,
@@ -399,7 +423,10 @@ struct Collected {
 impl Collected {
     fn add(&mut self, outcome: Outcome) {
         match outcome {
-            Outcome::Skipped(reason) => *self.skipped.entry(reason).or_default() += 1,
+            Outcome::Skipped(reason, rel) => {
+                *self.skipped.entry(reason).or_default() += 1;
+                self.facts.add_skipped(rel, reason);
+            }
             Outcome::Problem(problem) => self.problems.push(problem),
             Outcome::Read {
                 root_file,

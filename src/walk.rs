@@ -1,7 +1,9 @@
 //! Which files to scan: a parallel, gitignore-aware walk (the `ignore` crate) that skips
-//! vendored and generated folders and reports every skip instead of hiding it.
+//! vendored and generated folders and reports every skip instead of hiding it. Inside a
+//! git work tree, what git has (`tracked`) decides instead of the ignore files.
 
 use crate::bounded::{self, Device, Mount};
+use crate::tracked::{Status, Tracked};
 use globset::GlobSet;
 use ignore::{WalkBuilder, WalkState};
 use std::path::{Path, PathBuf};
@@ -65,6 +67,8 @@ pub enum SkipReason {
     Binary,
     /// A kind of file no rule looks at (images, lock files, unknown extensions).
     NoRules,
+    /// Inside a git work tree: neither tracked nor an untracked file git would add.
+    GitIgnored,
 }
 
 impl SkipReason {
@@ -82,6 +86,7 @@ impl SkipReason {
             SkipReason::TooLarge => "too-large",
             SkipReason::Binary => "binary",
             SkipReason::NoRules => "no-rules",
+            SkipReason::GitIgnored => "git-ignored",
         }
     }
 }
@@ -112,6 +117,8 @@ pub struct WalkOptions<'a> {
     pub follow_links: bool,
     /// Do not enter folders on another file system than the root's.
     pub one_file_system: bool,
+    /// Inside a git work tree, the files git has: they replace the ignore files.
+    pub git: Option<&'a Tracked>,
 }
 
 /// Walks `root` in parallel, calling `visit` from the walker's threads. The walk keeps
@@ -122,6 +129,9 @@ pub fn walk(root: &Path, options: &WalkOptions, visit: &(dyn Fn(Entry) + Sync)) 
         .hidden(false)
         .git_global(false)
         .require_git(false)
+        // Git's own list says which files it ignores, tracked ones never.
+        .git_ignore(options.git.is_none())
+        .git_exclude(options.git.is_none())
         .follow_links(options.follow_links)
         .threads(options.threads);
     let real_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
@@ -140,12 +150,30 @@ pub fn walk(root: &Path, options: &WalkOptions, visit: &(dyn Fn(Entry) + Sync)) 
     });
 }
 
-/// The names of the regular files at the top of `root` that Git would commit (not
-/// matched by the root `.gitignore` or `.git/info/exclude`) and no `exclude` glob
-/// drops. Whether a root file exists (a lockfile, a Procfile) is a fact about the
-/// repository, so `.ignore`, which only hides files from searches, and the size limit
-/// have no say in it.
-pub fn committed_root_files(root: &Path, exclude: Option<&GlobSet>) -> Vec<String> {
+/// The names of the regular files at the top of `root` that Git has or would commit
+/// (inside a work tree, what `git` lists; elsewhere, what the root `.gitignore` and
+/// `.git/info/exclude` do not match) and no `exclude` glob drops. Whether a root file
+/// exists (a lockfile, a Procfile) is a fact about the repository, so `.ignore`, which
+/// only hides files from searches, and the size limit have no say in it.
+pub fn committed_root_files(
+    root: &Path,
+    exclude: Option<&GlobSet>,
+    git: Option<&Tracked>,
+) -> Vec<String> {
+    let is_file = |name: &str| {
+        root.join(name)
+            .symlink_metadata()
+            .is_ok_and(|m| m.file_type().is_file())
+    };
+    let kept = |name: &String| !exclude.is_some_and(|g| g.is_match(name));
+    if let Some(git) = git {
+        return git
+            .root_files()
+            .filter(|name| is_file(name))
+            .map(str::to_string)
+            .filter(kept)
+            .collect();
+    }
     let mut builder = ignore::gitignore::GitignoreBuilder::new(root);
     for file in [".gitignore", ".git/info/exclude"] {
         let path = root.join(file);
@@ -165,7 +193,7 @@ pub fn committed_root_files(root: &Path, exclude: Option<&GlobSet>) -> Vec<Strin
         .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
         .filter_map(|e| e.file_name().to_str().map(str::to_string))
         .filter(|name| !gitignore.matched(root.join(name), false).is_ignore())
-        .filter(|name| !exclude.is_some_and(|g| g.is_match(name)))
+        .filter(kept)
         .collect()
 }
 
@@ -269,6 +297,13 @@ fn visit_entry(
         });
         return skip_if_dir(file_type.is_dir());
     }
+    if git_ignored(options.git, entry, &rel) {
+        visit(Entry::Skipped {
+            rel,
+            reason: SkipReason::GitIgnored,
+        });
+        return skip_if_dir(file_type.is_dir());
+    }
     if file_type.is_symlink() {
         visit(Entry::Skipped {
             rel,
@@ -309,6 +344,20 @@ fn visit_entry(
         }),
     }
     WalkState::Continue
+}
+
+/// Whether git has nothing at `rel` (a folder with none of its files, or a file it
+/// neither tracks nor would add); its own metadata folders are skipped apart.
+fn git_ignored(git: Option<&Tracked>, entry: &ignore::DirEntry, rel: &str) -> bool {
+    let Some(git) = git else {
+        return false;
+    };
+    if entry.file_type().is_some_and(|t| t.is_dir()) {
+        let name = entry.file_name().to_string_lossy();
+        !VCS_DIRS.contains(&name.as_ref()) && !git.enters(rel)
+    } else {
+        git.status(rel) == Status::Ignored
+    }
 }
 
 fn skip_if_dir(is_dir: bool) -> WalkState {

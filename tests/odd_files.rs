@@ -232,9 +232,18 @@ fn a_file_an_empty_folder_and_a_folder_outside_git() {
     assert_eq!(files(&run.json()), ["server.js"]);
     let run = twelve(dir.path(), &["check", "empty", "--color", "never"]);
     assert_eq!(run.code, 0);
-    assert_eq!(
-        run.stdout,
-        "scanned 0 files; 0 errors, 0 warnings, 0 notes\n"
+    // No app, and the report says so instead of leaving the section out.
+    assert!(
+        run.stdout
+            .starts_with("\nPortability: no verdict: no app detected: no manifest at the root"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .ends_with("\n\nscanned 0 files; 0 errors, 0 warnings, 0 notes\n"),
+        "{}",
+        run.stdout
     );
     // Not a git repository: .gitignore is still honoured.
     let run = twelve(dir.path(), &["check", "--format", "json"]);

@@ -283,6 +283,13 @@ fn several_roots_have_no_portability_report() {
         "json",
     ]);
     assert!(doc.get("platforms").is_none() && doc.get("stack").is_none());
+    // The section does not vanish without a word.
+    assert_eq!(doc["no_verdict"]["reason"], "several-folders", "{doc:#}");
+    let (_, stdout, _) = twelve(&["check", "fixtures/go-clean", "fixtures/django-clean"]);
+    assert!(
+        stdout.contains("Portability: no verdict: 2 folders were scanned together"),
+        "{stdout}"
+    );
     let (_, stdout, _) = twelve(&["check", "fixtures/django-clean", "--quiet"]);
     assert!(!stdout.contains("portability"), "{stdout}");
 }
@@ -504,4 +511,33 @@ fn hidden_causes_are_shown_as_hidden() {
     let doc = json(&["check", path, "--format", "json", "--select", "log-to-file"]);
     let notes = doc["stack"]["advisories"].to_string();
     assert!(notes.contains("hardcoded-port"), "{notes}");
+}
+
+#[test]
+fn a_folder_without_an_app_gets_no_verdict_and_says_why() {
+    let dir = app(&[
+        ("README.md", "notes\n"),
+        // A library, not an app: no start, no web framework.
+        ("api/package.json", "{\"name\": \"shared\"}\n"),
+    ]);
+    let (_, stdout, _) = twelve_in(dir.path(), &["check", ".", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_str(&stdout).expect("json");
+    assert!(doc.get("platforms").is_none(), "{doc:#}");
+    assert_eq!(doc["no_verdict"]["reason"], "no-app", "{doc:#}");
+    let message = doc["no_verdict"]["message"].as_str().unwrap();
+    assert!(message.contains("no manifest at the root"), "{message}");
+    assert!(
+        message.contains("but no start or web framework: api/"),
+        "{message}"
+    );
+    let (_, text, _) = twelve_in(dir.path(), &["check", ".", "--color", "never"]);
+    assert!(
+        text.contains("Portability: no verdict: no app detected"),
+        "{text}"
+    );
+    let (_, markdown, _) = twelve_in(dir.path(), &["check", ".", "--format", "markdown"]);
+    assert!(
+        markdown.contains("**Portability:** no verdict: no app detected"),
+        "{markdown}"
+    );
 }

@@ -52,7 +52,7 @@ impl Lang {
 /// Root files by which each language is recognised, in Scalingo's detection order
 /// (platforms.md §1.1: alphabetical, first match wins), then the languages Scalingo
 /// has no buildpack for.
-const MARKERS: &[(Lang, &[&str])] = &[
+pub const MARKERS: &[(Lang, &[&str])] = &[
     (Lang::Clojure, &["project.clj"]),
     (Lang::Go, &["go.mod"]),
     (

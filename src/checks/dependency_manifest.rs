@@ -7,8 +7,10 @@ use crate::app::App;
 use crate::classify::Language;
 use crate::finding::Finding;
 use crate::repo::FileFacts;
+use crate::repo::RepoFacts;
 use crate::rules::Rule;
 use crate::source::SourceFile;
+use crate::walk::SkipReason;
 
 /// So many files must import packages: one stray script is not an app.
 const MIN_FILES: usize = 3;
@@ -65,7 +67,7 @@ fn stack_of(language: Language) -> Option<&'static str> {
 fn import_pattern(language: Language) -> Option<String> {
     Some(String::from(match language {
         Language::Javascript | Language::Typescript => {
-            r#"(?:\brequire\(\s*|\bimport\s[^'"\n;]*?\bfrom\s*|\bimport\s*)['"](?P<pkg>@?[a-z][\w.-]*)(?:/[^'"]*)?['"]"#
+            r#"(?:\brequire\(\s*|\bimport\s[^'"\n;]*?\bfrom\s*|\bimport\s*)['"](?P<pkg>@[a-z][\w.-]*/[\w.-]+|[a-z][\w.-]*)(?:/[^'"]*)?['"]"#
         }
         Language::Python => {
             r"\b(?:from|import)\s+(?P<pkg>flask|django|fastapi|requests|numpy|pandas|sqlalchemy|celery|boto3|redis|psycopg2?|pydantic|uvicorn|gunicorn|jinja2|yaml|bs4|click|aiohttp|starlette|werkzeug|pymongo|httpx|dotenv|stripe|sentry_sdk)\b"
@@ -106,9 +108,8 @@ pub fn import_facts(rule: &Rule, file: &SourceFile, facts: &mut FileFacts) {
         (!builtin).then_some((pkg.start(), pkg.end(), name.into_owned()))
     });
     if let Some((start, end, name)) = found {
-        let message = format!(
-            "this code imports the package `{name}`, and no dependency manifest of its stack exists in the repository"
-        );
+        // The repository check adds what the scan saw of the stack's manifests.
+        let message = format!("this code imports the package `{name}`");
         let finding = rule.finding(&file.rel_path, file.locate(start, end), message);
         facts.package_import = Some((stack, finding));
     }
@@ -133,8 +134,36 @@ pub fn missing_dependency_manifest(_rule: &Rule, app: &App) -> Vec<Finding> {
         })
         // PHP and Go code may vendor its dependencies instead, which the factor allows.
         .filter(|(stack, _)| !(facts.vendored && matches!(**stack, "php" | "go")))
-        .map(|(_, (_, first))| first.clone())
+        .filter_map(|(stack, (files, first))| {
+            let seen = manifest_seen(stack, facts)?;
+            let mut finding = first.clone();
+            finding.message = format!(
+                "{} (one of {files} production files that import packages), and {seen}",
+                finding.message
+            );
+            Some(finding)
+        })
         .collect()
+}
+
+/// What the scan established about the manifests of `stack`, for the message; `None`
+/// when one exists but was not read (too large, excluded): nothing is missing then.
+fn manifest_seen(stack: &str, facts: &RepoFacts) -> Option<String> {
+    let names: Vec<&str> = crate::repo::DEPENDENCY_MANIFESTS
+        .iter()
+        .filter(|(_, s)| *s == stack)
+        .map(|(name, _)| *name)
+        .collect();
+    match facts.skipped_manifests.get(stack) {
+        Some((rel, SkipReason::GitIgnored)) => Some(format!(
+            "its manifest `{rel}` is ignored by git and not tracked, so a deploy does not include it"
+        )),
+        Some(_) => None,
+        None => Some(format!(
+            "none of the scanned files is a {}",
+            names.join(" or ")
+        )),
+    }
 }
 
 #[cfg(test)]
@@ -158,6 +187,11 @@ mod tests {
         assert!(imported("app.js", js, "const a = 1; const e = require('express');\n").is_some());
         assert!(imported("app.js", js, "run(); import x from 'lodash';\n").is_none());
         assert!(imported("app.js", js, "import fs from 'fs';\n").is_none());
+        let scoped = imported("app.ts", js, "import { Module } from '@nestjs/common';\n");
+        assert_eq!(
+            scoped.as_deref(),
+            Some("this code imports the package `@nestjs/common`")
+        );
         let py = Language::Python;
         assert!(imported("app.py", py, "def f():\n    from flask import Flask\n").is_some());
         assert!(imported("app.py", py, "x = 1; import flask\n").is_none());

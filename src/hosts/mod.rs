@@ -7,6 +7,7 @@ pub mod advice;
 pub mod checks;
 pub mod init;
 pub mod monorepo;
+pub mod no_verdict;
 pub mod runtime;
 pub mod verdict;
 
@@ -235,4 +236,18 @@ pub(crate) fn test_facts(files: &[(&str, &str)]) -> crate::repo::RepoFacts {
             .insert(name.to_string(), text.as_bytes().to_vec());
     }
     facts
+}
+
+/// Why `assess_apps` gave no verdict, for the reports: several roots, a file, or no app
+/// in the one scanned folder (and what was seen there).
+pub fn why_no_verdict(report: &crate::scan::Report) -> no_verdict::NoVerdict {
+    if report.roots > 1 {
+        return no_verdict::several_folders(report.roots);
+    }
+    match report.apps.iter().find(|a| a.path.is_empty()) {
+        Some(root) => {
+            no_verdict::no_app(&root.inventory, &report.findings, &report.summary.problems)
+        }
+        None => no_verdict::not_a_folder(),
+    }
 }

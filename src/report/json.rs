@@ -22,6 +22,15 @@ struct Document<'a> {
     platforms: Option<serde_json::Value>,
     #[serde(skip_serializing_if = "Option::is_none")]
     stack: Option<serde_json::Value>,
+    /// Why `platforms` is absent: `{"reason": "no-app", "message": "..."}`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    no_verdict: Option<NoVerdict<'a>>,
+}
+
+#[derive(Serialize)]
+struct NoVerdict<'a> {
+    reason: crate::hosts::no_verdict::Reason,
+    message: &'a str,
 }
 
 #[derive(Serialize)]
@@ -119,6 +128,14 @@ pub fn render(report: &Report) -> String {
             .platforms
             .as_ref()
             .map(|p| unless_shown(report, platforms::json_stack(p))),
+        no_verdict: report
+            .no_verdict
+            .as_ref()
+            .filter(|_| report.platforms.is_none())
+            .map(|why| NoVerdict {
+                reason: why.reason,
+                message: &why.message,
+            }),
     };
     let mut out = serde_json::to_string_pretty(&document).expect("plain data serialises");
     out.push('\n');

@@ -16,6 +16,9 @@ pub fn render(report: &Report) -> String {
     if !report.findings.is_empty() {
         out.push_str(&findings_table(report));
     }
+    if let (None, Some(why)) = (&report.platforms, &report.no_verdict) {
+        let _ = write!(out, "\n**Portability:** no verdict: {}\n", why.message);
+    }
     if let Some(portability) = &report.platforms {
         out.push('\n');
         out.push_str(&super::platforms_markdown::render(portability));

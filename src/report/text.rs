@@ -194,6 +194,8 @@ pub fn render(report: &Report, options: &TextOptions) -> String {
                 }
                 PortabilityView::Off => {}
             }
+        } else if let Some(why) = &report.no_verdict {
+            let _ = writeln!(out, "\nPortability: no verdict: {}\n", visible(&why.message));
         }
     }
     out.push_str(&summary_line(report));
