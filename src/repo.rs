@@ -119,6 +119,8 @@ pub struct FileFacts {
     pub binary_calls: Vec<(String, Finding)>,
     /// In-process schedulers started in this file.
     pub schedulers: Vec<Finding>,
+    /// Writes to a folder of the app reached through a name (`local-write-to-app-dir`).
+    pub local_writes: Vec<Finding>,
     /// The stack whose dependency manifest this file is.
     pub manifest: Option<&'static str>,
     /// The first import of a third-party package: (stack, finding).
@@ -140,6 +142,7 @@ pub struct RepoFacts {
     pub handles_sigterm: bool,
     pub binary_calls: Vec<(String, Finding)>,
     pub schedulers: Vec<Finding>,
+    pub local_writes: Vec<Finding>,
     /// Whether a `vendor/` folder sits at the root (dependencies committed with the app).
     pub vendored: bool,
     /// Stacks with a dependency manifest anywhere in the repository.
@@ -328,6 +331,7 @@ impl RepoFacts {
         }
         keep_first(&mut self.binary_calls, facts.binary_calls, |(_, f)| f);
         keep_first(&mut self.schedulers, facts.schedulers, |f| f);
+        keep_first(&mut self.local_writes, facts.local_writes, |f| f);
     }
 }
 

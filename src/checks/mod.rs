@@ -11,6 +11,7 @@ mod cron;
 mod daemon;
 mod dependencies;
 mod dependency_manifest;
+mod local_writes;
 mod logs;
 pub mod manifest;
 mod procfile;
@@ -57,6 +58,7 @@ pub enum Check {
     MigrateAtBoot,
     MissingDependencyManifest,
     HeavyBoot,
+    LocalWriteToAppDir,
 }
 
 /// Root files that decide the repository-level checks other than `missing-procfile`:
@@ -124,6 +126,7 @@ const NAMES: &[(&str, Check)] = &[
         Check::MissingDependencyManifest,
     ),
     ("heavy-boot", Check::HeavyBoot),
+    ("local-write-to-app-dir", Check::LocalWriteToAppDir),
 ];
 
 impl Check {
@@ -174,6 +177,7 @@ impl Check {
             Check::MigrateAtBoot => admin::migrate_at_boot,
             Check::MissingDependencyManifest => dependency_manifest::missing_dependency_manifest,
             Check::HeavyBoot => signals::heavy_boot,
+            Check::LocalWriteToAppDir => local_writes::local_write_to_app_dir,
         };
         run(rule, app)
     }
@@ -184,6 +188,7 @@ impl Check {
             Check::NoSigtermHandler => signals::node_server_facts(rule, file, facts),
             Check::UndeclaredSystemBinary => binaries::binary_facts(rule, file, facts),
             Check::InProcessScheduler => scheduler::scheduler_facts(rule, file, facts),
+            Check::LocalWriteToAppDir => local_writes::local_write_facts(rule, file, facts),
             Check::MissingDependencyManifest => {
                 dependency_manifest::import_facts(rule, file, facts)
             }
@@ -211,6 +216,7 @@ pub fn file_facts(
     facts.server_start = facts.server_start.filter(|f| keep(f));
     facts.binary_calls.retain(|(_, f)| keep(f));
     facts.schedulers.retain(|f| keep(f));
+    facts.local_writes.retain(|f| keep(f));
     facts.package_import = facts.package_import.filter(|(_, f)| keep(f));
     facts
 }
