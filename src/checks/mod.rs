@@ -17,6 +17,7 @@ pub mod manifest;
 mod procfile;
 mod scheduler;
 mod signals;
+mod source_secrets;
 
 use crate::app::App;
 use crate::app::command::{Segment, segments};
@@ -59,6 +60,7 @@ pub enum Check {
     MissingDependencyManifest,
     HeavyBoot,
     LocalWriteToAppDir,
+    SecretInSourceModule,
 }
 
 /// Root files that decide the repository-level checks other than `missing-procfile`:
@@ -127,6 +129,7 @@ const NAMES: &[(&str, Check)] = &[
     ),
     ("heavy-boot", Check::HeavyBoot),
     ("local-write-to-app-dir", Check::LocalWriteToAppDir),
+    ("secret-in-source-module", Check::SecretInSourceModule),
 ];
 
 impl Check {
@@ -178,6 +181,7 @@ impl Check {
             Check::MissingDependencyManifest => dependency_manifest::missing_dependency_manifest,
             Check::HeavyBoot => signals::heavy_boot,
             Check::LocalWriteToAppDir => local_writes::local_write_to_app_dir,
+            Check::SecretInSourceModule => source_secrets::secret_in_source_module,
         };
         run(rule, app)
     }
@@ -189,6 +193,7 @@ impl Check {
             Check::UndeclaredSystemBinary => binaries::binary_facts(rule, file, facts),
             Check::InProcessScheduler => scheduler::scheduler_facts(rule, file, facts),
             Check::LocalWriteToAppDir => local_writes::local_write_facts(rule, file, facts),
+            Check::SecretInSourceModule => source_secrets::source_secret_facts(rule, file, facts),
             Check::MissingDependencyManifest => {
                 dependency_manifest::import_facts(rule, file, facts)
             }
@@ -217,6 +222,7 @@ pub fn file_facts(
     facts.binary_calls.retain(|(_, f)| keep(f));
     facts.schedulers.retain(|f| keep(f));
     facts.local_writes.retain(|f| keep(f));
+    facts.exported_secrets.retain(|(_, f)| keep(f));
     facts.package_import = facts.package_import.filter(|(_, f)| keep(f));
     facts
 }
