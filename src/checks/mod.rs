@@ -189,7 +189,10 @@ impl Check {
     /// Notes what this check needs from one production code file.
     fn note_file_facts(self, rule: &Rule, file: &SourceFile, facts: &mut FileFacts) {
         match self {
-            Check::NoSigtermHandler => signals::node_server_facts(rule, file, facts),
+            Check::NoSigtermHandler => {
+                signals::node_server_facts(rule, file, facts);
+                signals::go_server_facts(rule, file, facts);
+            }
             Check::UndeclaredSystemBinary => binaries::binary_facts(rule, file, facts),
             Check::InProcessScheduler => scheduler::scheduler_facts(rule, file, facts),
             Check::LocalWriteToAppDir => local_writes::local_write_facts(rule, file, facts),
