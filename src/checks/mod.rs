@@ -5,6 +5,7 @@
 
 mod admin;
 mod binaries;
+mod build_installs;
 mod build_run;
 mod codebase;
 mod cron;
@@ -61,6 +62,7 @@ pub enum Check {
     HeavyBoot,
     LocalWriteToAppDir,
     SecretInSourceModule,
+    UndeclaredBuildInstall,
 }
 
 /// Root files that decide the repository-level checks other than `missing-procfile`:
@@ -130,6 +132,7 @@ const NAMES: &[(&str, Check)] = &[
     ("heavy-boot", Check::HeavyBoot),
     ("local-write-to-app-dir", Check::LocalWriteToAppDir),
     ("secret-in-source-module", Check::SecretInSourceModule),
+    ("undeclared-build-install", Check::UndeclaredBuildInstall),
 ];
 
 impl Check {
@@ -182,6 +185,7 @@ impl Check {
             Check::HeavyBoot => signals::heavy_boot,
             Check::LocalWriteToAppDir => local_writes::local_write_to_app_dir,
             Check::SecretInSourceModule => source_secrets::secret_in_source_module,
+            Check::UndeclaredBuildInstall => build_installs::undeclared_build_install,
         };
         run(rule, app)
     }
