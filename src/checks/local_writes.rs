@@ -89,6 +89,9 @@ const ONE_OFF_DIRS: &[&str] = &[
     "cli",
 ];
 
+/// File names of generators and build steps (`generate-api-typings.ts`, `build_sitemap.py`).
+const ONE_OFF_NAMES: &[&str] = &["generate", "gen-", "gen_", "build-", "build_", "seed"];
+
 struct Patterns {
     root: Regex,
     literal: Regex,
@@ -247,11 +250,13 @@ fn argument(args: &[u8], index: usize) -> &[u8] {
 }
 
 fn one_off(file: &SourceFile) -> bool {
+    let name = file.rel_path.rsplit('/').next().unwrap_or_default();
     file.rel_path
         .split('/')
         .rev()
         .skip(1)
         .any(|d| ONE_OFF_DIRS.contains(&d))
+        || ONE_OFF_NAMES.iter().any(|n| name.starts_with(n))
         || patterns().cli.is_match(&file.masked)
 }
 
