@@ -338,7 +338,11 @@ impl RepoFacts {
         keep_first(&mut self.binary_calls, facts.binary_calls, |(_, f)| f);
         keep_first(&mut self.schedulers, facts.schedulers, |f| f);
         keep_first(&mut self.local_writes, facts.local_writes, |f| f);
-        keep_first(&mut self.exported_secrets, facts.exported_secrets, |(_, f)| f);
+        keep_first(
+            &mut self.exported_secrets,
+            facts.exported_secrets,
+            |(_, f)| f,
+        );
         self.signing_names.extend(facts.signing_names);
     }
 }

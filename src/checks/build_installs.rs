@@ -135,7 +135,10 @@ fn declared(facts: &RepoFacts, ecosystem: &Ecosystem) -> Option<Vec<String>> {
     let text = String::from_utf8_lossy(facts.manifest(ecosystem.manifest)?).into_owned();
     match ecosystem.installer {
         "pip" => {
-            if text.lines().any(|l| l.trim_start().starts_with("-r") || l.trim_start().starts_with("-c")) {
+            if text
+                .lines()
+                .any(|l| l.trim_start().starts_with("-r") || l.trim_start().starts_with("-c"))
+            {
                 return None;
             }
             Some(
@@ -155,7 +158,12 @@ fn declared(facts: &RepoFacts, ecosystem: &Ecosystem) -> Option<Vec<String>> {
         "npm" => {
             let json: serde_json::Value = serde_json::from_str(&text).ok()?;
             let mut names = Vec::new();
-            for key in ["dependencies", "devDependencies", "optionalDependencies", "peerDependencies"] {
+            for key in [
+                "dependencies",
+                "devDependencies",
+                "optionalDependencies",
+                "peerDependencies",
+            ] {
                 if let Some(deps) = json.get(key).and_then(|d| d.as_object()) {
                     names.extend(deps.keys().map(|k| normalise(k)));
                 }
@@ -181,7 +189,8 @@ pub fn undeclared_build_install(rule: &Rule, facts: &RepoFacts) -> Vec<Finding> 
     };
     static RUN: OnceLock<regex::bytes::Regex> = OnceLock::new();
     // A RUN instruction with its continuation lines.
-    let run = RUN.get_or_init(|| bytes_regex(r"(?i)^[ \t]*RUN[ \t]+(?P<body>(?:[^\n\\]|\\[^\n]|\\\n)*)"));
+    let run =
+        RUN.get_or_init(|| bytes_regex(r"(?i)^[ \t]*RUN[ \t]+(?P<body>(?:[^\n\\]|\\[^\n]|\\\n)*)"));
     let mut findings = Vec::new();
     for caps in run.captures_iter(dockerfile) {
         let Some(body) = caps.name("body") else {
@@ -214,12 +223,22 @@ pub fn undeclared_build_install(rule: &Rule, facts: &RepoFacts) -> Vec<Finding> 
             let names: Vec<&str> = missing.iter().map(|(w, _)| *w).collect();
             let message = format!(
                 "the Dockerfile installs {} with {}, which {} does not declare",
-                names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", "),
+                names
+                    .iter()
+                    .map(|n| format!("`{n}`"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
                 ecosystem.installer,
                 ecosystem.manifest
             );
             let end = offset + args.as_str().trim_end().len();
-            findings.push(finding_at(rule, "Dockerfile", dockerfile, (start, end), message));
+            findings.push(finding_at(
+                rule,
+                "Dockerfile",
+                dockerfile,
+                (start, end),
+                message,
+            ));
         }
     }
     findings
@@ -232,14 +251,20 @@ mod tests {
     #[test]
     fn package_names_from_install_arguments() {
         let pip = &ECOSYSTEMS[0];
-        let names: Vec<String> = packages(" --no-cache-dir -r requirements.txt gunicorn==22.0 'uvicorn[standard]' .", pip)
-            .into_iter()
-            .map(|(_, n)| n)
-            .collect();
+        let names: Vec<String> = packages(
+            " --no-cache-dir -r requirements.txt gunicorn==22.0 'uvicorn[standard]' .",
+            pip,
+        )
+        .into_iter()
+        .map(|(_, n)| n)
+        .collect();
         assert_eq!(names, ["gunicorn", "uvicorn"]);
         assert!(packages(" --upgrade pip setuptools wheel", pip).is_empty());
         let npm = &ECOSYSTEMS[1];
-        let names: Vec<String> = packages(" -g pm2@5 @nestjs/cli", npm).into_iter().map(|(_, n)| n).collect();
+        let names: Vec<String> = packages(" -g pm2@5 @nestjs/cli", npm)
+            .into_iter()
+            .map(|(_, n)| n)
+            .collect();
         assert_eq!(names, ["pm2", "@nestjs/cli"]);
     }
 }

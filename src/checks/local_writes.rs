@@ -288,8 +288,10 @@ pub fn local_write_facts(rule: &Rule, file: &SourceFile, facts: &mut FileFacts) 
     }
     let mut last_line = 0;
     for caps in writes.captures_iter(&file.masked) {
-        let (Some(call), Some(whole)) = (caps.name("call").or_else(|| caps.name("method")), caps.get(0))
-        else {
+        let (Some(call), Some(whole)) = (
+            caps.name("call").or_else(|| caps.name("method")),
+            caps.get(0),
+        ) else {
             continue;
         };
         let args = call_arguments(&file.masked, whole.end() - 1);
@@ -315,7 +317,9 @@ pub fn local_write_facts(rule: &Rule, file: &SourceFile, facts: &mut FileFacts) 
             "`{name}` writes under `{dir}` ({}), a folder on this instance's own disk, lost on restart and not shared between instances",
             known[dir]
         );
-        facts.local_writes.push(rule.finding(&file.rel_path, located, message));
+        facts
+            .local_writes
+            .push(rule.finding(&file.rel_path, located, message));
     }
 }
 
@@ -330,12 +334,15 @@ fn write_applies(language: Language, call: &str, args: &[u8]) -> bool {
         (Language::Python, "open") | (Language::Php, "fopen") | (Language::Ruby, "File.open") => {
             patterns().py_write_mode.is_match(args)
         }
-        (Language::Go, "os.OpenFile") => args.windows(7).any(|w| w == b"O_WRONL" || w == b"O_CREAT" || w == b"O_APPEN" || w == b"O_RDWR|"),
+        (Language::Go, "os.OpenFile") => args
+            .windows(7)
+            .any(|w| w == b"O_WRONL" || w == b"O_CREAT" || w == b"O_APPEN" || w == b"O_RDWR|"),
         (Language::Go, _) => !args.to_ascii_lowercase().windows(6).any(|w| w == b"upload"),
         (Language::Python, "save") => {
             let lower = args.to_ascii_lowercase();
             !(lower.starts_with(b"(os.path.join")
-                && (lower.windows(6).any(|w| w == b"upload") || lower.windows(5).any(|w| w == b"media")))
+                && (lower.windows(6).any(|w| w == b"upload")
+                    || lower.windows(5).any(|w| w == b"media")))
         }
         _ => true,
     }

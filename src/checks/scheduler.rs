@@ -47,7 +47,9 @@ fn web_entry_pattern(language: Language) -> Option<String> {
         Language::Python => {
             r"\bFlask\(\s*__name__|\bFastAPI\(|^def\s+create_app\(|\bget_[wa]sgi_application\("
         }
-        Language::Go => r"^func\s+main\(\)(?s:.*)(?:ListenAndServe(?:TLS)?\(|\.Run\(|\.Listen\(|\.Start\()",
+        Language::Go => {
+            r"^func\s+main\(\)(?s:.*)(?:ListenAndServe(?:TLS)?\(|\.Run\(|\.Listen\(|\.Start\()"
+        }
         _ => return None,
     }))
 }
@@ -71,7 +73,10 @@ pub fn scheduler_facts(rule: &Rule, file: &SourceFile, facts: &mut FileFacts) {
     let found = scheduler.find(&file.masked).or_else(|| web_loop(file));
     if let Some(m) = found {
         let found = String::from_utf8_lossy(m.as_bytes());
-        let found = found.trim_end().trim_end_matches(['(', '\'', '"', '`']).trim_end();
+        let found = found
+            .trim_end()
+            .trim_end_matches(['(', '\'', '"', '`'])
+            .trim_end();
         let found = found.split('(').next().unwrap_or(found);
         let message = format!(
             "an in-process scheduler (`{found}`) runs in the web process, once per container; a {} process or the host's scheduler should own it",

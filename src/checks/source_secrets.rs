@@ -19,8 +19,8 @@ fn export_pattern(language: Language) -> Option<String> {
             r#"^[ \t]*export\s+(?:const|let|var)\s+(?P<name>{NAME})\s*(?::\s*string\s*)?=\s*['"`](?P<value>[^'"`$\n]{{1,200}})['"`]|^[ \t]*(?:module\.)?exports\.(?P<prop>{NAME})\s*=\s*['"`](?P<pvalue>[^'"`$\n]{{1,200}})['"`]|^[ \t]+(?P<key>{NAME})\s*:\s*['"`](?P<kvalue>[^'"`$\n]{{1,200}})['"`]"#
         ),
         // `SECRET_KEY` itself is `signing-secret-literal`'s, wherever it is set.
-        Language::Python => format!(
-            r#"^(?P<name>[A-Z_]*(?:SECRET|SIGNING_KEY|JWT_KEY|PRIVATE_KEY|HMAC_KEY)[A-Z_]*)\s*(?::\s*str\s*)?=\s*[rb]?['"](?P<value>[^'"\n]{{1,200}})['"]\s*$"#
+        Language::Python => String::from(
+            r#"^(?P<name>[A-Z_]*(?:SECRET|SIGNING_KEY|JWT_KEY|PRIVATE_KEY|HMAC_KEY)[A-Z_]*)\s*(?::\s*str\s*)?=\s*[rb]?['"](?P<value>[^'"\n]{1,200})['"]\s*$"#,
         ),
         _ => return None,
     })
@@ -120,20 +120,50 @@ mod tests {
     #[test]
     fn signing_uses_name_the_key() {
         let js = use_pattern(Language::Javascript);
-        assert_eq!(matches(js.clone(), "jwt.sign({ id }, config.jwtSecret, { expiresIn })"), ["jwtSecret"]);
+        assert_eq!(
+            matches(
+                js.clone(),
+                "jwt.sign({ id }, config.jwtSecret, { expiresIn })"
+            ),
+            ["jwtSecret"]
+        );
         assert_eq!(matches(js.clone(), "jwt.verify(token, SECRET)"), ["SECRET"]);
-        assert_eq!(matches(js.clone(), "jwt.sign({ id, name }, SECRET)"), ["SECRET"]);
-        assert_eq!(matches(js, "passport.use(new Strategy({ secretOrKey: keys.secret }))"), ["secret"]);
+        assert_eq!(
+            matches(js.clone(), "jwt.sign({ id, name }, SECRET)"),
+            ["SECRET"]
+        );
+        assert_eq!(
+            matches(
+                js,
+                "passport.use(new Strategy({ secretOrKey: keys.secret }))"
+            ),
+            ["secret"]
+        );
         let py = use_pattern(Language::Python);
-        assert_eq!(matches(py.clone(), "jwt.encode(payload, settings.JWT_SECRET, algorithm='HS256')"), ["JWT_SECRET"]);
-        assert_eq!(matches(py, "app.config['SECRET_KEY'] = config.APP_SECRET"), ["APP_SECRET"]);
+        assert_eq!(
+            matches(
+                py.clone(),
+                "jwt.encode(payload, settings.JWT_SECRET, algorithm='HS256')"
+            ),
+            ["JWT_SECRET"]
+        );
+        assert_eq!(
+            matches(py, "app.config['SECRET_KEY'] = config.APP_SECRET"),
+            ["APP_SECRET"]
+        );
     }
 
     #[test]
     fn exported_secrets() {
         let js = export_pattern(Language::Javascript);
-        assert_eq!(matches(js.clone(), "export const JWT_SECRET = 'shhh';"), ["JWT_SECRET"]);
-        assert_eq!(matches(js, "  jwtSecret: process.env.JWT_SECRET,"), Vec::<String>::new());
+        assert_eq!(
+            matches(js.clone(), "export const JWT_SECRET = 'shhh';"),
+            ["JWT_SECRET"]
+        );
+        assert_eq!(
+            matches(js, "  jwtSecret: process.env.JWT_SECRET,"),
+            Vec::<String>::new()
+        );
         let py = export_pattern(Language::Python);
         assert_eq!(matches(py.clone(), "JWT_SECRET = \"dev\""), ["JWT_SECRET"]);
         assert_eq!(matches(py, "SECRET_KEY = \"dev\""), ["SECRET_KEY"]);
