@@ -4,9 +4,9 @@
 //! whole list of what the app needs, and a buildpack build (which ignores the Dockerfile)
 //! lacks them.
 
-use super::{bytes_regex, finding_at, regex};
+use super::{finding_at, regex};
+use crate::app::App;
 use crate::finding::Finding;
-use crate::repo::RepoFacts;
 use crate::rules::Rule;
 use std::sync::OnceLock;
 
@@ -131,73 +131,49 @@ fn packages<'a>(args: &'a str, ecosystem: &Ecosystem) -> Vec<(&'a str, String)> 
 
 /// The names the manifest declares, normalised, or `None` when it cannot say (absent, or
 /// pointing at other files).
-fn declared(facts: &RepoFacts, ecosystem: &Ecosystem) -> Option<Vec<String>> {
-    let text = String::from_utf8_lossy(facts.manifest(ecosystem.manifest)?).into_owned();
-    match ecosystem.installer {
+fn declared(app: &App, ecosystem: &Ecosystem) -> Option<Vec<String>> {
+    let manifests = &app.manifests;
+    let names: Vec<String> = match ecosystem.installer {
         "pip" => {
-            if text
-                .lines()
-                .any(|l| l.trim_start().starts_with("-r") || l.trim_start().starts_with("-c"))
-            {
+            // `-r base.txt` or `-c constraints.txt`: the list goes on in files not read.
+            let text = app.inventory.manifest_text("requirements.txt")?;
+            if text.lines().any(|l| {
+                let l = l.trim_start();
+                l.starts_with("-r") || l.starts_with("-c") || l.starts_with("--requirement")
+            }) {
                 return None;
             }
-            Some(
-                text.lines()
-                    .map(|l| l.split('#').next().unwrap_or("").trim())
-                    .filter(|l| !l.is_empty() && !l.starts_with('-'))
-                    .map(|l| {
-                        normalise(
-                            l.split(['=', '<', '>', '!', '~', '[', ';', '@', ' '])
-                                .next()
-                                .unwrap_or(l),
-                        )
-                    })
-                    .collect(),
-            )
+            let requirements = manifests.requirements.as_ref()?;
+            requirements.iter().map(|r| r.name.clone()).collect()
         }
         "npm" => {
-            let json: serde_json::Value = serde_json::from_str(&text).ok()?;
-            let mut names = Vec::new();
-            for key in [
-                "dependencies",
-                "devDependencies",
-                "optionalDependencies",
-                "peerDependencies",
-            ] {
-                if let Some(deps) = json.get(key).and_then(|d| d.as_object()) {
-                    names.extend(deps.keys().map(|k| normalise(k)));
-                }
-            }
-            Some(names)
+            let package = manifests.package.as_ref()?.as_ref().ok()?;
+            package
+                .dependencies
+                .iter()
+                .chain(&package.dev_dependencies)
+                .cloned()
+                .collect()
         }
-        _ => {
-            static GEM: OnceLock<regex::Regex> = OnceLock::new();
-            let gem = GEM.get_or_init(|| regex(r#"(?m)^\s*gem\s+['"](?P<name>[^'"]+)['"]"#));
-            Some(
-                gem.captures_iter(&text)
-                    .filter_map(|c| c.name("name"))
-                    .map(|m| normalise(m.as_str()))
-                    .collect(),
-            )
-        }
-    }
+        _ => manifests.gemfile.as_ref()?.gems.clone(),
+    };
+    Some(names.iter().map(|n| normalise(n)).collect())
 }
 
-pub fn undeclared_build_install(rule: &Rule, facts: &RepoFacts) -> Vec<Finding> {
-    let Some(dockerfile) = facts.manifest("Dockerfile") else {
+pub fn undeclared_build_install(rule: &Rule, app: &App) -> Vec<Finding> {
+    let (Some(dockerfile), Some(text)) = (
+        app.manifests.dockerfile.as_ref(),
+        app.inventory.manifest("Dockerfile"),
+    ) else {
         return Vec::new();
     };
-    static RUN: OnceLock<regex::bytes::Regex> = OnceLock::new();
-    // A RUN instruction with its continuation lines.
-    let run =
-        RUN.get_or_init(|| bytes_regex(r"(?i)^[ \t]*RUN[ \t]+(?P<body>(?:[^\n\\]|\\[^\n]|\\\n)*)"));
     let mut findings = Vec::new();
-    for caps in run.captures_iter(dockerfile) {
-        let Some(body) = caps.name("body") else {
-            continue;
-        };
-        let text = String::from_utf8_lossy(body.as_bytes());
-        for install in install_regex().captures_iter(&text) {
+    for run in dockerfile
+        .instructions
+        .iter()
+        .filter(|i| i.keyword == "RUN")
+    {
+        for install in install_regex().captures_iter(&run.argument) {
             let ecosystem = if install.name("pip").is_some() {
                 &ECOSYSTEMS[0]
             } else if install.name("npm").is_some() {
@@ -205,25 +181,27 @@ pub fn undeclared_build_install(rule: &Rule, facts: &RepoFacts) -> Vec<Finding> 
             } else {
                 &ECOSYSTEMS[2]
             };
-            let Some(args) = install.name("args") else {
+            let (Some(args), Some(known)) = (install.name("args"), declared(app, ecosystem)) else {
                 continue;
             };
-            let Some(known) = declared(facts, ecosystem) else {
-                continue;
-            };
-            let missing: Vec<(&str, String)> = packages(args.as_str(), ecosystem)
+            let missing: Vec<&str> = packages(args.as_str(), ecosystem)
                 .into_iter()
                 .filter(|(_, name)| !known.contains(name))
+                .map(|(word, _)| word)
                 .collect();
-            let Some((first, _)) = missing.first() else {
+            let Some(first) = missing.first() else {
                 continue;
             };
-            let offset = body.start() + args.start();
-            let start = offset + args.as_str().find(first).unwrap_or(0);
-            let names: Vec<&str> = missing.iter().map(|(w, _)| *w).collect();
+            // The argument joins continuation lines: find the package in the file itself.
+            let line_end = text[run.offset.min(text.len())..]
+                .iter()
+                .position(|b| *b == b'\n')
+                .map_or(text.len(), |n| run.offset + n);
+            let span = find_after(text, run.offset, first.as_bytes())
+                .map_or((run.offset, line_end), |at| (at, at + first.len()));
             let message = format!(
                 "the Dockerfile installs {} with {}, which {} does not declare",
-                names
+                missing
                     .iter()
                     .map(|n| format!("`{n}`"))
                     .collect::<Vec<_>>()
@@ -231,17 +209,18 @@ pub fn undeclared_build_install(rule: &Rule, facts: &RepoFacts) -> Vec<Finding> 
                 ecosystem.installer,
                 ecosystem.manifest
             );
-            let end = offset + args.as_str().trim_end().len();
-            findings.push(finding_at(
-                rule,
-                "Dockerfile",
-                dockerfile,
-                (start, end),
-                message,
-            ));
+            findings.push(finding_at(rule, "Dockerfile", text, span, message));
         }
     }
     findings
+}
+
+/// Where `needle` first occurs in `text` at or after `from`.
+fn find_after(text: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
+    text.get(from..)?
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .map(|i| from + i)
 }
 
 #[cfg(test)]

@@ -5,9 +5,10 @@
 //! check follows the names, and reports each write site once.
 
 use super::{PerLanguage, bytes_regex, per_language};
+use crate::app::App;
 use crate::classify::Language;
 use crate::finding::Finding;
-use crate::repo::{FileFacts, RepoFacts};
+use crate::repo::FileFacts;
 use crate::rules::Rule;
 use crate::source::SourceFile;
 use regex::bytes::Regex;
@@ -323,7 +324,8 @@ pub fn local_write_facts(rule: &Rule, file: &SourceFile, facts: &mut FileFacts) 
     }
 }
 
-pub fn local_write_to_app_dir(_rule: &Rule, facts: &RepoFacts) -> Vec<Finding> {
+pub fn local_write_to_app_dir(_rule: &Rule, app: &App) -> Vec<Finding> {
+    let facts = &app.inventory;
     facts.local_writes.clone()
 }
 

@@ -4,10 +4,11 @@
 //! evidence that the literal is the app's real key, however short.
 
 use super::{PerLanguage, per_language};
+use crate::app::App;
 use crate::classify::Language;
 use crate::detect::is_placeholder;
 use crate::finding::Finding;
-use crate::repo::{FileFacts, RepoFacts};
+use crate::repo::FileFacts;
 use crate::rules::Rule;
 use crate::source::SourceFile;
 
@@ -92,7 +93,8 @@ pub fn source_secret_facts(rule: &Rule, file: &SourceFile, facts: &mut FileFacts
     }
 }
 
-pub fn secret_in_source_module(_rule: &Rule, facts: &RepoFacts) -> Vec<Finding> {
+pub fn secret_in_source_module(_rule: &Rule, app: &App) -> Vec<Finding> {
+    let facts = &app.inventory;
     facts
         .exported_secrets
         .iter()
