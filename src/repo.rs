@@ -122,6 +122,12 @@ pub struct FileFacts {
     pub binary_calls: Vec<(String, Finding)>,
     /// In-process schedulers started in this file.
     pub schedulers: Vec<Finding>,
+    /// Writes to a folder of the app reached through a name (`local-write-to-app-dir`).
+    pub local_writes: Vec<Finding>,
+    /// Secret literals exported by a module: (name, finding on the literal).
+    pub exported_secrets: Vec<(String, Finding)>,
+    /// Names used as signing or verification keys (`jwt.sign(x, NAME)`).
+    pub signing_names: BTreeSet<String>,
     /// The stack whose dependency manifest this file is.
     pub manifest: Option<&'static str>,
     /// The first import of a third-party package: (stack, finding).
@@ -150,6 +156,9 @@ pub struct RepoFacts {
     pub handles_sigterm: bool,
     pub binary_calls: Vec<(String, Finding)>,
     pub schedulers: Vec<Finding>,
+    pub local_writes: Vec<Finding>,
+    pub exported_secrets: Vec<(String, Finding)>,
+    pub signing_names: BTreeSet<String>,
     /// Whether a `vendor/` folder sits at the root (dependencies committed with the app).
     pub vendored: bool,
     /// Stacks with a dependency manifest anywhere in the repository.
@@ -363,6 +372,13 @@ impl RepoFacts {
         }
         keep_first(&mut self.binary_calls, facts.binary_calls, |(_, f)| f);
         keep_first(&mut self.schedulers, facts.schedulers, |f| f);
+        keep_first(&mut self.local_writes, facts.local_writes, |f| f);
+        keep_first(
+            &mut self.exported_secrets,
+            facts.exported_secrets,
+            |(_, f)| f,
+        );
+        self.signing_names.extend(facts.signing_names);
     }
 }
 

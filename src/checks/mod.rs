@@ -5,17 +5,20 @@
 
 mod admin;
 mod binaries;
+mod build_installs;
 mod build_run;
 mod codebase;
 mod cron;
 mod daemon;
 mod dependencies;
 mod dependency_manifest;
+mod local_writes;
 mod logs;
 pub mod manifest;
 mod procfile;
 mod scheduler;
 mod signals;
+mod source_secrets;
 
 use crate::app::App;
 use crate::app::command::{Segment, segments};
@@ -57,6 +60,9 @@ pub enum Check {
     MigrateAtBoot,
     MissingDependencyManifest,
     HeavyBoot,
+    LocalWriteToAppDir,
+    SecretInSourceModule,
+    UndeclaredBuildInstall,
 }
 
 /// Root files that decide the repository-level checks other than `missing-procfile`:
@@ -124,6 +130,9 @@ const NAMES: &[(&str, Check)] = &[
         Check::MissingDependencyManifest,
     ),
     ("heavy-boot", Check::HeavyBoot),
+    ("local-write-to-app-dir", Check::LocalWriteToAppDir),
+    ("secret-in-source-module", Check::SecretInSourceModule),
+    ("undeclared-build-install", Check::UndeclaredBuildInstall),
 ];
 
 impl Check {
@@ -174,6 +183,9 @@ impl Check {
             Check::MigrateAtBoot => admin::migrate_at_boot,
             Check::MissingDependencyManifest => dependency_manifest::missing_dependency_manifest,
             Check::HeavyBoot => signals::heavy_boot,
+            Check::LocalWriteToAppDir => local_writes::local_write_to_app_dir,
+            Check::SecretInSourceModule => source_secrets::secret_in_source_module,
+            Check::UndeclaredBuildInstall => build_installs::undeclared_build_install,
         };
         run(rule, app)
     }
@@ -181,9 +193,14 @@ impl Check {
     /// Notes what this check needs from one production code file.
     fn note_file_facts(self, rule: &Rule, file: &SourceFile, facts: &mut FileFacts) {
         match self {
-            Check::NoSigtermHandler => signals::node_server_facts(rule, file, facts),
+            Check::NoSigtermHandler => {
+                signals::node_server_facts(rule, file, facts);
+                signals::go_server_facts(rule, file, facts);
+            }
             Check::UndeclaredSystemBinary => binaries::binary_facts(rule, file, facts),
             Check::InProcessScheduler => scheduler::scheduler_facts(rule, file, facts),
+            Check::LocalWriteToAppDir => local_writes::local_write_facts(rule, file, facts),
+            Check::SecretInSourceModule => source_secrets::source_secret_facts(rule, file, facts),
             Check::MissingDependencyManifest => {
                 dependency_manifest::import_facts(rule, file, facts)
             }
@@ -211,6 +228,8 @@ pub fn file_facts(
     facts.server_start = facts.server_start.filter(|f| keep(f));
     facts.binary_calls.retain(|(_, f)| keep(f));
     facts.schedulers.retain(|f| keep(f));
+    facts.local_writes.retain(|f| keep(f));
+    facts.exported_secrets.retain(|(_, f)| keep(f));
     facts.package_import = facts.package_import.filter(|(_, f)| keep(f));
     facts
 }

@@ -17,15 +17,52 @@ use crate::source::SourceFile;
 fn scheduler_pattern(language: Language) -> Option<String> {
     Some(String::from(match language {
         Language::Javascript | Language::Typescript => {
-            r#"\bcron\.schedule\(|\bnew\s+CronJob\(|\bCronJob\.from\(|\bschedule\.scheduleJob\(|\bnew\s+Agenda\(|\bToad[Ss]cheduler\b|\bScheduleModule\.forRoot\("#
+            r#"\bcron\.schedule\(|\bnew\s+CronJob\(|\bCronJob\.from\(|\b(?:schedule|nodeSchedule)\.scheduleJob\(|\bnew\s+Agenda\(|\bToad[Ss]cheduler\b|\bScheduleModule\.forRoot\(|\bnew\s+Cron\(\s*['"`]|\bnew\s+Bree\("#
         }
         Language::Python => {
             r"\b(?:Background|AsyncIO|Tornado|Gevent)Scheduler\(|\bAPScheduler\(\)|\bschedule\.every\("
         }
         Language::Ruby => r"\bRufus::Scheduler\.(?:new|singleton)\b",
         Language::Java | Language::Kotlin => r"@EnableScheduling\b",
+        Language::Go => r"\bcron\.New\(|\bgocron\.New(?:Scheduler)?\(",
         _ => return None,
     }))
+}
+
+/// Loops a web entry point starts beside its server: a module-level Python thread or
+/// timer in the file that creates the app, a Go ticker in the `main` that serves. Each is
+/// (the loop, what marks the file as the web process's entry).
+fn loop_pattern(language: Language) -> Option<String> {
+    Some(String::from(match language {
+        Language::Python => {
+            r"^(?:[A-Za-z_]\w*\s*=\s*)?(?:threading\.)?(?:Timer|Thread)\((?:[^()]|\([^()]*\))*\)(?:\.start\(\))?\s*$"
+        }
+        Language::Go => r"\btime\.(?:NewTicker|Tick)\(",
+        _ => return None,
+    }))
+}
+
+fn web_entry_pattern(language: Language) -> Option<String> {
+    Some(String::from(match language {
+        Language::Python => {
+            r"\bFlask\(\s*__name__|\bFastAPI\(|^def\s+create_app\(|\bget_[wa]sgi_application\("
+        }
+        Language::Go => {
+            r"^func\s+main\(\)(?s:.*)(?:ListenAndServe(?:TLS)?\(|\.Run\(|\.Listen\(|\.Start\()"
+        }
+        _ => return None,
+    }))
+}
+
+/// Which process should own the scheduler, in the stack's words.
+fn owner_hint(language: Language) -> &'static str {
+    match language {
+        Language::Javascript | Language::Typescript => "`clock: node clock.js`",
+        Language::Python => "`clock: python clock.py`",
+        Language::Ruby => "`clock: bundle exec ruby clock.rb`",
+        Language::Go => "`clock: bin/clock`",
+        _ => "`clock: java -jar clock.jar`",
+    }
 }
 
 pub fn scheduler_facts(rule: &Rule, file: &SourceFile, facts: &mut FileFacts) {
@@ -33,12 +70,17 @@ pub fn scheduler_facts(rule: &Rule, file: &SourceFile, facts: &mut FileFacts) {
     let Some(scheduler) = per_language(&SCHEDULERS, scheduler_pattern, file.language) else {
         return;
     };
-    if let Some(m) = scheduler.find(&file.masked) {
-        let found = String::from_utf8_lossy(m.as_bytes())
-            .trim_end_matches('(')
-            .to_string();
+    let found = scheduler.find(&file.masked).or_else(|| web_loop(file));
+    if let Some(m) = found {
+        let found = String::from_utf8_lossy(m.as_bytes());
+        let found = found
+            .trim_end()
+            .trim_end_matches(['(', '\'', '"', '`'])
+            .trim_end();
+        let found = found.split('(').next().unwrap_or(found);
         let message = format!(
-            "an in-process scheduler (`{found}`) runs in the web process, once per container"
+            "an in-process scheduler (`{found}`) runs in the web process, once per container; a {} process or the host's scheduler should own it",
+            owner_hint(file.language)
         );
         facts.schedulers.push(rule.finding(
             &file.rel_path,
@@ -46,6 +88,16 @@ pub fn scheduler_facts(rule: &Rule, file: &SourceFile, facts: &mut FileFacts) {
             message,
         ));
     }
+}
+
+/// A loop started beside the server in the web entry point (see `loop_pattern`).
+fn web_loop(file: &SourceFile) -> Option<regex::bytes::Match<'_>> {
+    static LOOPS: PerLanguage = PerLanguage::new();
+    static ENTRIES: PerLanguage = PerLanguage::new();
+    let lp = per_language(&LOOPS, loop_pattern, file.language)?;
+    let entry = per_language(&ENTRIES, web_entry_pattern, file.language)?;
+    let found = lp.find(&file.masked)?;
+    entry.is_match(&file.masked).then_some(found)
 }
 
 pub fn in_process_scheduler(_rule: &Rule, app: &App) -> Vec<Finding> {

@@ -84,6 +84,40 @@ pub fn node_server_facts(rule: &Rule, file: &SourceFile, facts: &mut FileFacts) 
     }
 }
 
+/// Notes where a Go file starts an HTTP server (`ListenAndServe`, gin `Run`, echo
+/// `Start`, fiber `Listen`), and whether it shuts down gracefully: `signal.Notify` (or
+/// `NotifyContext`) with a `Shutdown` call in the same file, or a library that does both.
+pub fn go_server_facts(rule: &Rule, file: &SourceFile, facts: &mut FileFacts) {
+    if file.language != Language::Go {
+        return;
+    }
+    static NOTIFY: OnceLock<regex::bytes::Regex> = OnceLock::new();
+    static SHUTDOWN: OnceLock<regex::bytes::Regex> = OnceLock::new();
+    static SERVER: OnceLock<regex::bytes::Regex> = OnceLock::new();
+    let notify = NOTIFY.get_or_init(|| {
+        bytes_regex(r"\bsignal\.Notify(?:Context)?\(|fvbock/endless|facebookgo/grace|gin-contrib/graceful|tylerb/graceful|\bgraceful\.")
+    });
+    let shutdown = SHUTDOWN.get_or_init(|| {
+        bytes_regex(r"\.Shutdown(?:WithContext|WithTimeout)?\(|fvbock/endless|facebookgo/grace|gin-contrib/graceful|tylerb/graceful|\bgraceful\.")
+    });
+    facts.handles_sigterm |= notify.is_match(&file.masked) && shutdown.is_match(&file.masked);
+    let server = SERVER.get_or_init(|| {
+        bytes_regex(r#"\b(?P<hit>(?:http\.)?ListenAndServe(?:TLS)?)\(|\b(?:r|router|engine|app|server|srv|g|e)\.(?P<run>Run)\(\s*(?:"[^"]*:|\w*(?i:addr|port)\w*\s*\)|fmt\.Sprintf|\)|":"\s*\+)|\b\w+\.(?P<start>Start|Listen)\(\s*(?:"[^"]*:\d*"|\w*(?i:addr|port)\w*\s*\)|fmt\.Sprintf|":"\s*\+)"#)
+    });
+    let found = server.captures(&file.masked).and_then(|caps| {
+        caps.name("hit")
+            .or_else(|| caps.name("run"))
+            .or_else(|| caps.name("start"))
+    });
+    if let Some(m) = found {
+        let message =
+            "this Go server never handles SIGTERM with `Shutdown`, so a restart cuts requests off"
+                .to_string();
+        facts.server_start =
+            Some(rule.finding(&file.rel_path, file.locate(m.start(), m.end()), message));
+    }
+}
+
 /// Whether the web process is a framework's own server, which handles SIGTERM itself.
 fn framework_server(app: &App) -> bool {
     const SERVERS: &[&str] = &[
@@ -123,8 +157,18 @@ pub(super) fn in_browser_folder(path: &str) -> bool {
 
 pub fn no_sigterm_handler(_rule: &Rule, app: &App) -> Vec<Finding> {
     let facts = &app.inventory;
-    // Only a Node app (a root package.json) is judged: a lone script is not a service.
-    if facts.handles_sigterm || !facts.has("package.json") || framework_server(app) {
+    // Only a Node app (a root package.json) or a Go module (a root go.mod) is judged: a
+    // lone script is not a service.
+    let go_server = facts
+        .server_start
+        .as_ref()
+        .is_some_and(|f| f.file.ends_with(".go"));
+    let judged = if go_server {
+        facts.has("go.mod")
+    } else {
+        facts.has("package.json") && !framework_server(app)
+    };
+    if facts.handles_sigterm || !judged {
         return Vec::new();
     }
     facts.server_start.iter().cloned().collect()
