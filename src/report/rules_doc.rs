@@ -51,7 +51,7 @@ pub fn patterns(registry: &Registry) -> String {
     for rule in &registry.rules {
         if let crate::rules::Matcher::Patterns(patterns) = &rule.matcher {
             for pattern in patterns {
-                let _ = writeln!(out, "{}", named.replace_all(&pattern.source, "(?:"));
+                let _ = writeln!(out, "{}", named.replace_all(&pattern.regex.source, "(?:"));
             }
         }
     }
