@@ -38,9 +38,9 @@ fn strings(table: &toml::Table, key: &str) -> Vec<String> {
     }
 }
 
-/// Checks a regex's syntax as the registry will compile it (multi-line, on bytes).
+/// Checks a regex's syntax as the registry will compile it (`literals::FLAGS`).
 fn check_regex(source: &str, errors: &mut Vec<String>) -> String {
-    let full = format!("(?m){source}");
+    let full = format!("{}{source}", literals::FLAGS);
     let parsed = regex_syntax::ParserBuilder::new()
         .utf8(false)
         .build()

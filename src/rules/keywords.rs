@@ -1,9 +1,8 @@
 //! Keywords: for each pattern, literals of which every match contains one (extracted by
 //! `rules::literals` when the binary is built). One Aho-Corasick pass over a file tells
 //! which keywords occur, and a pattern none of whose keywords occurs is not run at all:
-//! with ~200 patterns, most files then run a few. Keywords match ignoring ASCII case, so
-//! a pattern that relies on Unicode case folding (`ſ` for `s`) does not see those
-//! spellings.
+//! with ~200 patterns, most files then run a few. Keywords match ignoring ASCII case, as
+//! the patterns do (`literals::FLAGS`).
 //!
 //! Each kind of file (language and role) gets an automaton of just the keywords of the
 //! patterns that read it, built on first use: a smaller automaton stays in the cache,

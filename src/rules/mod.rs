@@ -3,8 +3,7 @@
 //! first use.
 
 pub mod keywords;
-#[cfg(test)]
-mod literals;
+pub mod literals;
 pub mod spec;
 
 use crate::checks::Check;
@@ -32,8 +31,7 @@ include!(concat!(env!("OUT_DIR"), "/rule_files.rs"));
 /// (build.rs checks their syntax).
 #[derive(Debug)]
 pub struct LazyRegex {
-    /// The source as compiled, with its `(?m)` prefix: `^`/`$` anchor at lines, as rule
-    /// authors expect.
+    /// The source as compiled, with its flags (`literals::FLAGS`) in front.
     pub source: String,
     compiled: OnceLock<Regex>,
 }
@@ -41,7 +39,7 @@ pub struct LazyRegex {
 impl LazyRegex {
     fn new(source: &str) -> LazyRegex {
         LazyRegex {
-            source: format!("(?m){source}"),
+            source: format!("{}{source}", literals::FLAGS),
             compiled: OnceLock::new(),
         }
     }
