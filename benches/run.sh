@@ -27,20 +27,21 @@ if [ ${#trees[@]} -eq 0 ]; then
 fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-# One target folder for both builds (the doubled crate rebuilds only itself).
-export CARGO_TARGET_DIR=$(realpath -m "${CARGO_TARGET_DIR:-target}")
-target=$CARGO_TARGET_DIR
+target=$(realpath -m "${CARGO_TARGET_DIR:-target}")
 cargo build --release --quiet
 cp "$target/release/twelve" "$work/twelve"
-# The doubled rule set: a copy of the crate whose every pattern rule has a twin `<id>-copy`.
-mkdir "$work/doubled"
-cp -r Cargo.toml Cargo.lock build.rs src rules "$work/doubled/"
-grep -rl '^\[\[patterns\]\]' "$work/doubled/rules" | while read -r file; do
+# The doubled rule set: a copy of the crate whose every pattern rule has a twin `<id>-copy`,
+# built in a folder of its own (sharing the target folder would mix the two crates' build
+# script outputs); it stays there, so the next run rebuilds only the crate.
+doubled=$target/bench-doubled
+rm -rf "$doubled/crate" && mkdir -p "$doubled/crate"
+cp -r Cargo.toml Cargo.lock build.rs src rules "$doubled/crate/"
+grep -rl '^\[\[patterns\]\]' "$doubled/crate/rules" | while read -r file; do
   id=$(basename "$file" .toml)
   sed "s/^id = \"$id\"/id = \"$id-copy\"/" "$file" > "$(dirname "$file")/$id-copy.toml"
 done
-cargo build --release --quiet --manifest-path "$work/doubled/Cargo.toml"
-cp "$target/release/twelve" "$work/twelve-doubled"
+CARGO_TARGET_DIR=$doubled/target cargo build --release --quiet --manifest-path "$doubled/crate/Cargo.toml"
+cp "$doubled/target/release/twelve" "$work/twelve-doubled"
 twelve=$work/twelve
 "$twelve" rules --export-patterns > "$work/patterns"
 # The same files for rg: hidden files too, and twelve's default excluded folders.
