@@ -53,7 +53,12 @@ fn check_regex(source: &str, errors: &mut Vec<String>) -> String {
 
 /// Each pattern's keywords, as a Rust expression, after checking the file's regexes.
 fn keywords_of(rule: &toml::Table, errors: &mut Vec<String>) -> String {
-    for key in ["unless_line", "unless_top_level", "unless_file", "require_file"] {
+    for key in [
+        "unless_line",
+        "unless_top_level",
+        "unless_file",
+        "require_file",
+    ] {
         for source in strings(rule, key) {
             check_regex(&source, errors);
         }

@@ -362,10 +362,7 @@ fn validate(spec: &RuleSpec, path: &str) -> Result<(), String> {
     Ok(())
 }
 
-fn compile_pattern(
-    spec: &PatternSpec,
-    words: &'static [&'static [u8]],
-) -> Result<Pattern, String> {
+fn compile_pattern(spec: &PatternSpec, words: &'static [&'static [u8]]) -> Result<Pattern, String> {
     if spec.keywords.iter().any(|k| k.is_empty() || !k.is_ascii()) {
         return Err("keywords are non-empty ASCII words".into());
     }
