@@ -1,6 +1,15 @@
-//! Embeds every rule file under `rules/` into the binary: the generated file lists
-//! `(path, include_str!(...))` pairs so a new rule needs no Rust change.
+//! Embeds every rule file under `rules/` into the binary, with what a run would otherwise
+//! compute from it on every start: each file is parsed here, each regex's syntax checked,
+//! and each pattern's keywords extracted (`src/rules/literals.rs`). A new rule needs no
+//! Rust change; a rule file that does not parse or holds a bad regex fails the build with
+//! its path. The schema and the rest of the validation stay in `rules::Registry`, which
+//! costs microseconds.
+use std::fmt::Write as _;
 use std::{env, fs, path::Path};
+
+#[allow(dead_code)]
+#[path = "src/rules/literals.rs"]
+mod literals;
 
 fn collect(dir: &Path, out: &mut Vec<String>) {
     let Ok(entries) = fs::read_dir(dir) else {
@@ -17,21 +26,101 @@ fn collect(dir: &Path, out: &mut Vec<String>) {
     }
 }
 
+/// The strings of `key` in `table`: one string or an array of them.
+fn strings(table: &toml::Table, key: &str) -> Vec<String> {
+    match table.get(key) {
+        Some(toml::Value::String(s)) => vec![s.clone()],
+        Some(toml::Value::Array(items)) => items
+            .iter()
+            .filter_map(|v| v.as_str().map(String::from))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Checks a regex's syntax as the registry will compile it (`literals::FLAGS`).
+fn check_regex(source: &str, errors: &mut Vec<String>) -> String {
+    let full = format!("{}{source}", literals::FLAGS);
+    let parsed = regex_syntax::ParserBuilder::new()
+        .utf8(false)
+        .build()
+        .parse(&full);
+    if let Err(e) = parsed {
+        errors.push(format!("bad regex `{source}`: {e}"));
+    }
+    full
+}
+
+/// Each pattern's keywords, as a Rust expression, after checking the file's regexes.
+fn keywords_of(rule: &toml::Table, errors: &mut Vec<String>) -> String {
+    for key in [
+        "unless_line",
+        "unless_top_level",
+        "unless_file",
+        "require_file",
+    ] {
+        for source in strings(rule, key) {
+            check_regex(&source, errors);
+        }
+    }
+    if let Some(toml::Value::Table(sibling)) = rule.get("unless_sibling") {
+        for source in strings(sibling, "regex") {
+            check_regex(&source, errors);
+        }
+    }
+    let patterns = match rule.get("patterns") {
+        Some(toml::Value::Array(patterns)) => patterns.as_slice(),
+        _ => &[],
+    };
+    let mut code = String::from("&[");
+    for pattern in patterns.iter().filter_map(toml::Value::as_table) {
+        let Some(source) = pattern.get("regex").and_then(toml::Value::as_str) else {
+            continue;
+        };
+        let full = check_regex(source, errors);
+        code.push_str("&[");
+        for word in literals::keyword_set(&strings(pattern, "keywords"), &full) {
+            let _ = write!(code, "b\"{}\",", word.escape_ascii());
+        }
+        code.push_str("],");
+    }
+    code.push(']');
+    code
+}
+
 fn main() {
     let root = env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
     let rules_dir = Path::new(&root).join("rules");
     println!("cargo:rerun-if-changed=rules");
+    println!("cargo:rerun-if-changed=src/rules/literals.rs");
     let mut files = Vec::new();
     collect(&rules_dir, &mut files);
     let mut code = String::from(
-        "/// Rule files embedded at build time: (path relative to the crate, contents).\npub static RULE_FILES: &[(&str, &str)] = &[\n",
+        "/// Rule files embedded at build time, with their patterns' keywords.\npub static RULE_FILES: &[RuleFile] = &[\n",
     );
+    let mut failures = String::new();
     for file in &files {
         let rel = file
             .strip_prefix(&format!("{}/", root.replace('\\', "/")))
             .unwrap_or(file);
-        code.push_str(&format!("    ({rel:?}, include_str!({file:?})),\n"));
+        let text = fs::read_to_string(file).unwrap_or_else(|e| panic!("{rel}: {e}"));
+        let mut errors = Vec::new();
+        let keywords = match text.parse::<toml::Table>() {
+            Ok(rule) => keywords_of(&rule, &mut errors),
+            Err(e) => {
+                errors.push(e.to_string());
+                String::new()
+            }
+        };
+        for error in errors {
+            let _ = writeln!(failures, "{rel}: {error}");
+        }
+        let _ = writeln!(
+            code,
+            "    RuleFile {{ path: {rel:?}, text: include_str!({file:?}), keywords: {keywords} }},"
+        );
     }
+    assert!(failures.is_empty(), "invalid rule files:\n{failures}");
     code.push_str("];\n");
     let out = Path::new(&env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("rule_files.rs");
     fs::write(out, code).expect("write generated rule list");

@@ -4,7 +4,7 @@
 use crate::finding::{Fact, Finding};
 use crate::rules::{Matcher, Pattern, Registry, Rule};
 use crate::source::SourceFile;
-use regex::bytes::{Captures, Regex};
+use regex::bytes::Captures;
 
 /// Which keywords of the registry occur in the file's code (one pass for all).
 pub fn keywords_present(registry: &Registry, file: &SourceFile) -> Vec<bool> {
@@ -42,7 +42,7 @@ pub fn detect(file: &SourceFile, rules: &[&Rule], present: &[bool]) -> Vec<Findi
             } else {
                 &file.masked
             };
-            for caps in pattern.regex().captures_iter(text) {
+            for caps in pattern.regex.regex().captures_iter(text) {
                 let Some((start, end)) = reported_span(&caps) else {
                     continue;
                 };
@@ -173,7 +173,7 @@ fn line_excluded(rule: &Rule, file: &SourceFile, start: usize, end: usize) -> bo
     let (from, _) = file.lines().line_bounds(&file.masked, first - 1);
     let (_, to) = file.lines().line_bounds(&file.masked, last - 1);
     let lines = &file.masked[from..to.max(from)];
-    rule.unless_line.iter().any(|r: &Regex| r.is_match(lines))
+    rule.unless_line.iter().any(|r| r.is_match(lines))
 }
 
 /// Whether the enclosing top-level block (nearest unindented line above) is excluded.

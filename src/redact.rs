@@ -45,10 +45,16 @@ impl Redactor {
                 continue;
             };
             for pattern in rule_patterns {
-                if !pattern.source.contains("(?P<secret>") {
+                // The rule's own pattern, without the byte-matching flags the scan
+                // compiles it with: here it runs on text, where Unicode is fine.
+                let source = pattern.regex.source.as_str();
+                let source = source
+                    .strip_prefix(crate::rules::literals::FLAGS)
+                    .unwrap_or(source);
+                if !source.contains("(?P<secret>") {
                     continue;
                 }
-                if let Ok(regex) = Regex::new(&pattern.source) {
+                if let Ok(regex) = Regex::new(&format!("(?m){source}")) {
                     patterns.push(SecretPattern {
                         regex,
                         min_entropy: pattern.min_entropy,
@@ -162,6 +168,24 @@ impl Redactor {
 
 #[cfg(test)]
 mod tests {
+    /// Every secret pattern of the rules is among the redactor's (a pattern that does
+    /// not compile as text would be skipped without a word otherwise).
+    #[test]
+    fn every_secret_pattern_compiles_for_redaction() {
+        let registry = crate::rules::Registry::builtin().expect("rules");
+        let secret_patterns = registry
+            .rules
+            .iter()
+            .filter_map(|r| match &r.matcher {
+                Matcher::Patterns(p) => Some(p),
+                _ => None,
+            })
+            .flatten()
+            .filter(|p| p.regex.source.contains("(?P<secret>"))
+            .count();
+        assert_eq!(Redactor::new(&registry).patterns.len(), secret_patterns + 2);
+    }
+
     use super::*;
 
     fn redacted(text: &str) -> String {

@@ -6,8 +6,7 @@
 use crate::classify::language_of;
 use crate::finding::Finding;
 use crate::mask::mask_comments;
-use crate::rules::Rule;
-use regex::bytes::Regex;
+use crate::rules::{LazyRegex, Rule};
 use std::path::Path;
 
 /// The `findings` of the file at `path`, less those of rules whose `unless_sibling` a
@@ -36,7 +35,7 @@ const SIBLING_MAX: u64 = 1024 * 1024;
 
 /// Whether the file at `sibling` exists and its code (comments masked) matches `regex`,
 /// if there is one. An unreadable sibling overrides nothing: the finding stays.
-fn overrides(sibling: &Path, regex: Option<&Regex>) -> bool {
+fn overrides(sibling: &Path, regex: Option<&LazyRegex>) -> bool {
     let Some(regex) = regex else {
         return sibling.is_file();
     };

@@ -43,7 +43,7 @@ pub fn markdown_table(registry: &Registry) -> String {
     out
 }
 
-/// Every pattern's regex as compiled (with its `(?m)` prefix), one per line, named
+/// Every pattern's regex as compiled (with its flags in front), one per line, named
 /// groups made plain so that ripgrep can join them (`rg -f`) in the benchmark.
 pub fn patterns(registry: &Registry) -> String {
     let named = regex::Regex::new(r"\(\?P?<[A-Za-z_][A-Za-z0-9_]*>").expect("valid regex");
@@ -51,7 +51,7 @@ pub fn patterns(registry: &Registry) -> String {
     for rule in &registry.rules {
         if let crate::rules::Matcher::Patterns(patterns) = &rule.matcher {
             for pattern in patterns {
-                let _ = writeln!(out, "{}", named.replace_all(&pattern.source, "(?:"));
+                let _ = writeln!(out, "{}", named.replace_all(&pattern.regex.source, "(?:"));
             }
         }
     }

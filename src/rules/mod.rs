@@ -1,6 +1,9 @@
-//! The rule registry: rule files embedded from `rules/`, validated and compiled once.
+//! The rule registry: rule files embedded from `rules/` (parsed, their regexes checked and
+//! their keywords extracted by build.rs), validated when loaded, each regex compiled on
+//! first use.
 
 pub mod keywords;
+pub mod literals;
 pub mod spec;
 
 use crate::checks::Check;
@@ -12,17 +15,52 @@ use spec::{PatternSpec, RuleSpec};
 use std::fmt::Write as _;
 use std::sync::OnceLock;
 
+/// A rule file as build.rs embeds it.
+pub struct RuleFile {
+    /// Path of the file inside the crate, for error messages.
+    pub path: &'static str,
+    pub text: &'static str,
+    /// Each pattern's keywords, in the file's order (`rules::literals`).
+    pub keywords: &'static [&'static [&'static [u8]]],
+}
+
 include!(concat!(env!("OUT_DIR"), "/rule_files.rs"));
 
-/// A pattern ready to run. Its regex is compiled on first use: a scan needs only the
-/// patterns of the languages it meets, and compiling all ~150 up front cost more than
-/// scanning a typical app (its syntax is checked when the rules load).
+/// A regex compiled on first use: a run needs only the regexes of the rules its files
+/// can trigger, and compiling all ~250 up front cost more than scanning a typical app
+/// (build.rs checks their syntax).
 #[derive(Debug)]
-pub struct Pattern {
-    /// The regex source as compiled, with its `(?m)` prefix.
+pub struct LazyRegex {
+    /// The source as compiled, with its flags (`literals::FLAGS`) in front.
     pub source: String,
     compiled: OnceLock<Regex>,
-    /// Indexes into the registry's keyword list; empty: the pattern always runs.
+}
+
+impl LazyRegex {
+    fn new(source: &str) -> LazyRegex {
+        LazyRegex {
+            source: format!("{}{source}", literals::FLAGS),
+            compiled: OnceLock::new(),
+        }
+    }
+
+    pub fn regex(&self) -> &Regex {
+        self.compiled
+            .get_or_init(|| Regex::new(&self.source).expect("built-in regexes compile (tested)"))
+    }
+
+    pub fn is_match(&self, haystack: &[u8]) -> bool {
+        self.regex().is_match(haystack)
+    }
+}
+
+/// A pattern ready to run.
+#[derive(Debug)]
+pub struct Pattern {
+    pub regex: LazyRegex,
+    /// Its keywords as build.rs extracted them; empty: the pattern always runs.
+    words: &'static [&'static [u8]],
+    /// Indexes of `words` into the registry's keyword list.
     pub keywords: Vec<usize>,
     pub languages: Vec<Language>,
     pub files: Option<GlobSet>,
@@ -44,19 +82,12 @@ pub struct Rule {
     pub source_path: &'static str,
     pub matcher: Matcher,
     files: Option<GlobSet>,
-    pub unless_line: Vec<Regex>,
-    pub unless_top_level: Vec<Regex>,
-    pub unless_file: Vec<Regex>,
-    pub require_file: Vec<Regex>,
+    pub unless_line: Vec<LazyRegex>,
+    pub unless_top_level: Vec<LazyRegex>,
+    pub unless_file: Vec<LazyRegex>,
+    pub require_file: Vec<LazyRegex>,
     /// `unless_sibling`: the sibling file names and the regex one must match (if any).
-    pub unless_sibling: Option<(Vec<String>, Option<Regex>)>,
-}
-
-impl Pattern {
-    pub fn regex(&self) -> &Regex {
-        self.compiled
-            .get_or_init(|| Regex::new(&self.source).expect("built-in patterns compile (tested)"))
-    }
+    pub unless_sibling: Option<(Vec<String>, Option<LazyRegex>)>,
 }
 
 impl Rule {
@@ -127,11 +158,16 @@ impl Registry {
         Registry::from_files(RULE_FILES)
     }
 
-    pub fn from_files(files: &[(&'static str, &'static str)]) -> Result<Registry, String> {
+    pub fn from_files(files: &[RuleFile]) -> Result<Registry, String> {
         let mut rules = Vec::new();
         let mut errors = String::new();
-        for (path, text) in files {
-            match compile(path, text) {
+        for RuleFile {
+            path,
+            text,
+            keywords,
+        } in files
+        {
+            match compile(path, text, keywords) {
                 Ok(rule) => rules.push(rule),
                 Err(e) => {
                     let _ = writeln!(errors, "{path}: {e}");
@@ -164,16 +200,16 @@ impl Registry {
         }
         let mut sets = keyword_sets(&rules);
         // The portability report's health-data words ride on the same single pass.
-        let stems: Vec<String> = crate::health::HEALTH_STEMS
+        let stems = crate::health::HEALTH_STEMS
             .iter()
-            .map(|s| s.to_string())
+            .map(|s| s.to_ascii_lowercase().into_bytes())
             .collect();
         let production = vec![Role::Source, Role::Config];
         let anywhere = keywords::Scope {
             roles: production,
             languages: None,
         };
-        sets.push((anywhere, keywords::keyword_set(&stems, "")));
+        sets.push((anywhere, stems));
         let (keywords, mut indexes) = keywords::Keywords::build(sets);
         let health_keywords = indexes.pop().unwrap_or_default();
         let mut indexes = indexes.into_iter();
@@ -210,7 +246,7 @@ fn keyword_sets(rules: &[Rule]) -> Vec<(keywords::Scope, Vec<Vec<u8>>)> {
     for rule in rules {
         if let Matcher::Patterns(patterns) = &rule.matcher {
             let of_rule = languages(&rule.spec.languages, &rule.files);
-            for (pattern, spec) in patterns.iter().zip(&rule.spec.patterns) {
+            for pattern in patterns {
                 let of_pattern = languages(&pattern.languages, &pattern.files);
                 let scope = keywords::Scope {
                     roles: rule.spec.roles.clone(),
@@ -226,7 +262,7 @@ fn keyword_sets(rules: &[Rule]) -> Vec<(keywords::Scope, Vec<Vec<u8>>)> {
                 let set = if rule.spec.in_comments {
                     Vec::new()
                 } else {
-                    keywords::keyword_set(&spec.keywords, &pattern.source)
+                    pattern.words.iter().map(|w| w.to_vec()).collect()
                 };
                 sets.push((scope, set));
             }
@@ -235,9 +271,16 @@ fn keyword_sets(rules: &[Rule]) -> Vec<(keywords::Scope, Vec<Vec<u8>>)> {
     sets
 }
 
-fn compile(path: &'static str, text: &str) -> Result<Rule, String> {
+fn compile(
+    path: &'static str,
+    text: &str,
+    keywords: &'static [&'static [&'static [u8]]],
+) -> Result<Rule, String> {
     let spec: RuleSpec = toml::from_str(text).map_err(|e| e.to_string())?;
     validate(&spec, path)?;
+    if keywords.len() != spec.patterns.len() {
+        return Err("not embedded by build.rs: its keywords are missing".into());
+    }
     let matcher = match &spec.check {
         Some(name) => {
             Matcher::Check(Check::from_name(name).ok_or_else(|| format!("unknown check `{name}`"))?)
@@ -245,23 +288,21 @@ fn compile(path: &'static str, text: &str) -> Result<Rule, String> {
         None => Matcher::Patterns(
             spec.patterns
                 .iter()
-                .map(compile_pattern)
+                .zip(keywords)
+                .map(|(pattern, words)| compile_pattern(pattern, words))
                 .collect::<Result<_, _>>()?,
         ),
     };
     Ok(Rule {
         files: globs(&spec.files)?,
-        unless_line: regexes(&spec.unless_line)?,
-        unless_top_level: regexes(&spec.unless_top_level)?,
-        unless_file: regexes(&spec.unless_file)?,
-        require_file: regexes(&spec.require_file)?,
-        unless_sibling: match &spec.unless_sibling {
-            Some(sibling) => {
-                let pattern = sibling.regex.as_deref().map(regex).transpose()?;
-                Some((sibling.files.clone(), pattern))
-            }
-            None => None,
-        },
+        unless_line: regexes(&spec.unless_line),
+        unless_top_level: regexes(&spec.unless_top_level),
+        unless_file: regexes(&spec.unless_file),
+        require_file: regexes(&spec.require_file),
+        unless_sibling: spec.unless_sibling.as_ref().map(|sibling| {
+            let pattern = sibling.regex.as_deref().map(LazyRegex::new);
+            (sibling.files.clone(), pattern)
+        }),
         matcher,
         source_path: path,
         spec,
@@ -337,13 +378,13 @@ fn validate(spec: &RuleSpec, path: &str) -> Result<(), String> {
     Ok(())
 }
 
-fn compile_pattern(spec: &PatternSpec) -> Result<Pattern, String> {
+fn compile_pattern(spec: &PatternSpec, words: &'static [&'static [u8]]) -> Result<Pattern, String> {
     if spec.keywords.iter().any(|k| k.is_empty() || !k.is_ascii()) {
         return Err("keywords are non-empty ASCII words".into());
     }
     Ok(Pattern {
-        source: checked_source(&spec.regex)?,
-        compiled: OnceLock::new(),
+        regex: LazyRegex::new(&spec.regex),
+        words,
         keywords: Vec::new(),
         languages: spec.languages.clone(),
         files: globs(&spec.files)?,
@@ -352,24 +393,8 @@ fn compile_pattern(spec: &PatternSpec) -> Result<Pattern, String> {
     })
 }
 
-/// The pattern's source as it will be compiled, its syntax checked now.
-fn checked_source(source: &str) -> Result<String, String> {
-    let full = format!("(?m){source}");
-    regex_syntax::ParserBuilder::new()
-        .utf8(false)
-        .build()
-        .parse(&full)
-        .map_err(|e| format!("bad regex `{source}`: {e}"))?;
-    Ok(full)
-}
-
-fn regex(source: &str) -> Result<Regex, String> {
-    // Multi-line mode so `^`/`$` anchor at lines, as rule authors expect.
-    Regex::new(&format!("(?m){source}")).map_err(|e| format!("bad regex `{source}`: {e}"))
-}
-
-fn regexes(sources: &[String]) -> Result<Vec<Regex>, String> {
-    sources.iter().map(|s| regex(s)).collect()
+fn regexes(sources: &[String]) -> Vec<LazyRegex> {
+    sources.iter().map(|s| LazyRegex::new(s)).collect()
 }
 
 fn globs(patterns: &[String]) -> Result<Option<GlobSet>, String> {
@@ -401,14 +426,41 @@ pub fn glob_set(patterns: &[String]) -> Result<Option<GlobSet>, String> {
 mod tests {
     use super::*;
 
+    /// Every regex of every rule: the patterns and the gates, all compiled on first use.
+    fn every_regex(rule: &Rule) -> Vec<&LazyRegex> {
+        let mut all: Vec<&LazyRegex> = rule
+            .unless_line
+            .iter()
+            .chain(&rule.unless_top_level)
+            .chain(&rule.unless_file)
+            .chain(&rule.require_file)
+            .chain(rule.unless_sibling.iter().filter_map(|(_, r)| r.as_ref()))
+            .collect();
+        if let Matcher::Patterns(patterns) = &rule.matcher {
+            all.extend(patterns.iter().map(|p| &p.regex));
+        }
+        all
+    }
+
     #[test]
-    fn every_builtin_pattern_compiles() {
+    fn every_builtin_regex_compiles() {
+        let registry = Registry::builtin().unwrap_or_else(|e| panic!("{e}"));
+        for rule in &registry.rules {
+            for regex in every_regex(rule) {
+                let compiled = Regex::new(&regex.source);
+                assert!(compiled.is_ok(), "{}: {compiled:?}", rule.id());
+            }
+        }
+    }
+
+    #[test]
+    fn the_build_embeds_the_keywords_extraction_gives() {
         let registry = Registry::builtin().unwrap_or_else(|e| panic!("{e}"));
         for rule in &registry.rules {
             if let Matcher::Patterns(patterns) = &rule.matcher {
-                for pattern in patterns {
-                    let compiled = Regex::new(&pattern.source);
-                    assert!(compiled.is_ok(), "{}: {compiled:?}", rule.id());
+                for (pattern, spec) in patterns.iter().zip(&rule.spec.patterns) {
+                    let expected = literals::keyword_set(&spec.keywords, &pattern.regex.source);
+                    assert_eq!(pattern.words, expected, "{}: {}", rule.id(), spec.regex);
                 }
             }
         }
@@ -422,7 +474,11 @@ mod tests {
 
     #[test]
     fn invalid_rules_are_reported_with_their_file() {
-        let bad: &[(&str, &str)] = &[("rules/x/Bad.toml", "id = 'Bad'")];
+        let bad = &[RuleFile {
+            path: "rules/x/Bad.toml",
+            text: "id = 'Bad'",
+            keywords: &[],
+        }];
         let err = Registry::from_files(bad).err().unwrap();
         assert!(err.contains("rules/x/Bad.toml"), "{err}");
     }
