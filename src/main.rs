@@ -3,7 +3,7 @@
 mod cli;
 
 use clap::Parser;
-use cli::{CheckArgs, Cli, Color, Command, RulesFormat};
+use cli::{CheckArgs, Cli, Color, Command, PortfolioArgs, RulesFormat};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -60,6 +60,39 @@ fn main() -> ExitCode {
             Ok(out) => print(&out),
             Err(message) => fail(&message),
         },
+        Command::Portfolio(args) => portfolio(&args),
+    }
+}
+
+fn portfolio(args: &PortfolioArgs) -> ExitCode {
+    let built = twelve::portfolio::build(&args.reports, args.previous.as_deref());
+    let portfolio = match built {
+        Ok(portfolio) => portfolio,
+        Err(message) => return fail(&message),
+    };
+    let html_file = args
+        .output
+        .as_ref()
+        .is_some_and(|p| p.extension().is_some_and(|e| e == "html" || e == "htm"));
+    let format = args.format.unwrap_or(if html_file {
+        twelve::portfolio::Format::Html
+    } else {
+        twelve::portfolio::Format::Markdown
+    });
+    let out = twelve::portfolio::render(&portfolio, format);
+    match &args.output {
+        Some(path) => match std::fs::write(path, out) {
+            Ok(()) => {
+                eprintln!(
+                    "twelve: portfolio of {} apps written to {}",
+                    portfolio.apps.len(),
+                    path.display()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(err) => fail(&format!("{}: cannot write output: {err}", path.display())),
+        },
+        None => print(&out),
     }
 }
 
@@ -124,6 +157,13 @@ fn check(registry: &Registry, mut args: CheckArgs) -> ExitCode {
         require: args.require,
     };
     report.platforms = hosts::assess_apps(&report.apps, &report.findings, registry, &targets);
+    if let [root] = args.paths.as_slice() {
+        report.repository = Some(twelve::identity::detect(
+            root,
+            args.repository.as_deref(),
+            args.commit.as_deref(),
+        ));
+    }
     narrowing.scope(&mut report, registry);
     if let Some(path) = &args.write_baseline {
         if let Err(message) = baseline::write(path, &report.findings) {

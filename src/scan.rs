@@ -43,6 +43,8 @@ pub struct Report {
     pub apps: Vec<App>,
     /// Per-host verdicts, set by the decide step (`hosts::assess`) when asked for.
     pub platforms: Option<crate::hosts::Portability>,
+    /// The repository and commit scanned, set by the command line for one directory.
+    pub repository: Option<crate::identity::Identity>,
 }
 
 pub struct Scanner<'a> {

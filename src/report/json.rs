@@ -2,6 +2,8 @@
 //! Field names and meanings are stable within a version (see the README).
 
 use crate::finding::Finding;
+use crate::health::looks_like_health_data;
+use crate::identity::Identity;
 use crate::report::{counts, platforms};
 use crate::scan::Report;
 use serde::Serialize;
@@ -21,6 +23,48 @@ struct Document<'a> {
     platforms: Option<serde_json::Value>,
     #[serde(skip_serializing_if = "Option::is_none")]
     stack: Option<serde_json::Value>,
+    /// The repository and commit scanned (absent when several directories are scanned).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    repository: Option<&'a Identity>,
+    /// Signs that the app handles health data (absent when there are none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    health_data: Option<HealthData<'a>>,
+}
+
+#[derive(Serialize)]
+struct HealthData<'a> {
+    /// FHIR or HL7 libraries among the dependencies.
+    libraries: &'a [String],
+    /// Health-record field names in production code, with where each was first seen.
+    fields: Vec<HealthField<'a>>,
+}
+
+#[derive(Serialize)]
+struct HealthField<'a> {
+    name: &'a str,
+    at: &'a str,
+}
+
+/// The same signals as the portability report's health-data advice.
+fn health_data(report: &Report) -> Option<HealthData<'_>> {
+    let libraries = report
+        .platforms
+        .as_ref()
+        .map_or(&[][..], |p| &p.stack.health_libraries[..]);
+    // One scanned root (its monorepo apps follow it): the root's words cover them all.
+    let mut roots = report.apps.iter().filter(|app| app.path.is_empty());
+    let terms = match (roots.next(), roots.next()) {
+        (Some(root), None) => Some(&root.inventory.health_terms),
+        _ => None,
+    };
+    let fields: Vec<HealthField> = match terms {
+        Some(terms) if looks_like_health_data(terms) => terms
+            .iter()
+            .map(|(name, at)| HealthField { name, at })
+            .collect(),
+        _ => Vec::new(),
+    };
+    (!libraries.is_empty() || !fields.is_empty()).then_some(HealthData { libraries, fields })
 }
 
 #[derive(Serialize)]
@@ -103,6 +147,8 @@ pub fn render(report: &Report) -> String {
         },
         platforms: report.platforms.as_ref().map(platforms::json_hosts),
         stack: report.platforms.as_ref().map(platforms::json_stack),
+        repository: report.repository.as_ref(),
+        health_data: health_data(report),
     };
     let mut out = serde_json::to_string_pretty(&document).expect("plain data serialises");
     out.push('\n');

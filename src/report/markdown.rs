@@ -58,7 +58,7 @@ fn location(finding: &Finding) -> String {
 }
 
 /// A table cell stays on one line and never closes its column early.
-fn cell(text: &str) -> String {
+pub fn cell(text: &str) -> String {
     text.replace('|', "\\|").replace(['\r', '\n'], " ")
 }
 
