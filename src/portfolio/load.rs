@@ -125,9 +125,11 @@ fn parse(shown: &str, text: &str) -> Result<CheckReport, String> {
     let report: CheckReport = serde_json::from_value(value).map_err(|err| {
         format!("{shown}: not a twelve check report of version {SCHEMA_VERSION}: {err}")
     })?;
-    if report.platforms.is_none() {
+    // Without verdicts, a report that names its repository found no app there (a
+    // library, docs); one that does not may be a scan of several directories.
+    if report.platforms.is_none() && report.repository.is_none() {
         return Err(format!(
-            "{shown}: no per-host verdicts (the check scanned several directories); run `twelve check --format json` once per repository"
+            "{shown}: no per-host verdicts and no repository (the check scanned several directories, or an older twelve wrote it); run `twelve check --format json` once per repository"
         ));
     }
     Ok(report)
@@ -167,6 +169,11 @@ mod tests {
         let several = MINIMAL.replace(",\n        \"platforms\": []", "");
         let err = parse("f.json", &several).unwrap_err();
         assert!(err.contains("once per repository"), "{err}");
+        let no_app = several.replace(
+            "\"findings\": [],",
+            "\"findings\": [], \"repository\": {\"name\": \"org/docs\", \"commit\": null},",
+        );
+        assert!(parse("f.json", &no_app).unwrap().platforms.is_none());
         let bad_field = MINIMAL.replace("\"findings\": []", "\"findings\": 3");
         let err = parse("g.json", &bad_field).unwrap_err();
         assert!(

@@ -31,9 +31,17 @@ pub fn render(p: &Portfolio) -> String {
     for app in p.apps.iter().take(MAX_ROWS) {
         let _ = write!(out, "| {} |", cell(&app.name));
         for host in &p.hosts {
-            let shown = app
-                .host(&host.id)
-                .map_or_else(|| "not assessed".into(), |h| verdict(&h.verdict, h.score));
+            let shown = app.host(&host.id).map_or_else(
+                || {
+                    if app.hosts.is_empty() {
+                        "no app found"
+                    } else {
+                        "not assessed"
+                    }
+                    .into()
+                },
+                |h| verdict(&h.verdict, h.score),
+            );
             let _ = write!(out, " {shown} |");
         }
         out.push('\n');

@@ -2,7 +2,7 @@
 //! verdict; then each cause's fix and host notes, written once for the whole page.
 
 use super::{anchor, esc, plural, verdict_label};
-use crate::portfolio::model::{App, Portfolio};
+use crate::portfolio::model::{App, AppCause, Portfolio};
 use crate::portfolio::wire::Finding;
 use std::fmt::Write as _;
 
@@ -36,6 +36,9 @@ pub fn drill_downs(p: &Portfolio, open: bool, out: &mut String) {
                 host.score
             ));
         }
+        if verdicts.is_empty() {
+            verdicts.push("No app found (no language or Dockerfile), so no host verdict".into());
+        }
         let _ = writeln!(out, "<p>{}</p>", verdicts.join(" · "));
         let _ = writeln!(
             out,
@@ -44,7 +47,7 @@ pub fn drill_downs(p: &Portfolio, open: bool, out: &mut String) {
         );
         findings(app, out);
         out.push_str("</details>\n");
-        let _ = writeln!(out, "<details{open}><summary>Causes per host</summary>");
+        let _ = writeln!(out, "<details{open}><summary>Impact per host</summary>");
         causes(p, app, out);
         out.push_str("</details>\n</section>\n");
     }
@@ -95,11 +98,11 @@ fn findings(app: &App, out: &mut String) {
     }
     let mut sorted: Vec<&Finding> = app.findings.iter().collect();
     sorted.sort_by_key(|f| severity_rank(&f.severity));
-    out.push_str("<div class=\"scroll\"><table class=\"cards\">\n<thead><tr><th scope=\"col\">Severity</th><th scope=\"col\">Where</th><th scope=\"col\">Rule</th><th scope=\"col\">Message</th></tr></thead>\n<tbody>\n");
+    out.push_str("<div class=\"scroll\"><table class=\"cards findings\">\n<thead><tr><th scope=\"col\">Severity</th><th scope=\"col\">Where</th><th scope=\"col\">Rule</th><th scope=\"col\">Message</th></tr></thead>\n<tbody>\n");
     for f in sorted.iter().take(FINDINGS_PER_APP) {
         let _ = writeln!(
             out,
-            "<tr><td data-label=\"Severity\">{}</td><td data-label=\"Where\"><code>{}</code></td><td data-label=\"Rule\"><a href=\"#{}\"><code>{}</code></a></td><td class=\"text\" data-label=\"Message\">{}</td></tr>",
+            "<tr><td>{}</td><td><code>{}</code></td><td><a href=\"#{}\"><code>{}</code></a></td><td>{}</td></tr>",
             esc(&f.severity),
             esc(&location(f)),
             anchor("cause", &f.rule),
@@ -125,49 +128,89 @@ fn severity_rank(severity: &str) -> u8 {
     }
 }
 
+/// One row per cause with its impact on each host: the same cause is written once,
+/// not once per host. Causes without a finding (host checks) carry their message.
 fn causes(p: &Portfolio, app: &App, out: &mut String) {
-    for host in &app.hosts {
-        let _ = writeln!(
-            out,
-            "<h4>{}: {}, score {}</h4>",
-            esc(p.host_name(&host.host)),
-            verdict_label(&host.verdict),
-            host.score
-        );
-        if host.causes.is_empty() {
-            out.push_str("<p>Nothing to change.</p>\n");
-            continue;
+    let mut ids: Vec<&AppCause> = Vec::new();
+    for cause in app.hosts.iter().flat_map(|h| &h.causes) {
+        if !ids.iter().any(|c| c.id == cause.id) {
+            ids.push(cause);
         }
-        out.push_str("<ul>\n");
-        for cause in &host.causes {
-            let shown: Vec<&str> = cause
-                .locations
-                .iter()
-                .take(LOCATIONS_PER_CAUSE)
-                .map(String::as_str)
-                .collect();
-            let more = cause.count.saturating_sub(shown.len());
-            let _ = writeln!(
-                out,
-                "<li><strong>{}</strong> <a href=\"#{}\"><code>{}</code></a>{}{}: {}</li>",
-                esc(&cause.impact),
-                anchor("cause", &cause.id),
-                esc(&cause.id),
-                if shown.is_empty() {
-                    String::new()
-                } else {
-                    format!(" at <code>{}</code>", esc(&shown.join(", ")))
-                },
-                if more > 0 {
-                    format!(" and {more} more")
-                } else {
-                    String::new()
-                },
-                esc(&cause.message)
-            );
-        }
-        out.push_str("</ul>\n");
     }
+    if ids.is_empty() {
+        out.push_str("<p>Nothing to change on any host.</p>\n");
+        return;
+    }
+    out.push_str("<div class=\"scroll\"><table class=\"cards impacts\">\n<thead><tr><th scope=\"col\">Cause</th><th scope=\"col\">Where</th>");
+    for host in &p.hosts {
+        let _ = write!(out, "<th scope=\"col\">{}</th>", esc(&host.name));
+    }
+    out.push_str("</tr></thead>\n<tbody>\n");
+    for cause in ids {
+        let shown: Vec<&str> = cause
+            .locations
+            .iter()
+            .take(LOCATIONS_PER_CAUSE)
+            .map(String::as_str)
+            .collect();
+        let more = cause.count.saturating_sub(shown.len());
+        let message = if app.findings.iter().any(|f| f.rule == cause.id) {
+            String::new()
+        } else {
+            format!("<br>{}", esc(&cause.message))
+        };
+        let _ = write!(
+            out,
+            "<tr><th scope=\"row\"><a href=\"#{}\"><code>{}</code></a>{message}</th><td><code>{}</code>{}</td>",
+            anchor("cause", &cause.id),
+            esc(&cause.id),
+            esc(&shown.join(", ")),
+            if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            },
+        );
+        for host in &p.hosts {
+            let impact = match app.host(&host.id) {
+                Some(h) => h
+                    .causes
+                    .iter()
+                    .find(|c| c.id == cause.id)
+                    .map_or("—", |c| c.impact.as_str()),
+                None => "not assessed",
+            };
+            let _ = write!(out, "<td>{}</td>", esc(impact));
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</tbody></table></div>\n");
+}
+
+/// Phone cards label each cell from its column: the labels of the findings and impact
+/// tables, once for the page rather than on every cell.
+pub fn card_labels(p: &Portfolio) -> String {
+    let mut css = String::from(
+        "@media (max-width:40rem){.findings td:nth-child(1)::before{content:\"Severity\"}.findings td:nth-child(2)::before{content:\"Where\"}.findings td:nth-child(3)::before{content:\"Rule\"}.findings td:nth-child(4){display:block}.findings td:nth-child(4)::before{content:\"Message\";display:block}.impacts td:nth-child(2)::before{content:\"Where\"}",
+    );
+    for (i, host) in p.hosts.iter().enumerate() {
+        // Column 1 is the row header (a th), 2 is "Where": hosts start at 3.
+        let _ = write!(
+            css,
+            ".impacts td:nth-child({})::before{{content:\"{}\"}}",
+            i + 3,
+            css_string(&host.name)
+        );
+    }
+    css.push_str("}\n");
+    css
+}
+
+/// Text inside a CSS string: only letters, digits, spaces and simple punctuation.
+fn css_string(text: &str) -> String {
+    text.chars()
+        .filter(|c| c.is_alphanumeric() || matches!(c, ' ' | '-' | '.' | '(' | ')'))
+        .collect()
 }
 
 pub fn cause_docs(p: &Portfolio, out: &mut String) {

@@ -29,8 +29,9 @@ pub fn render(portfolio: &Portfolio, page: Page) -> String {
         out,
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <title>{}</title>\n<style>\n{STYLE}</style>\n</head>\n<body>\n<header>\n<h1>{}</h1>\n",
+         <title>{}</title>\n<style>\n{STYLE}{}</style>\n</head>\n<body>\n<header>\n<h1>{}</h1>\n",
         esc(&title),
+        apps::card_labels(portfolio),
         esc(&title)
     );
     let _ = writeln!(

@@ -104,8 +104,13 @@ pub fn matrix(p: &Portfolio, out: &mut String) {
                 None => {
                     let _ = write!(
                         out,
-                        "<td class=\"num\" data-label=\"{}\" data-value=\"-1\">not assessed</td>",
-                        esc(&host.name)
+                        "<td class=\"num\" data-label=\"{}\" data-value=\"-1\">{}</td>",
+                        esc(&host.name),
+                        if app.hosts.is_empty() {
+                            "— no app found"
+                        } else {
+                            "— not assessed"
+                        }
                     );
                 }
             }
