@@ -3,37 +3,12 @@
 
 mod common;
 
-use common::{fixture_apps, run};
+use common::{fixture_reports, run};
 use serde_json::Value;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// One `twelve check --format json` report per fixture app, in `dir`.
-pub fn fixture_reports(dir: &Path) -> Vec<PathBuf> {
-    fixture_apps()
-        .iter()
-        .map(|app| {
-            let out = dir.join(format!("{app}.json"));
-            let (code, _, stderr) = run(
-                root(),
-                &[
-                    "check",
-                    &format!("fixtures/{app}"),
-                    "--format",
-                    "json",
-                    "--repository",
-                    &format!("fixtures/{app}"),
-                    "--output",
-                    out.to_str().unwrap(),
-                ],
-            );
-            assert!(code == 0 || code == 1, "{app}: {stderr}");
-            out
-        })
-        .collect()
 }
 
 fn portfolio(args: &[&str]) -> (i32, String, String) {
