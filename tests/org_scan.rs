@@ -119,3 +119,87 @@ fn walk(dir: &Path) -> Vec<(String, String)> {
     }
     out
 }
+
+/// examples/org-scan.gitlab-ci.yml's scripts run as a GitLab runner would: each matrix
+/// job in its own folder with its `REPO`, then the Pages job on the artifacts of all.
+#[test]
+fn the_gitlab_pipeline_scripts_run() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/org-scan.gitlab-ci.yml");
+    let ci: Value = serde_norway::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let script = |job: &str| -> String {
+        let lines: Vec<&str> = ci[job]["script"]
+            .as_sequence()
+            .unwrap()
+            .iter()
+            .map(|l| l.as_str().unwrap())
+            .collect();
+        lines.join("\n")
+    };
+    let repos: Vec<String> = ci["scan"]["parallel"]["matrix"][0]["REPO"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .map(|r| r.as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(repos.len(), 3);
+    assert_eq!(ci["pages"]["needs"][0].as_str(), Some("scan"));
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let base = tempfile::tempdir().unwrap();
+    let sources: Vec<_> = ["django-clean", "flask-violations", "go-clean"]
+        .iter()
+        .map(|app| {
+            let files = walk(&fixtures.join(app));
+            let refs: Vec<(&str, &str)> = files
+                .iter()
+                .map(|(p, t)| (p.as_str(), t.as_str()))
+                .collect();
+            git_repo(&refs)
+        })
+        .collect();
+    for (repo, source) in repos.iter().zip(&sources) {
+        let link = base.path().join(format!("{repo}.git"));
+        std::fs::create_dir_all(link.parent().unwrap()).unwrap();
+        std::os::unix::fs::symlink(source.path(), link).unwrap();
+    }
+    let bin = Path::new(env!("CARGO_BIN_EXE_twelve")).parent().unwrap();
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let pages = tempfile::tempdir().unwrap();
+    let sh = |dir: &Path, script: &str, repo: Option<&str>| {
+        let mut cmd = Command::new("bash");
+        cmd.args(["-euc", script])
+            .current_dir(dir)
+            .env("PATH", &path)
+            .env("TWELVE_INSTALL", "false")
+            .env("CLONE_BASE", base.path());
+        if let Some(repo) = repo {
+            cmd.env("REPO", repo);
+        }
+        let out = cmd.output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    for repo in &repos {
+        let job = tempfile::tempdir().unwrap();
+        sh(job.path(), &script("scan"), Some(repo));
+        // Artifacts of every matrix job land in the Pages job's folder.
+        let name = format!("{}.json", repo.replace('/', "+"));
+        std::fs::create_dir_all(pages.path().join("reports")).unwrap();
+        std::fs::copy(
+            job.path().join("reports").join(&name),
+            pages.path().join("reports").join(&name),
+        )
+        .unwrap();
+    }
+    sh(pages.path(), &script("pages"), None);
+    let page = std::fs::read_to_string(pages.path().join("public/index.html")).unwrap();
+    for repo in &repos {
+        assert!(page.contains(&format!(">{repo}</a>")), "{repo}");
+    }
+}
