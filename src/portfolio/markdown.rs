@@ -1,7 +1,7 @@
 //! The portfolio as Markdown, for a job summary or an issue: verdicts per host, the
 //! matrix, what changed and the top blockers. Details stay in the HTML and JSON.
 
-use super::model::Portfolio;
+use super::model::{Portfolio, verdict_label};
 use crate::report::markdown::cell;
 use std::fmt::Write as _;
 
@@ -10,13 +10,7 @@ const MAX_ROWS: usize = 500;
 const BLOCKERS_PER_HOST: usize = 5;
 
 fn verdict(verdict: &str, score: u8) -> String {
-    let label = match verdict {
-        "ready" => "✓ ready",
-        "needs-changes" => "! needs changes",
-        "blocked" => "✕ blocked",
-        _ => "? unknown",
-    };
-    format!("{label} {score}")
+    format!("{} {score}", verdict_label(verdict))
 }
 
 pub fn render(p: &Portfolio) -> String {

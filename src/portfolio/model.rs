@@ -138,6 +138,17 @@ impl App {
     pub fn host(&self, id: &str) -> Option<&AppHost> {
         self.hosts.iter().find(|h| h.host == id)
     }
+
+    /// "python · Flask": languages, then frameworks.
+    pub fn stack(&self) -> String {
+        let parts: Vec<&str> = self
+            .languages
+            .iter()
+            .chain(&self.frameworks)
+            .map(String::as_str)
+            .collect();
+        parts.join(" · ")
+    }
 }
 
 impl Portfolio {
@@ -169,6 +180,16 @@ pub fn factor_name(factor: Option<u8>) -> &'static str {
         .and_then(|f| NAMES.get(usize::from(f).checked_sub(1)?))
         .copied()
         .unwrap_or("twelve's own checks")
+}
+
+/// The verdict as a symbol and words, so colour is never the only signal.
+pub fn verdict_label(verdict: &str) -> &'static str {
+    match verdict {
+        "ready" => "✓ ready",
+        "needs-changes" => "! needs changes",
+        "blocked" => "✕ blocked",
+        _ => "? unknown",
+    }
 }
 
 /// Rank of a verdict: higher is better; unknown verdicts rank lowest.

@@ -59,14 +59,9 @@ fn app_meta(app: &App) -> String {
     if let Some(commit) = &app.commit {
         parts.push(format!("commit {commit}"));
     }
-    let stack: Vec<&str> = app
-        .languages
-        .iter()
-        .chain(&app.frameworks)
-        .map(String::as_str)
-        .collect();
+    let stack = app.stack();
     if !stack.is_empty() {
-        parts.push(stack.join(" · "));
+        parts.push(stack);
     }
     if !app.report.is_empty() {
         parts.push(format!(

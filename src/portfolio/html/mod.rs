@@ -6,7 +6,7 @@
 mod apps;
 mod sections;
 
-use super::model::{Portfolio, verdict_rank};
+use super::model::{Portfolio, verdict_label, verdict_rank};
 use std::fmt::Write as _;
 
 const STYLE: &str = include_str!("style.css");
@@ -139,16 +139,6 @@ pub fn plural(n: usize, word: &str) -> String {
         format!("1 {word}")
     } else {
         format!("{n} {word}s")
-    }
-}
-
-/// The verdict as a symbol and words, so colour is never the only signal.
-fn verdict_label(verdict: &str) -> &'static str {
-    match verdict {
-        "ready" => "✓ ready",
-        "needs-changes" => "! needs changes",
-        "blocked" => "✕ blocked",
-        _ => "? unknown",
     }
 }
 

@@ -78,12 +78,6 @@ pub fn matrix(p: &Portfolio, out: &mut String) {
     out.push_str("</tr></thead>\n<tbody>\n");
     for (index, app) in p.apps.iter().enumerate() {
         let verdicts: Vec<&str> = app.hosts.iter().map(|h| h.verdict.as_str()).collect();
-        let stack: Vec<&str> = app
-            .languages
-            .iter()
-            .chain(&app.frameworks)
-            .map(String::as_str)
-            .collect();
         let count = |s: &str| app.counts.get(s).copied().unwrap_or(0);
         let _ = write!(
             out,
@@ -94,7 +88,7 @@ pub fn matrix(p: &Portfolio, out: &mut String) {
                 .as_deref()
                 .map(|c| format!(" <small>{}</small>", esc(c.get(..7).unwrap_or(c))))
                 .unwrap_or_default(),
-            esc(&stack.join(" · ")),
+            esc(&app.stack()),
             e = count("error"),
             w = count("warning"),
         );
