@@ -26,7 +26,7 @@ pub fn merge(reports: Vec<Loaded>) -> Result<Portfolio, String> {
         }
         apps.push(app);
     }
-    apps.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+    apps.sort_by_cached_key(|a| a.name.to_lowercase());
     hosts.sort_by_key(|(id, _)| host_order(id));
     let report_versions: BTreeSet<String> = apps.iter().map(|a| a.twelve_version.clone()).collect();
     Ok(Portfolio {
