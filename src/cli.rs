@@ -20,6 +20,7 @@ Examples:
   twelve explain hardcoded-port     full docs of one rule
   twelve check --platform scalingo --require hds
   twelve init --platform scaleway   the missing deployment files for a host
+  twelve portfolio reports/ --output portfolio.html   merge many check reports
 
 Exit codes:
   0  no finding at or above the fail level
@@ -79,6 +80,25 @@ pub enum Command {
         #[arg(long)]
         write: bool,
     },
+    /// Merge the JSON reports of many repositories (`twelve check --format json`)
+    /// into one portfolio: readiness per app and host, factors, blockers, health data.
+    Portfolio(PortfolioArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PortfolioArgs {
+    /// Check reports, or folders searched for `*.json` reports.
+    #[arg(required = true, value_name = "REPORT.json")]
+    pub reports: Vec<PathBuf>,
+    /// Output format (default: html with --output FILE.html, else markdown).
+    #[arg(long, value_enum)]
+    pub format: Option<twelve::portfolio::Format>,
+    /// Write the portfolio to FILE instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// An earlier portfolio (`--format json`) to show what improved and regressed.
+    #[arg(long, value_name = "OLD.json")]
+    pub previous: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -161,6 +181,13 @@ pub struct CheckArgs {
     /// line's options) as TOML, then exit without scanning.
     #[arg(long)]
     pub show_config: bool,
+    /// The repository's name in the JSON and HTML reports (default: `owner/name` of the
+    /// git remote `origin`, else the folder's name).
+    #[arg(long, value_name = "NAME")]
+    pub repository: Option<String>,
+    /// The commit scanned (default: git's `HEAD`), for exported trees.
+    #[arg(long, value_name = "SHA")]
+    pub commit: Option<String>,
 }
 
 /// Output formats of `twelve rules`.

@@ -3,7 +3,7 @@
 mod cli;
 
 use clap::{CommandFactory, Parser};
-use cli::{CheckArgs, Cli, Color, Command, RulesFormat};
+use cli::{CheckArgs, Cli, Color, Command, PortfolioArgs, RulesFormat};
 use std::collections::BTreeSet;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -78,6 +78,39 @@ fn main() -> ExitCode {
             )),
             Err(message) => fail(&escape::visible(&message)),
         },
+        Command::Portfolio(args) => portfolio(&args),
+    }
+}
+
+fn portfolio(args: &PortfolioArgs) -> ExitCode {
+    let built = twelve::portfolio::build(&args.reports, args.previous.as_deref());
+    let portfolio = match built {
+        Ok(portfolio) => portfolio,
+        Err(message) => return fail(&message),
+    };
+    let html_file = args
+        .output
+        .as_ref()
+        .is_some_and(|p| p.extension().is_some_and(|e| e == "html" || e == "htm"));
+    let format = args.format.unwrap_or(if html_file {
+        twelve::portfolio::Format::Html
+    } else {
+        twelve::portfolio::Format::Markdown
+    });
+    let out = twelve::portfolio::render(&portfolio, format);
+    match &args.output {
+        Some(path) => match std::fs::write(path, out) {
+            Ok(()) => {
+                eprintln!(
+                    "twelve: portfolio of {} apps written to {}",
+                    portfolio.apps.len(),
+                    path.display()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(err) => fail(&format!("{}: cannot write output: {err}", path.display())),
+        },
+        None => print(&out),
     }
 }
 
@@ -183,6 +216,13 @@ fn check(registry: &Registry, mut args: CheckArgs) -> ExitCode {
     }
     if report.platforms.is_none() {
         report.no_verdict = Some(hosts::why_no_verdict(&report));
+    }
+    if let [root] = args.paths.as_slice() {
+        report.repository = Some(twelve::identity::detect(
+            root,
+            args.repository.as_deref(),
+            args.commit.as_deref(),
+        ));
     }
     narrowing.scope(&mut report, registry);
     if let Some(p) = &mut report.platforms {

@@ -55,6 +55,8 @@ pub struct Report {
     pub no_verdict: Option<crate::hosts::no_verdict::NoVerdict>,
     /// How many roots were scanned.
     pub roots: usize,
+    /// The repository and commit scanned, set by the command line for one directory.
+    pub repository: Option<crate::identity::Identity>,
 }
 
 pub struct Scanner<'a> {

@@ -102,13 +102,25 @@ fn expected(app: &str) -> BTreeSet<(String, usize, String)> {
     set
 }
 
+const FIXED_COMMIT: &str = "0123456789abcdef0123456789abcdef01234567";
+
 #[test]
 fn every_fixture_reports_exactly_its_planted_violations() {
     let apps = common::fixture_apps();
     assert!(apps.len() >= 6, "expected at least six fixture apps");
     for app in apps {
         let path = format!("fixtures/{app}");
-        let (code, stdout, stderr) = twelve(&["check", &path, "--format", "json"]);
+        // A fixed repository and commit keep the snapshot the same from commit to commit.
+        let (code, stdout, stderr) = twelve(&[
+            "check",
+            &path,
+            "--format",
+            "json",
+            "--repository",
+            &path,
+            "--commit",
+            FIXED_COMMIT,
+        ]);
         let json: serde_json::Value = serde_json::from_str(&stdout)
             .unwrap_or_else(|e| panic!("{app}: invalid JSON ({e}): {stdout}\n{stderr}"));
         let got: BTreeSet<(String, usize, String)> = json["findings"]

@@ -3,6 +3,8 @@
 
 use crate::finding::Finding;
 use crate::redact::Redactor;
+use crate::health::looks_like_health_data;
+use crate::identity::Identity;
 use crate::report::{counts, platforms};
 use crate::scan::Report;
 use serde::Serialize;
@@ -25,12 +27,54 @@ struct Document<'a> {
     /// Why `platforms` is absent: `{"reason": "no-app", "message": "..."}`.
     #[serde(skip_serializing_if = "Option::is_none")]
     no_verdict: Option<NoVerdict<'a>>,
+    /// The repository and commit scanned (absent when several directories are scanned).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    repository: Option<&'a Identity>,
+    /// Signs that the app handles health data (absent when there are none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    health_data: Option<HealthData<'a>>,
 }
 
 #[derive(Serialize)]
 struct NoVerdict<'a> {
     reason: crate::hosts::no_verdict::Reason,
     message: &'a str,
+}
+
+#[derive(Serialize)]
+struct HealthData<'a> {
+    /// FHIR or HL7 libraries among the dependencies.
+    libraries: &'a [String],
+    /// Health-record field names in production code, with where each was first seen.
+    fields: Vec<HealthField<'a>>,
+}
+
+#[derive(Serialize)]
+struct HealthField<'a> {
+    name: &'a str,
+    at: &'a str,
+}
+
+/// The same signals as the portability report's health-data advice.
+fn health_data(report: &Report) -> Option<HealthData<'_>> {
+    let libraries = report
+        .platforms
+        .as_ref()
+        .map_or(&[][..], |p| &p.stack.health_libraries[..]);
+    // One scanned root (its monorepo apps follow it): the root's words cover them all.
+    let mut roots = report.apps.iter().filter(|app| app.path.is_empty());
+    let terms = match (roots.next(), roots.next()) {
+        (Some(root), None) => Some(&root.inventory.health_terms),
+        _ => None,
+    };
+    let fields: Vec<HealthField> = match terms {
+        Some(terms) if looks_like_health_data(terms) => terms
+            .iter()
+            .map(|(name, at)| HealthField { name, at })
+            .collect(),
+        _ => Vec::new(),
+    };
+    (!libraries.is_empty() || !fields.is_empty()).then_some(HealthData { libraries, fields })
 }
 
 #[derive(Serialize)]
@@ -136,6 +180,8 @@ pub fn render(report: &Report) -> String {
                 reason: why.reason,
                 message: &why.message,
             }),
+        repository: report.repository.as_ref(),
+        health_data: health_data(report),
     };
     let mut out = serde_json::to_string_pretty(&document).expect("plain data serialises");
     out.push('\n');

@@ -37,6 +37,8 @@ pub enum Format {
     Markdown,
     /// GitLab code quality report (Code Climate JSON), for merge requests.
     Gitlab,
+    /// One self-contained HTML page, from the templates of `twelve portfolio`.
+    Html,
 }
 
 /// Renders a report in any format; `text` says how text output looks.
@@ -54,6 +56,7 @@ pub fn render(
         Format::Github => github::render(report),
         Format::Markdown => markdown::render(report),
         Format::Gitlab => gitlab::render(report),
+        Format::Html => crate::portfolio::check_html(&json::render(report)),
     }
 }
 

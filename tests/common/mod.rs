@@ -123,3 +123,30 @@ pub fn client_available(what: &str, probe: &[&str]) -> bool {
     }
     ok
 }
+
+/// One `twelve check --format json` report per fixture app, in `dir`, each named
+/// `fixtures/APP`.
+pub fn fixture_reports(dir: &Path) -> Vec<std::path::PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    fixture_apps()
+        .iter()
+        .map(|app| {
+            let out = dir.join(format!("{app}.json"));
+            let (code, _, stderr) = run(
+                root,
+                &[
+                    "check",
+                    &format!("fixtures/{app}"),
+                    "--format",
+                    "json",
+                    "--repository",
+                    &format!("fixtures/{app}"),
+                    "--output",
+                    out.to_str().expect("UTF-8 temp path"),
+                ],
+            );
+            assert!(code == 0 || code == 1, "{app}: {stderr}");
+            out
+        })
+        .collect()
+}
