@@ -15,6 +15,7 @@ mod logs;
 pub mod manifest;
 mod procfile;
 mod scheduler;
+mod settings;
 mod signals;
 
 use crate::app::App;
@@ -57,6 +58,10 @@ pub enum Check {
     MigrateAtBoot,
     MissingDependencyManifest,
     HeavyBoot,
+    LocalBackendDefault,
+    FileLogDefault,
+    OriginInSettings,
+    DebugInSettings,
 }
 
 /// Root files that decide the repository-level checks other than `missing-procfile`:
@@ -124,6 +129,10 @@ const NAMES: &[(&str, Check)] = &[
         Check::MissingDependencyManifest,
     ),
     ("heavy-boot", Check::HeavyBoot),
+    ("local-backend-default", Check::LocalBackendDefault),
+    ("file-log-default", Check::FileLogDefault),
+    ("origin-in-settings", Check::OriginInSettings),
+    ("debug-in-settings", Check::DebugInSettings),
 ];
 
 impl Check {
@@ -144,6 +153,13 @@ impl Check {
             Check::MissingProcfile => procfile::watches(name),
             Check::UnknownSuppression | Check::MalformedManifest | Check::NotAGitRepository => {
                 false
+            }
+            // The settings files, and the manifests that declare production's environment.
+            Check::LocalBackendDefault
+            | Check::FileLogDefault
+            | Check::OriginInSettings
+            | Check::DebugInSettings => {
+                crate::app::settings::wants(name) || DEPLOY_FILES.contains(&name)
             }
             _ => DEPLOY_FILES.contains(&name) || name.starts_with("clevercloud/"),
         }
@@ -174,6 +190,10 @@ impl Check {
             Check::MigrateAtBoot => admin::migrate_at_boot,
             Check::MissingDependencyManifest => dependency_manifest::missing_dependency_manifest,
             Check::HeavyBoot => signals::heavy_boot,
+            Check::LocalBackendDefault => settings::local_backend_default,
+            Check::FileLogDefault => settings::file_log_default,
+            Check::OriginInSettings => settings::origin_in_settings,
+            Check::DebugInSettings => settings::debug_in_settings,
         };
         run(rule, app)
     }

@@ -95,6 +95,13 @@ pub fn explain(rule: &Rule) -> String {
         "## What it does not flag\n{}\n",
         docs.not_flagged.trim()
     );
+    if !spec.settings.is_empty() {
+        let _ = writeln!(out, "## Settings it reads");
+        for setting in &spec.settings {
+            let _ = writeln!(out, "- `{setting}`");
+        }
+        out.push('\n');
+    }
     for example in &spec.bad {
         let _ = writeln!(out, "## Example\n{}", render_example(example));
     }
