@@ -108,8 +108,8 @@ impl Settings {
         for base in ctx.app_bases() {
             values.extend(laravel::resolve(&ctx, &base));
             values.extend(rails::resolve(&ctx, &base));
-            values.extend(spring::resolve(&ctx, &base));
         }
+        values.extend(spring::resolve(&ctx));
         values.extend(python::resolve(&ctx));
         values.sort_by(|a, b| (&a.file, a.span, a.key).cmp(&(&b.file, b.span, b.key)));
         values.dedup_by(|a, b| a.file == b.file && a.span == b.span && a.key == b.key);

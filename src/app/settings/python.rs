@@ -28,7 +28,7 @@ fn development_name(name: &str) -> bool {
 
 static ASSIGN: LazyLock<regex::Regex> = LazyLock::new(|| {
     crate::checks::regex(
-        r"(?m)^([ \t]*)([A-Z][A-Z0-9_]*)[ \t]*(?::[ \t]*[\w\[\], ]+)?[ \t]*=[ \t]*([^\n]*(?:\\\n[^\n]*)*)",
+        r"(?m)^([ \t]*)([A-Z][A-Z0-9_]*)[ \t]*(?::[ \t]*[\w\[\], ]+)?[ \t]*=[ \t]*((?:[^\n]*\\\n)*[^\n]*)",
     )
 });
 static CLASS: LazyLock<regex::Regex> =
@@ -172,7 +172,7 @@ mod tests {
 
     #[test]
     fn config_classes_and_fallbacks() {
-        let config = "import os\n\nclass Config:\n    if os.getenv('REDIS_URL'):\n        CACHE_TYPE = 'redis'\n    else:\n        CACHE_TYPE: str = 'filesystem'\n    UPLOAD_PROVIDER = os.getenv('UPLOAD_PROVIDER') or 'filesystem'\n    LOG_FOLDER = os.getenv('LOG_FOLDER') or os.path.join(os.path.dirname(__file__), 'logs')\n\nclass TestingConfig(Config):\n    SESSION_TYPE = 'filesystem'\n";
+        let config = "import os\n\nclass Config:\n    if os.getenv('REDIS_URL'):\n        CACHE_TYPE = 'redis'\n    else:\n        CACHE_TYPE: str = 'filesystem'\n    UPLOAD_PROVIDER = os.getenv('UPLOAD_PROVIDER') \\\n        or 'filesystem'\n    LOG_FOLDER = os.getenv('LOG_FOLDER') or os.path.join(os.path.dirname(__file__), 'logs')\n\nclass TestingConfig(Config):\n    SESSION_TYPE = 'filesystem'\n";
         let facts = test_facts(&[("app/config.py", config)]);
         let env = DeclaredEnv::declare(&BTreeMap::new(), &[], None, None);
         let found = resolve(&Context { files: &facts, env: &env });

@@ -110,8 +110,8 @@ pub fn resolve(ctx: &Context, base: &str) -> Vec<Setting> {
             if &caps[1] != "storage" || !expr.as_str().trim().starts_with(":file") {
                 continue;
             }
-            let variable = guard_variable(&text, expr.start());
-            if variable.as_deref().is_some_and(|v| ctx.declares(v)) {
+            let (in_production, variable) = production_guard(&text, expr.start());
+            if !in_production || variable.as_deref().is_some_and(|v| ctx.declares(v)) {
                 continue;
             }
             out.push(Setting {
@@ -175,14 +175,14 @@ fn storage_service(storage: &[u8], name: &str) -> Option<String> {
     None
 }
 
-/// The environment variable tested by the `if`/`unless` that encloses `offset`
-/// (looking through an `else`).
-fn guard_variable(text: &str, offset: usize) -> Option<String> {
+/// The condition of the `if`/`unless` that encloses `offset`, and whether `offset`
+/// sits in its `else` branch.
+fn enclosing_condition(text: &str, offset: usize) -> Option<(&str, bool)> {
     let before = &text[..offset];
     let indent = |line: &str| line.len() - line.trim_start().len();
     let mut lines = before.lines().rev();
-    let current = indent(lines.next().unwrap_or(""));
-    let mut level = current;
+    let mut level = indent(lines.next().unwrap_or(""));
+    let mut in_else = false;
     for line in lines {
         let trimmed = line.trim_start();
         if trimmed.is_empty() || indent(line) >= level {
@@ -190,17 +190,39 @@ fn guard_variable(text: &str, offset: usize) -> Option<String> {
         }
         level = indent(line);
         if trimmed.starts_with("else") || trimmed.starts_with("elsif") {
+            in_else = true;
             level += 1;
             continue;
         }
         if trimmed.starts_with("if ") || trimmed.starts_with("unless ") {
-            return ENV_REF
-                .captures(trimmed)
-                .and_then(|c| c.get(1).or(c.get(2)))
-                .map(|m| m.as_str().to_string());
+            return Some((trimmed, in_else));
         }
     }
     None
+}
+
+/// Whether the code at `offset` runs in production, and the environment variable that
+/// decides whether it runs.
+fn production_guard(text: &str, offset: usize) -> (bool, Option<String>) {
+    let Some((condition, in_else)) = enclosing_condition(text, offset) else {
+        return (true, None);
+    };
+    let negated = condition.starts_with("unless ");
+    let other_env = ["test?", "development?", "local?", "== 'test'", "== \"test\"", "== 'development'", "== \"development\""]
+        .iter()
+        .any(|t| condition.contains(&format!("Rails.env{}{t}", if t.starts_with('=') { " " } else { "." })));
+    if other_env {
+        // `if Rails.env.test?`: production takes the other branch.
+        return (in_else != negated, None);
+    }
+    if condition.contains("Rails.env.production?") {
+        return (in_else == negated, None);
+    }
+    let variable = ENV_REF
+        .captures(condition)
+        .and_then(|c| c.get(1).or(c.get(2)))
+        .map(|m| m.as_str().to_string());
+    (true, variable)
 }
 
 #[cfg(test)]
@@ -248,7 +270,7 @@ mod tests {
 
     #[test]
     fn carrierwave_file_storage_in_a_fallback_branch() {
-        let init = "if ENV['OBJECT_STORE'] == 'on'\n  CarrierWave.configure do |config|\n    config.storage = :fog\n  end\nelse\n  CarrierWave.configure do |config|\n    config.storage = :file\n  end\nend\n";
+        let init = "if Rails.env.test?\n  CarrierWave.configure do |config|\n    config.storage = :file\n  end\nend\nif ENV['OBJECT_STORE'] == 'on'\n  CarrierWave.configure do |config|\n    config.storage = :fog\n  end\nelse\n  CarrierWave.configure do |config|\n    config.storage = :file\n  end\nend\n";
         let found = settings(&[("config/initializers/carrierwave.rb", init)], &[]);
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].variable.as_deref(), Some("OBJECT_STORE"));

@@ -39,11 +39,8 @@ struct Entry {
     span: (usize, usize),
 }
 
-pub fn resolve(ctx: &Context, base: &str) -> Vec<Setting> {
-    // Spring files are kept wherever they are: read them once, from the root base.
-    if !base.is_empty() {
-        return Vec::new();
-    }
+/// Every kept Spring file, wherever the build copies it from.
+pub fn resolve(ctx: &Context) -> Vec<Setting> {
     let files = ctx.files(is_properties_file);
     if files.is_empty() {
         return Vec::new();
@@ -220,7 +217,7 @@ mod tests {
             ("src/main/resources/application-dev.properties", "debug=true\n"),
         ]);
         let env = DeclaredEnv::default();
-        let found = resolve(&Context { files: &facts, env: &env }, "");
+        let found = resolve(&Context { files: &facts, env: &env });
         let got: Vec<_> = found.iter().map(|s| (s.key, s.file.as_str())).collect();
         assert_eq!(
             got,
