@@ -62,6 +62,7 @@ pub enum Check {
     FileLogDefault,
     OriginInSettings,
     DebugInSettings,
+    ListenDefaultInSettings,
 }
 
 /// Root files that decide the repository-level checks other than `missing-procfile`:
@@ -133,6 +134,7 @@ const NAMES: &[(&str, Check)] = &[
     ("file-log-default", Check::FileLogDefault),
     ("origin-in-settings", Check::OriginInSettings),
     ("debug-in-settings", Check::DebugInSettings),
+    ("listen-default-in-settings", Check::ListenDefaultInSettings),
 ];
 
 impl Check {
@@ -158,7 +160,8 @@ impl Check {
             Check::LocalBackendDefault
             | Check::FileLogDefault
             | Check::OriginInSettings
-            | Check::DebugInSettings => {
+            | Check::DebugInSettings
+            | Check::ListenDefaultInSettings => {
                 crate::app::settings::wants(name) || DEPLOY_FILES.contains(&name)
             }
             _ => DEPLOY_FILES.contains(&name) || name.starts_with("clevercloud/"),
@@ -194,6 +197,7 @@ impl Check {
             Check::FileLogDefault => settings::file_log_default,
             Check::OriginInSettings => settings::origin_in_settings,
             Check::DebugInSettings => settings::debug_in_settings,
+            Check::ListenDefaultInSettings => settings::listen_default,
         };
         run(rule, app)
     }

@@ -10,7 +10,16 @@ use crate::rules::Rule;
 
 /// Sessions, cache or default storage on a backend local to one container.
 pub fn local_backend_default(rule: &Rule, app: &App) -> Vec<Finding> {
-    local(rule, app, &[Key::SessionStore, Key::CacheStore, Key::StorageDefault])
+    local(
+        rule,
+        app,
+        &[Key::SessionStore, Key::CacheStore, Key::StorageDefault, Key::DatabaseEngine],
+    )
+}
+
+/// The listen port or address from configuration defaults.
+pub fn listen_default(rule: &Rule, app: &App) -> Vec<Finding> {
+    local(rule, app, &[Key::Port, Key::ListenHost])
 }
 
 /// Logs written to a file by default.
@@ -36,8 +45,8 @@ fn local(rule: &Rule, app: &App, keys: &[Key]) -> Vec<Finding> {
     let mut findings = on_settings(rule, app, keys, |s| {
         s.local.then(|| match &s.variable {
             Some(var) => format!(
-                "production runs with {}: `{var}` defaults to `{}` and production does not declare it",
-                s.detail, s.value
+                "production runs with {} unless `{var}` is set, and the repository does not declare it for production",
+                s.detail
             ),
             None => format!("production runs with {}", s.detail),
         })

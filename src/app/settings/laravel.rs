@@ -26,7 +26,11 @@ pub fn resolve(ctx: &Context, base: &str) -> Vec<Setting> {
     let Some(dir) = CONFIG_DIRS
         .iter()
         .map(|d| format!("{base}{d}"))
-        .find(|d| ctx.text(&format!("{d}session.php")).is_some() || ctx.text(&format!("{d}logging.php")).is_some())
+        .find(|d| {
+            ["session", "cache", "filesystems", "logging"]
+                .iter()
+                .any(|name| ctx.text(&format!("{d}{name}.php")).is_some())
+        })
     else {
         return Vec::new();
     };
@@ -160,7 +164,7 @@ fn log_channel(ctx: &Context, config: &Config) -> Vec<Setting> {
         let driver = string_literal(node.get("driver")?.text(text))?;
         matches!(driver.as_str(), "single" | "daily").then(|| {
             let path = node.get("path").map(|p| p.text(text)).unwrap_or("a file");
-            format!("the `{channel}` channel writes {path}")
+            format!("`{channel}`, a file channel writing {path}")
         })
     };
     let Some(chosen) = channels.get(&name) else {
@@ -171,7 +175,10 @@ fn log_channel(ctx: &Context, config: &Config) -> Vec<Setting> {
         .and_then(|d| string_literal(d.text(text)));
     if driver.as_deref() != Some("stack") {
         let local = file_channel(&name);
-        let detail = local.clone().unwrap_or_else(|| format!("the `{name}` channel"));
+        let detail = match &local {
+            Some(file) => format!("the log channel {file}"),
+            None => format!("the `{name}` log channel"),
+        };
         return vec![setting(&name, default.span, local.is_some(), detail)];
     }
     // A stack: its listed channels, literal or from `explode(',', env('LOG_STACK', 'single'))`.
@@ -184,7 +191,7 @@ fn log_channel(ctx: &Context, config: &Config) -> Vec<Setting> {
             if let Some(member) = string_literal(entry.value.text(text))
                 && let Some(detail) = file_channel(&member)
             {
-                out.push(setting(&name, entry.value.span, true, format!("its stack includes {detail}")));
+                out.push(setting(&name, entry.value.span, true, format!("the `{name}` log channel, whose stack includes {detail}")));
             }
         }
     } else if let Some(inner) = list.text(text).find("env(").map(|at| &list.text(text)[at..])
@@ -193,7 +200,7 @@ fn log_channel(ctx: &Context, config: &Config) -> Vec<Setting> {
     {
         for member in stack_var.split(',').map(str::trim) {
             if let Some(detail) = file_channel(member) {
-                out.push(setting(&name, list.span, true, format!("its stack includes {detail}")));
+                out.push(setting(&name, list.span, true, format!("the `{name}` log channel, whose stack includes {detail}")));
             }
         }
     }

@@ -8,6 +8,7 @@
 //! The walk keeps the settings files these modules read (`wants`): a bounded set of
 //! paths by name, at the root or in an app folder up to two levels down.
 
+mod go;
 mod laravel;
 mod php;
 mod python;
@@ -27,16 +28,22 @@ pub enum Key {
     LogTargets,
     AllowedOrigins,
     Debug,
+    Port,
+    ListenHost,
+    DatabaseEngine,
 }
 
 impl Key {
-    pub const ALL: [Key; 6] = [
+    pub const ALL: [Key; 9] = [
         Key::SessionStore,
         Key::CacheStore,
         Key::StorageDefault,
         Key::LogTargets,
         Key::AllowedOrigins,
         Key::Debug,
+        Key::Port,
+        Key::ListenHost,
+        Key::DatabaseEngine,
     ];
 
     pub fn name(self) -> &'static str {
@@ -47,6 +54,9 @@ impl Key {
             Key::LogTargets => "log.targets",
             Key::AllowedOrigins => "allowed_origins",
             Key::Debug => "debug",
+            Key::Port => "port",
+            Key::ListenHost => "listen_host",
+            Key::DatabaseEngine => "database.engine",
         }
     }
 
@@ -62,6 +72,7 @@ pub enum Framework {
     Django,
     Flask,
     Spring,
+    Go,
 }
 
 impl Framework {
@@ -72,6 +83,7 @@ impl Framework {
             Framework::Django => "Django",
             Framework::Flask => "Flask",
             Framework::Spring => "Spring Boot",
+            Framework::Go => "Go",
         }
     }
 }
@@ -111,6 +123,7 @@ impl Settings {
         }
         values.extend(spring::resolve(&ctx));
         values.extend(python::resolve(&ctx));
+        values.extend(go::resolve(&ctx));
         values.sort_by(|a, b| (&a.file, a.span, a.key).cmp(&(&b.file, b.span, b.key)));
         values.dedup_by(|a, b| a.file == b.file && a.span == b.span && a.key == b.key);
         Settings { values }
@@ -171,14 +184,11 @@ impl Context<'_> {
         self.env.declares(name)
     }
 
-    /// The folders an app may sit in: the root (`""`) and each folder holding a kept
-    /// settings file's app root (`backend/`).
+    /// The folders an app may sit in: the root (`""`) and each folder holding an app
+    /// root's marker (`backend/config/session.php`).
     fn app_bases(&self) -> Vec<String> {
-        let mut bases: Vec<String> = self
-            .files
-            .manifests
-            .keys()
-            .filter_map(|rel| app_base(rel))
+        let mut bases: Vec<String> = std::iter::once(String::new())
+            .chain(self.files.manifests.keys().filter_map(|rel| app_base(rel)))
             .collect();
         bases.sort();
         bases.dedup();
@@ -236,7 +246,9 @@ fn at_app_root(tail: &str) -> bool {
         "config/storage.yml",
         "config/initializers/carrierwave.rb",
     ];
-    FIXED.contains(&tail) || laravel::is_config_file(tail) || python::is_settings_file(tail)
+    FIXED.contains(&tail) || laravel::is_config_file(tail)
+        || python::is_settings_file(tail)
+        || go::is_config_file(tail)
 }
 
 /// The 1-based line of byte `offset`.
@@ -286,6 +298,7 @@ mod tests {
             "app/config.py",
             "backend/src/main/resources/application.yml",
             "infra/backend/application-prod.properties",
+            "internal/config/config.go",
         ] {
             assert!(wants(kept), "{kept}");
         }
@@ -296,6 +309,8 @@ mod tests {
             "app/views/settings.py.txt",
             "docs/settings.py",
             "src/main/resources/application-test.yml",
+            "config/config_test.go",
+            "cmd/server/main.go",
         ] {
             assert!(!wants(skipped), "{skipped}");
         }

@@ -98,7 +98,7 @@ pub fn resolve(ctx: &Context, base: &str) -> Vec<Setting> {
                 span: (switch.start(), switch.end()),
                 variable: Some("RAILS_LOG_TO_STDOUT".into()),
                 local: true,
-                detail: "Rails' log file, log/production.log: the STDOUT logger is installed only when RAILS_LOG_TO_STDOUT is set".into(),
+                detail: "Rails' log file, log/production.log (the STDOUT logger is installed only when RAILS_LOG_TO_STDOUT is set)".into(),
             });
         }
     }

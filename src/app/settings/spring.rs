@@ -90,11 +90,11 @@ pub fn resolve(ctx: &Context) -> Vec<Setting> {
                     out.push(setting(Key::AllowedOrigins, false, format!("`{}` lists {}", entry.key, public.join(", "))));
                 }
             } else if (key == "server.error.include-stacktrace" && value == "always")
-                || ((key == "debug" || key.ends_with(".debug")) && value == "true")
+                || (key.ends_with(".debug") && value == "true")
             {
                 out.push(setting(Key::Debug, true, format!("`{}={value}`", entry.key)));
             } else if matches!(key.as_str(), "logging.file.name" | "logging.file.path" | "logging.file" | "logging.path") {
-                out.push(setting(Key::LogTargets, true, format!("`{}` writes the log to {value}", entry.key)));
+                out.push(setting(Key::LogTargets, true, format!("a log file, {value} (`{}`)", entry.key)));
             }
         }
     }
@@ -214,7 +214,7 @@ mod tests {
         let facts = test_facts(&[
             ("src/main/resources/application.properties", base),
             ("deploy/application-prod.properties", prod),
-            ("src/main/resources/application-dev.properties", "debug=true\n"),
+            ("src/main/resources/application-dev.properties", "sentry.debug=true\n"),
         ]);
         let env = DeclaredEnv::default();
         let found = resolve(&Context { files: &facts, env: &env });
