@@ -136,3 +136,17 @@ fn render_example(example: &crate::rules::spec::Example) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod settings_tests {
+    use super::*;
+
+    #[test]
+    fn explain_lists_the_settings_a_rule_reads() {
+        let registry = Registry::builtin().expect("rules load");
+        let text = explain(registry.get("local-backend-default").expect("rule"));
+        assert!(text.contains("## Settings it reads\n- `session.store`\n"), "{text}");
+        let pattern_rule = explain(registry.get("hardcoded-port").expect("rule"));
+        assert!(!pattern_rule.contains("## Settings it reads"));
+    }
+}
