@@ -63,6 +63,7 @@ pub enum Check {
     OriginInSettings,
     DebugInSettings,
     ListenDefaultInSettings,
+    DeployNamedConfig,
 }
 
 /// Root files that decide the repository-level checks other than `missing-procfile`:
@@ -135,6 +136,7 @@ const NAMES: &[(&str, Check)] = &[
     ("origin-in-settings", Check::OriginInSettings),
     ("debug-in-settings", Check::DebugInSettings),
     ("listen-default-in-settings", Check::ListenDefaultInSettings),
+    ("deploy-named-config", Check::DeployNamedConfig),
 ];
 
 impl Check {
@@ -161,7 +163,8 @@ impl Check {
             | Check::FileLogDefault
             | Check::OriginInSettings
             | Check::DebugInSettings
-            | Check::ListenDefaultInSettings => {
+            | Check::ListenDefaultInSettings
+            | Check::DeployNamedConfig => {
                 crate::app::settings::wants(name) || DEPLOY_FILES.contains(&name)
             }
             _ => DEPLOY_FILES.contains(&name) || name.starts_with("clevercloud/"),
@@ -198,6 +201,7 @@ impl Check {
             Check::OriginInSettings => settings::origin_in_settings,
             Check::DebugInSettings => settings::debug_in_settings,
             Check::ListenDefaultInSettings => settings::listen_default,
+            Check::DeployNamedConfig => settings::deploy_named_config,
         };
         run(rule, app)
     }

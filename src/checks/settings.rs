@@ -34,6 +34,17 @@ pub fn origin_in_settings(rule: &Rule, app: &App) -> Vec<Finding> {
     }))
 }
 
+/// Configuration split into environments named for deployments.
+pub fn deploy_named_config(rule: &Rule, app: &App) -> Vec<Finding> {
+    findings(on_settings(rule, app, &[Key::Environments], |s| {
+        Some(format!(
+            "{} configuration holds {}, a deployment chosen by name",
+            s.framework.name(),
+            s.detail
+        ))
+    }))
+}
+
 /// Debug switches on in production configuration.
 pub fn debug_in_settings(rule: &Rule, app: &App) -> Vec<Finding> {
     findings(on_settings(rule, app, &[Key::Debug], |s| {

@@ -14,6 +14,7 @@ mod php;
 mod python;
 mod rails;
 mod spring;
+mod symfony;
 
 use super::env::DeclaredEnv;
 use crate::classify::{Language, Role, language_of, role_of};
@@ -31,10 +32,11 @@ pub enum Key {
     Port,
     ListenHost,
     DatabaseEngine,
+    Environments,
 }
 
 impl Key {
-    pub const ALL: [Key; 9] = [
+    pub const ALL: [Key; 10] = [
         Key::SessionStore,
         Key::CacheStore,
         Key::StorageDefault,
@@ -44,6 +46,7 @@ impl Key {
         Key::Port,
         Key::ListenHost,
         Key::DatabaseEngine,
+        Key::Environments,
     ];
 
     pub fn name(self) -> &'static str {
@@ -57,6 +60,7 @@ impl Key {
             Key::Port => "port",
             Key::ListenHost => "listen_host",
             Key::DatabaseEngine => "database.engine",
+            Key::Environments => "environments",
         }
     }
 
@@ -73,6 +77,7 @@ pub enum Framework {
     Flask,
     Spring,
     Go,
+    Symfony,
 }
 
 impl Framework {
@@ -84,6 +89,7 @@ impl Framework {
             Framework::Flask => "Flask",
             Framework::Spring => "Spring Boot",
             Framework::Go => "Go",
+            Framework::Symfony => "Symfony",
         }
     }
 }
@@ -120,6 +126,7 @@ impl Settings {
         for base in ctx.app_bases() {
             values.extend(laravel::resolve(&ctx, &base));
             values.extend(rails::resolve(&ctx, &base));
+            values.extend(symfony::resolve(&ctx, &base));
         }
         values.extend(spring::resolve(&ctx));
         values.extend(python::resolve(&ctx));
@@ -203,6 +210,7 @@ const BASE_MARKERS: &[&str] = &[
     "config/logging.php",
     "config/filesystems.php",
     "config/cache.php",
+    "config/packages/",
     "src/main/resources/",
 ];
 
@@ -249,6 +257,7 @@ fn at_app_root(tail: &str) -> bool {
     FIXED.contains(&tail) || laravel::is_config_file(tail)
         || python::is_settings_file(tail)
         || go::is_config_file(tail)
+        || symfony::is_config_file(tail)
 }
 
 /// The 1-based line of byte `offset`.
