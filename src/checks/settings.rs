@@ -13,7 +13,12 @@ pub fn local_backend_default(rule: &Rule, app: &App) -> Vec<Finding> {
     local(
         rule,
         app,
-        &[Key::SessionStore, Key::CacheStore, Key::StorageDefault, Key::DatabaseEngine],
+        &[
+            Key::SessionStore,
+            Key::CacheStore,
+            Key::StorageDefault,
+            Key::DatabaseEngine,
+        ],
     )
 }
 
@@ -30,7 +35,11 @@ pub fn file_log_default(rule: &Rule, app: &App) -> Vec<Finding> {
 /// Public origins written in production configuration.
 pub fn origin_in_settings(rule: &Rule, app: &App) -> Vec<Finding> {
     findings(on_settings(rule, app, &[Key::AllowedOrigins], |s| {
-        Some(format!("{} in {} production configuration", s.detail, s.framework.name()))
+        Some(format!(
+            "{} in {} production configuration",
+            s.detail,
+            s.framework.name()
+        ))
     }))
 }
 
@@ -48,7 +57,8 @@ pub fn deploy_named_config(rule: &Rule, app: &App) -> Vec<Finding> {
 /// Debug switches on in production configuration.
 pub fn debug_in_settings(rule: &Rule, app: &App) -> Vec<Finding> {
     findings(on_settings(rule, app, &[Key::Debug], |s| {
-        s.local.then(|| format!("production configuration turns on {}", s.detail))
+        s.local
+            .then(|| format!("production configuration turns on {}", s.detail))
     }))
 }
 

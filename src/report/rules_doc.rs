@@ -145,7 +145,10 @@ mod settings_tests {
     fn explain_lists_the_settings_a_rule_reads() {
         let registry = Registry::builtin().expect("rules load");
         let text = explain(registry.get("local-backend-default").expect("rule"));
-        assert!(text.contains("## Settings it reads\n- `session.store`\n"), "{text}");
+        assert!(
+            text.contains("## Settings it reads\n- `session.store`\n"),
+            "{text}"
+        );
         let pattern_rule = explain(registry.get("hardcoded-port").expect("rule"));
         assert!(!pattern_rule.contains("## Settings it reads"));
     }

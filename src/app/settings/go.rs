@@ -39,30 +39,46 @@ pub fn resolve(ctx: &Context) -> Vec<Setting> {
             let value = raw.as_str().trim_matches('"').to_string();
             let lower = field.to_ascii_lowercase();
             let (key, local, detail) = match lower.as_str() {
-                "port" if !std::mem::replace(&mut port_seen, true)
-                    && !reads_port
-                    && value.bytes().all(|b| b.is_ascii_digit()) => (
-                    Key::Port,
-                    true,
-                    format!("port {value} from the config defaults, and PORT is never read"),
-                ),
+                "port"
+                    if !std::mem::replace(&mut port_seen, true)
+                        && !reads_port
+                        && value.bytes().all(|b| b.is_ascii_digit()) =>
+                {
+                    (
+                        Key::Port,
+                        true,
+                        format!("port {value} from the config defaults, and PORT is never read"),
+                    )
+                }
                 "bind" | "host" | "listen" | "address" | "addr"
                     if !reads_env && matches!(value.as_str(), "localhost" | "127.0.0.1") =>
                 {
-                    (Key::ListenHost, true, format!("the listen address `{value}` from the config defaults"))
+                    (
+                        Key::ListenHost,
+                        true,
+                        format!("the listen address `{value}` from the config defaults"),
+                    )
                 }
                 "dialect" | "driver" | "dbtype" | "type" if value.starts_with("sqlite") => (
                     Key::DatabaseEngine,
                     true,
                     format!("an SQLite database (`{field}: \"{value}\"` in the config defaults)"),
                 ),
-                _ if (lower.ends_with("dir") || lower.ends_with("folder") || lower.ends_with("path"))
+                _ if (lower.ends_with("dir")
+                    || lower.ends_with("folder")
+                    || lower.ends_with("path"))
                     && ["upload", "image", "media", "attachment", "file"]
                         .iter()
                         .any(|w| lower.contains(w))
                     && !value.is_empty() =>
                 {
-                    (Key::StorageDefault, true, format!("uploads in `{value}` on the container's disk (`{field}` in the config defaults)"))
+                    (
+                        Key::StorageDefault,
+                        true,
+                        format!(
+                            "uploads in `{value}` on the container's disk (`{field}` in the config defaults)"
+                        ),
+                    )
                 }
                 _ => continue,
             };
@@ -71,7 +87,11 @@ pub fn resolve(ctx: &Context) -> Vec<Setting> {
                 framework: Framework::Go,
                 value,
                 file: file.to_string(),
-                span: (caps.get(0).expect("match").start() + caps[0].len() - caps[0].trim_start().len(), raw.end()),
+                span: (
+                    caps.get(0).expect("match").start() + caps[0].len()
+                        - caps[0].trim_start().len(),
+                    raw.end(),
+                ),
                 variable: None,
                 local,
                 detail,
@@ -92,15 +112,29 @@ mod tests {
         let config = "package config\n\nfunc New() *Config {\n\treturn &Config{\n\t\tServer: Server{\n\t\t\tPort: 8080,\n\t\t\tBind: \"localhost\",\n\t\t\tTLS: TLS{\n\t\t\t\tPort: 443,\n\t\t\t},\n\t\t},\n\t\tDatabase: Database{\n\t\t\tDialect: \"sqlite3\",\n\t\t},\n\t\tUploadedImagesDir: \"data/images\",\n\t\tName: \"app\",\n\t}\n}\n";
         let facts = test_facts(&[("config/config.go", config)]);
         let env = DeclaredEnv::default();
-        let found = resolve(&Context { files: &facts, env: &env });
+        let found = resolve(&Context {
+            files: &facts,
+            env: &env,
+        });
         let keys: Vec<_> = found.iter().map(|s| s.key).collect();
         assert_eq!(
             keys,
-            [Key::Port, Key::ListenHost, Key::DatabaseEngine, Key::StorageDefault]
+            [
+                Key::Port,
+                Key::ListenHost,
+                Key::DatabaseEngine,
+                Key::StorageDefault
+            ]
         );
-        let reads = config.replace("package config\n", "package config\n\nvar port = os.Getenv(\"PORT\")\n");
+        let reads = config.replace(
+            "package config\n",
+            "package config\n\nvar port = os.Getenv(\"PORT\")\n",
+        );
         let facts = test_facts(&[("config/config.go", &reads)]);
-        let found = resolve(&Context { files: &facts, env: &env });
+        let found = resolve(&Context {
+            files: &facts,
+            env: &env,
+        });
         assert!(found.iter().all(|s| s.key != Key::Port));
     }
 }

@@ -23,15 +23,11 @@ struct Config {
 }
 
 pub fn resolve(ctx: &Context, base: &str) -> Vec<Setting> {
-    let Some(dir) = CONFIG_DIRS
-        .iter()
-        .map(|d| format!("{base}{d}"))
-        .find(|d| {
-            ["session", "cache", "filesystems", "logging"]
-                .iter()
-                .any(|name| ctx.text(&format!("{d}{name}.php")).is_some())
-        })
-    else {
+    let Some(dir) = CONFIG_DIRS.iter().map(|d| format!("{base}{d}")).find(|d| {
+        ["session", "cache", "filesystems", "logging"]
+            .iter()
+            .any(|name| ctx.text(&format!("{d}{name}.php")).is_some())
+    }) else {
         return Vec::new();
     };
     let load = |name: &str| -> Option<Config> {
@@ -46,7 +42,13 @@ pub fn resolve(ctx: &Context, base: &str) -> Vec<Setting> {
         out.extend(store(ctx, &session, "driver", Key::SessionStore, None));
     }
     if let Some(cache) = load("cache") {
-        out.extend(store(ctx, &cache, "default", Key::CacheStore, Some("stores")));
+        out.extend(store(
+            ctx,
+            &cache,
+            "default",
+            Key::CacheStore,
+            Some("stores"),
+        ));
     }
     let filesystems = load("filesystems");
     if let Some(fs) = &filesystems {
@@ -54,7 +56,9 @@ pub fn resolve(ctx: &Context, base: &str) -> Vec<Setting> {
     }
     if let Some(fs) = &filesystems {
         for (rel, _) in ctx.files(|rel| {
-            rel.starts_with(&dir) && is_config_file(&rel[base.len()..]) && !rel.ends_with("/filesystems.php")
+            rel.starts_with(&dir)
+                && is_config_file(&rel[base.len()..])
+                && !rel.ends_with("/filesystems.php")
         }) {
             let name = rel[dir.len()..].trim_end_matches(".php");
             if let Some(config) = load(name) {
@@ -89,7 +93,13 @@ fn evaluate(ctx: &Context, expr: &str) -> Option<(String, Option<String>)> {
 const LOCAL_STORES: &[&str] = &["file", "array", "apc"];
 
 /// The session driver or the default cache store (resolved through `stores`).
-fn store(ctx: &Context, config: &Config, key: &str, setting: Key, stores: Option<&str>) -> Option<Setting> {
+fn store(
+    ctx: &Context,
+    config: &Config,
+    key: &str,
+    setting: Key,
+    stores: Option<&str>,
+) -> Option<Setting> {
     let node = config.root.get(key)?;
     let (name, variable) = evaluate(ctx, node.text(&config.text))?;
     let driver = stores
@@ -97,7 +107,11 @@ fn store(ctx: &Context, config: &Config, key: &str, setting: Key, stores: Option
         .and_then(|d| string_literal(d.text(&config.text)))
         .unwrap_or_else(|| name.clone());
     let local = LOCAL_STORES.contains(&driver.as_str());
-    let what = if setting == Key::SessionStore { "sessions" } else { "the cache" };
+    let what = if setting == Key::SessionStore {
+        "sessions"
+    } else {
+        "the cache"
+    };
     let detail = match driver.as_str() {
         "file" => format!("{what} in files under storage/framework on each container's disk"),
         "array" | "apc" => format!("{what} in each process's memory"),
@@ -191,16 +205,29 @@ fn log_channel(ctx: &Context, config: &Config) -> Vec<Setting> {
             if let Some(member) = string_literal(entry.value.text(text))
                 && let Some(detail) = file_channel(&member)
             {
-                out.push(setting(&name, entry.value.span, true, format!("the `{name}` log channel, whose stack includes {detail}")));
+                out.push(setting(
+                    &name,
+                    entry.value.span,
+                    true,
+                    format!("the `{name}` log channel, whose stack includes {detail}"),
+                ));
             }
         }
-    } else if let Some(inner) = list.text(text).find("env(").map(|at| &list.text(text)[at..])
+    } else if let Some(inner) = list
+        .text(text)
+        .find("env(")
+        .map(|at| &list.text(text)[at..])
         && let Some(end) = inner.find(')')
         && let Some((stack_var, _)) = evaluate(ctx, &inner[..=end])
     {
         for member in stack_var.split(',').map(str::trim) {
             if let Some(detail) = file_channel(member) {
-                out.push(setting(&name, list.span, true, format!("the `{name}` log channel, whose stack includes {detail}")));
+                out.push(setting(
+                    &name,
+                    list.span,
+                    true,
+                    format!("the `{name}` log channel, whose stack includes {detail}"),
+                ));
             }
         }
     }
@@ -221,7 +248,10 @@ mod tests {
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
         let env = DeclaredEnv::declare(&config, &[], None, None);
-        let ctx = Context { files: &facts, env: &env };
+        let ctx = Context {
+            files: &facts,
+            env: &env,
+        };
         resolve(&ctx, "")
     }
 
@@ -235,7 +265,10 @@ mod tests {
         assert_eq!((s.value.as_str(), s.local), ("file", true));
         assert_eq!(s.variable.as_deref(), Some("SESSION_DRIVER"));
         assert_eq!(super::super::line_of(SESSION.as_bytes(), s.span.0), 4);
-        let declared = settings(&[("config/session.php", SESSION)], &[("SESSION_DRIVER", "redis")]);
+        let declared = settings(
+            &[("config/session.php", SESSION)],
+            &[("SESSION_DRIVER", "redis")],
+        );
         assert!(!declared[0].local && declared[0].variable.is_none());
     }
 
@@ -260,11 +293,18 @@ mod tests {
         assert_eq!(
             local,
             [
-                (Key::StorageDefault, "config/media-library.php", "MEDIA_DISK"),
+                (
+                    Key::StorageDefault,
+                    "config/media-library.php",
+                    "MEDIA_DISK"
+                ),
                 (Key::LogTargets, "config/logging.php", "LOG_CHANNEL"),
             ]
         );
-        let s3 = found.iter().find(|s| s.file == "config/filesystems.php").unwrap();
+        let s3 = found
+            .iter()
+            .find(|s| s.file == "config/filesystems.php")
+            .unwrap();
         assert!(!s3.local);
     }
 }

@@ -254,7 +254,8 @@ fn at_app_root(tail: &str) -> bool {
         "config/storage.yml",
         "config/initializers/carrierwave.rb",
     ];
-    FIXED.contains(&tail) || laravel::is_config_file(tail)
+    FIXED.contains(&tail)
+        || laravel::is_config_file(tail)
         || python::is_settings_file(tail)
         || go::is_config_file(tail)
         || symfony::is_config_file(tail)

@@ -223,7 +223,13 @@ mod tests {
 
     #[test]
     fn odd_input_gives_none_not_a_panic() {
-        for text in ["", "return", "return [", "return ['a' => (]", "return ['a' => 'b"] {
+        for text in [
+            "",
+            "return",
+            "return [",
+            "return ['a' => (]",
+            "return ['a' => 'b",
+        ] {
             let _ = returned_array(text);
         }
         assert_eq!(string_literal("'a$b'"), None);

@@ -14,7 +14,10 @@ pub fn is_settings_file(tail: &str) -> bool {
         return false;
     };
     let dir_name = dir.rsplit('/').next().unwrap_or(dir);
-    (stem == "settings" || stem.starts_with("settings_") || stem == "config" || dir_name == "settings")
+    (stem == "settings"
+        || stem.starts_with("settings_")
+        || stem == "config"
+        || dir_name == "settings")
         && !development_name(stem)
 }
 
@@ -22,8 +25,13 @@ pub fn is_settings_file(tail: &str) -> bool {
 fn development_name(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     lower.split(['_', '.', '-']).any(|part| {
-        matches!(part, "dev" | "development" | "test" | "tests" | "testing" | "local" | "ci")
-    }) || ["test", "dev", "local"].iter().any(|w| lower.starts_with(w))
+        matches!(
+            part,
+            "dev" | "development" | "test" | "tests" | "testing" | "local" | "ci"
+        )
+    }) || ["test", "dev", "local"]
+        .iter()
+        .any(|w| lower.starts_with(w))
 }
 
 static ASSIGN: LazyLock<regex::Regex> = LazyLock::new(|| {
@@ -41,21 +49,28 @@ static ENV_READ: LazyLock<regex::Regex> = LazyLock::new(|| {
 static LITERAL: LazyLock<regex::Regex> =
     LazyLock::new(|| crate::checks::regex(r#"(?:^|\bor\s+)['"]([^'"]+)['"]\s*$"#));
 static FILE_CACHE: LazyLock<regex::Regex> = LazyLock::new(|| {
-    crate::checks::regex(r#"['"]BACKEND['"]\s*:\s*['"]django\.core\.cache\.backends\.filebased\.FileBasedCache['"]"#)
+    crate::checks::regex(
+        r#"['"]BACKEND['"]\s*:\s*['"]django\.core\.cache\.backends\.filebased\.FileBasedCache['"]"#,
+    )
 });
 static STORAGE_KEY: LazyLock<regex::Regex> = LazyLock::new(|| {
-    crate::checks::regex(r"^(?:UPLOAD|UPLOADS|STORAGE|FILE_STORAGE|MEDIA)_(?:PROVIDER|BACKEND|TYPE|DRIVER)$")
+    crate::checks::regex(
+        r"^(?:UPLOAD|UPLOADS|STORAGE|FILE_STORAGE|MEDIA)_(?:PROVIDER|BACKEND|TYPE|DRIVER)$",
+    )
 });
-static LOG_KEY: LazyLock<regex::Regex> = LazyLock::new(|| {
-    crate::checks::regex(r"^LOG_(?:FOLDER|DIR|DIRECTORY|FILE|PATH|FILENAME)$")
-});
+static LOG_KEY: LazyLock<regex::Regex> =
+    LazyLock::new(|| crate::checks::regex(r"^LOG_(?:FOLDER|DIR|DIRECTORY|FILE|PATH|FILENAME)$"));
 
 pub fn resolve(ctx: &Context) -> Vec<Setting> {
     let mut out = Vec::new();
     for (file, bytes) in ctx.files(|rel| rel.ends_with(".py")) {
         let text = String::from_utf8_lossy(&masked(file, bytes)).into_owned();
         let django = text.contains("INSTALLED_APPS") || text.contains("django");
-        let framework = if django { Framework::Django } else { Framework::Flask };
+        let framework = if django {
+            Framework::Django
+        } else {
+            Framework::Flask
+        };
         let classes: Vec<(usize, String)> = CLASS
             .captures_iter(&text)
             .map(|c| (c.get(0).expect("match").start(), c[1].to_string()))
@@ -98,8 +113,12 @@ pub fn resolve(ctx: &Context) -> Vec<Setting> {
             };
             let fallback = in_else_branch(&text, whole.start());
             let detail = match key {
-                Key::LogTargets => format!("{name} places the log files in a folder of the container"),
-                _ if fallback => format!("{name} `{value}`, the fallback when the branch above is not taken"),
+                Key::LogTargets => {
+                    format!("{name} places the log files in a folder of the container")
+                }
+                _ if fallback => {
+                    format!("{name} `{value}`, the fallback when the branch above is not taken")
+                }
                 _ => format!("{name} `{value}`"),
             };
             out.push(Setting {
@@ -149,7 +168,8 @@ fn value_of(ctx: &Context, expr: &str) -> Option<(String, Option<String>)> {
     if let Some(literal) = LITERAL.captures(expr) {
         return Some((literal[1].to_string(), None));
     }
-    expr.contains("os.path.join").then(|| ("a path".to_string(), None))
+    expr.contains("os.path.join")
+        .then(|| ("a path".to_string(), None))
 }
 
 /// Whether the line at `offset` sits in an `else:` block.
@@ -175,7 +195,10 @@ mod tests {
         let config = "import os\n\nclass Config:\n    if os.getenv('REDIS_URL'):\n        CACHE_TYPE = 'redis'\n    else:\n        CACHE_TYPE: str = 'filesystem'\n    UPLOAD_PROVIDER = os.getenv('UPLOAD_PROVIDER') \\\n        or 'filesystem'\n    LOG_FOLDER = os.getenv('LOG_FOLDER') or os.path.join(os.path.dirname(__file__), 'logs')\n\nclass TestingConfig(Config):\n    SESSION_TYPE = 'filesystem'\n";
         let facts = test_facts(&[("app/config.py", config)]);
         let env = DeclaredEnv::declare(&BTreeMap::new(), &[], None, None);
-        let found = resolve(&Context { files: &facts, env: &env });
+        let found = resolve(&Context {
+            files: &facts,
+            env: &env,
+        });
         let local: Vec<_> = found
             .iter()
             .filter(|s| s.local)

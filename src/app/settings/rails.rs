@@ -21,9 +21,8 @@ static CACHE_SESSIONS: LazyLock<regex::Regex> = LazyLock::new(|| {
 static ENV_REF: LazyLock<regex::Regex> = LazyLock::new(|| {
     crate::checks::regex(r#"ENV(?:\[\s*['"](\w+)['"]\s*\]|\.fetch\(\s*['"](\w+)['"])"#)
 });
-static TERNARY: LazyLock<regex::Regex> = LazyLock::new(|| {
-    crate::checks::regex(r#"\?\s*(:\w+|['"]\w+['"])\s*:\s*(:\w+|['"]\w+['"])"#)
-});
+static TERNARY: LazyLock<regex::Regex> =
+    LazyLock::new(|| crate::checks::regex(r#"\?\s*(:\w+|['"]\w+['"])\s*:\s*(:\w+|['"]\w+['"])"#));
 static SYMBOL: LazyLock<regex::Regex> =
     LazyLock::new(|| crate::checks::regex(r#"^\[?\s*(?::(\w+)|['"](\w+)['"])"#));
 static FALLBACK: LazyLock<regex::Regex> = LazyLock::new(|| {
@@ -48,7 +47,9 @@ pub fn resolve(ctx: &Context, base: &str) -> Vec<Setting> {
                     let service = storage.and_then(|s| storage_service(s, &value));
                     let local = service.as_deref() == Some("Disk");
                     let detail = match service {
-                        Some(kind) => format!("the `{value}` service of config/storage.yml (`{kind}`)"),
+                        Some(kind) => {
+                            format!("the `{value}` service of config/storage.yml (`{kind}`)")
+                        }
                         None => format!("the `{value}` service"),
                     };
                     (Key::StorageDefault, local, detail)
@@ -75,7 +76,8 @@ pub fn resolve(ctx: &Context, base: &str) -> Vec<Setting> {
             .iter()
             .find(|s| s.key == Key::CacheStore && s.local)
             .map(|s| (s.value.clone(), s.variable.clone()));
-        if let (Some(sessions), Some((cache, variable))) = (CACHE_SESSIONS.find(&text), local_cache) {
+        if let (Some(sessions), Some((cache, variable))) = (CACHE_SESSIONS.find(&text), local_cache)
+        {
             out.push(Setting {
                 key: Key::SessionStore,
                 framework: Framework::Rails,
@@ -133,11 +135,11 @@ pub fn resolve(ctx: &Context, base: &str) -> Vec<Setting> {
 /// value production runs with and the variable it depends on (when undeclared).
 fn choice(ctx: &Context, expr: &str) -> Option<(String, Option<String>)> {
     let word = |caps: &regex::Captures| {
-        (1..caps.len()).find_map(|i| caps.get(i)).map(|m| m.as_str().to_string())
+        (1..caps.len())
+            .find_map(|i| caps.get(i))
+            .map(|m| m.as_str().to_string())
     };
-    let variable = ENV_REF
-        .captures(expr)
-        .and_then(|c| word(&c));
+    let variable = ENV_REF.captures(expr).and_then(|c| word(&c));
     if let (Some(ternary), Some(name)) = (TERNARY.captures(expr), &variable) {
         let arm = |i: usize| ternary[i].trim_matches([':', '\'', '"']).to_string();
         return Some(if ctx.declares(name) {
@@ -156,7 +158,10 @@ fn choice(ctx: &Context, expr: &str) -> Option<(String, Option<String>)> {
     if variable.is_some() {
         return None;
     }
-    SYMBOL.captures(expr.trim()).and_then(|c| word(&c)).map(|v| (v, None))
+    SYMBOL
+        .captures(expr.trim())
+        .and_then(|c| word(&c))
+        .map(|v| (v, None))
 }
 
 /// The `service:` of a top-level entry of config/storage.yml.
@@ -208,9 +213,22 @@ fn production_guard(text: &str, offset: usize) -> (bool, Option<String>) {
         return (true, None);
     };
     let negated = condition.starts_with("unless ");
-    let other_env = ["test?", "development?", "local?", "== 'test'", "== \"test\"", "== 'development'", "== \"development\""]
-        .iter()
-        .any(|t| condition.contains(&format!("Rails.env{}{t}", if t.starts_with('=') { " " } else { "." })));
+    let other_env = [
+        "test?",
+        "development?",
+        "local?",
+        "== 'test'",
+        "== \"test\"",
+        "== 'development'",
+        "== \"development\"",
+    ]
+    .iter()
+    .any(|t| {
+        condition.contains(&format!(
+            "Rails.env{}{t}",
+            if t.starts_with('=') { " " } else { "." }
+        ))
+    });
     if other_env {
         // `if Rails.env.test?`: production takes the other branch.
         return (in_else != negated, None);
@@ -234,10 +252,18 @@ mod tests {
 
     fn settings(files: &[(&str, &str)], declared: &[&str]) -> Vec<Setting> {
         let facts = test_facts(files);
-        let config: BTreeMap<String, String> =
-            declared.iter().map(|k| (k.to_string(), "x".to_string())).collect();
+        let config: BTreeMap<String, String> = declared
+            .iter()
+            .map(|k| (k.to_string(), "x".to_string()))
+            .collect();
         let env = DeclaredEnv::declare(&config, &[], None, None);
-        resolve(&Context { files: &facts, env: &env }, "")
+        resolve(
+            &Context {
+                files: &facts,
+                env: &env,
+            },
+            "",
+        )
     }
 
     const PRODUCTION: &str = "Rails.application.configure do\n  # config.cache_store = :mem_cache_store\n  config.active_storage.service = ENV['BUCKET'].present? ? :amazon : :local\n  config.cache_store = :memory_store\n  if ENV[\"RAILS_LOG_TO_STDOUT\"].present?\n    config.logger = Logger.new(STDOUT)\n  end\nend\n";
@@ -246,7 +272,10 @@ mod tests {
     #[test]
     fn production_rb_resolves_with_storage_yml() {
         let found = settings(
-            &[("config/environments/production.rb", PRODUCTION), ("config/storage.yml", STORAGE)],
+            &[
+                ("config/environments/production.rb", PRODUCTION),
+                ("config/storage.yml", STORAGE),
+            ],
             &[],
         );
         let got: Vec<_> = found
@@ -258,11 +287,19 @@ mod tests {
             [
                 (Key::StorageDefault, "local", true, Some("BUCKET")),
                 (Key::CacheStore, "memory_store", true, None),
-                (Key::LogTargets, "log/production.log", true, Some("RAILS_LOG_TO_STDOUT")),
+                (
+                    Key::LogTargets,
+                    "log/production.log",
+                    true,
+                    Some("RAILS_LOG_TO_STDOUT")
+                ),
             ]
         );
         let declared = settings(
-            &[("config/environments/production.rb", PRODUCTION), ("config/storage.yml", STORAGE)],
+            &[
+                ("config/environments/production.rb", PRODUCTION),
+                ("config/storage.yml", STORAGE),
+            ],
             &["BUCKET", "RAILS_LOG_TO_STDOUT"],
         );
         assert!(!declared[0].local && declared.len() == 2);
@@ -274,6 +311,12 @@ mod tests {
         let found = settings(&[("config/initializers/carrierwave.rb", init)], &[]);
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].variable.as_deref(), Some("OBJECT_STORE"));
-        assert!(settings(&[("config/initializers/carrierwave.rb", init)], &["OBJECT_STORE"]).is_empty());
+        assert!(
+            settings(
+                &[("config/initializers/carrierwave.rb", init)],
+                &["OBJECT_STORE"]
+            )
+            .is_empty()
+        );
     }
 }

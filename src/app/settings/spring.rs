@@ -49,8 +49,15 @@ pub fn resolve(ctx: &Context) -> Vec<Setting> {
         .iter()
         .map(|(rel, bytes)| {
             let text = String::from_utf8_lossy(bytes);
-            let is_base = rel.rsplit('/').next().is_some_and(|n| n.starts_with("application."));
-            let entries = if rel.ends_with(".properties") { properties(&text) } else { yaml(&text) };
+            let is_base = rel
+                .rsplit('/')
+                .next()
+                .is_some_and(|n| n.starts_with("application."));
+            let entries = if rel.ends_with(".properties") {
+                properties(&text)
+            } else {
+                yaml(&text)
+            };
             (*rel, is_base, entries)
         })
         .collect();
@@ -80,21 +87,39 @@ pub fn resolve(ctx: &Context) -> Vec<Setting> {
                 local,
                 detail,
             };
-            if key.ends_with("allowed-origins") || key.ends_with("allowedorigins") || key.ends_with("allowed_origins") {
+            if key.ends_with("allowed-origins")
+                || key.ends_with("allowedorigins")
+                || key.ends_with("allowed_origins")
+            {
                 let public: Vec<&str> = value
                     .split(',')
                     .map(str::trim)
                     .filter(|o| o.contains("://") && !is_local_host(o))
                     .collect();
                 if !public.is_empty() {
-                    out.push(setting(Key::AllowedOrigins, false, format!("`{}` lists {}", entry.key, public.join(", "))));
+                    out.push(setting(
+                        Key::AllowedOrigins,
+                        false,
+                        format!("`{}` lists {}", entry.key, public.join(", ")),
+                    ));
                 }
             } else if (key == "server.error.include-stacktrace" && value == "always")
                 || (key.ends_with(".debug") && value == "true")
             {
-                out.push(setting(Key::Debug, true, format!("`{}={value}`", entry.key)));
-            } else if matches!(key.as_str(), "logging.file.name" | "logging.file.path" | "logging.file" | "logging.path") {
-                out.push(setting(Key::LogTargets, true, format!("a log file, {value} (`{}`)", entry.key)));
+                out.push(setting(
+                    Key::Debug,
+                    true,
+                    format!("`{}={value}`", entry.key),
+                ));
+            } else if matches!(
+                key.as_str(),
+                "logging.file.name" | "logging.file.path" | "logging.file" | "logging.path"
+            ) {
+                out.push(setting(
+                    Key::LogTargets,
+                    true,
+                    format!("a log file, {value} (`{}`)", entry.key),
+                ));
             }
         }
     }
@@ -165,7 +190,9 @@ fn yaml(text: &str) -> Vec<Entry> {
         if let Some(item) = trimmed.strip_prefix("- ") {
             // A list item of the last key.
             if let Some(last) = out.last_mut()
-                && path.last().is_some_and(|(_, k)| last.key.ends_with(k.as_str()))
+                && path
+                    .last()
+                    .is_some_and(|(_, k)| last.key.ends_with(k.as_str()))
             {
                 if !last.value.is_empty() {
                     last.value.push(',');
@@ -209,15 +236,22 @@ mod tests {
 
     #[test]
     fn profile_files_override_the_base_file() {
-        let base = "server.error.include-stacktrace=always\ncors.allowed-origins=http://localhost:3000\n";
+        let base =
+            "server.error.include-stacktrace=always\ncors.allowed-origins=http://localhost:3000\n";
         let prod = "server.error.include-stacktrace=never\ncors.allowed-origins=https://app.gouv.fr,https://admin.gouv.fr\nsentry.debug=true\nlogging.file.name=${LOG_FILE:app.log}\n";
         let facts = test_facts(&[
             ("src/main/resources/application.properties", base),
             ("deploy/application-prod.properties", prod),
-            ("src/main/resources/application-dev.properties", "sentry.debug=true\n"),
+            (
+                "src/main/resources/application-dev.properties",
+                "sentry.debug=true\n",
+            ),
         ]);
         let env = DeclaredEnv::default();
-        let found = resolve(&Context { files: &facts, env: &env });
+        let found = resolve(&Context {
+            files: &facts,
+            env: &env,
+        });
         let got: Vec<_> = found.iter().map(|s| (s.key, s.file.as_str())).collect();
         assert_eq!(
             got,
@@ -235,7 +269,10 @@ mod tests {
     fn yaml_keys_are_flattened() {
         let text = "logging:\n  file:\n    name: /var/log/app.log\nweb:\n  cors:\n    allowed-origins:\n      - https://a.fr\n      - https://b.fr\n";
         let entries = yaml(text);
-        let keys: Vec<_> = entries.iter().map(|e| (e.key.as_str(), e.value.as_str())).collect();
+        let keys: Vec<_> = entries
+            .iter()
+            .map(|e| (e.key.as_str(), e.value.as_str()))
+            .collect();
         assert_eq!(
             keys,
             [
@@ -243,6 +280,9 @@ mod tests {
                 ("web.cors.allowed-origins", "https://a.fr,https://b.fr"),
             ]
         );
-        assert_eq!(&text[entries[0].span.0..entries[0].span.1], "/var/log/app.log");
+        assert_eq!(
+            &text[entries[0].span.0..entries[0].span.1],
+            "/var/log/app.log"
+        );
     }
 }

@@ -81,8 +81,17 @@ mod tests {
             ("config/packages/dev/monolog.yaml", "monolog: {}\n"),
         ]);
         let env = DeclaredEnv::default();
-        let found = resolve(&Context { files: &facts, env: &env }, "");
-        let names: Vec<_> = found.iter().map(|s| (s.file.as_str(), s.value.as_str())).collect();
+        let found = resolve(
+            &Context {
+                files: &facts,
+                env: &env,
+            },
+            "",
+        );
+        let names: Vec<_> = found
+            .iter()
+            .map(|s| (s.file.as_str(), s.value.as_str()))
+            .collect();
         assert_eq!(
             names,
             [
