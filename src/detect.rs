@@ -88,13 +88,20 @@ pub fn detect(file: &SourceFile, rules: &[&Rule], present: &[bool]) -> Vec<Findi
     drop_superseded(findings, rules)
 }
 
-/// Drops findings of a rule when a rule named in its `superseded_by` fired on that line.
-fn drop_superseded(findings: Vec<Finding>, rules: &[&Rule]) -> Vec<Finding> {
+/// Drops findings of a rule when a rule named in its `superseded_by` fired on that line
+/// of the same file (the scan runs it again over a root's findings, for the structural
+/// rules that supersede pattern rules).
+pub fn drop_superseded(findings: Vec<Finding>, rules: &[&Rule]) -> Vec<Finding> {
+    let fired: std::collections::HashSet<(&str, usize, &str)> = findings
+        .iter()
+        .map(|f| (f.file.as_str(), f.start.line, f.rule.as_str()))
+        .collect();
     let superseded = |f: &Finding| {
         rules.iter().find(|r| r.id() == f.rule).is_some_and(|rule| {
-            findings.iter().any(|other| {
-                other.start.line == f.start.line && rule.spec.superseded_by.contains(&other.rule)
-            })
+            rule.spec
+                .superseded_by
+                .iter()
+                .any(|other| fired.contains(&(f.file.as_str(), f.start.line, other.as_str())))
         })
     };
     let keep: Vec<bool> = findings.iter().map(|f| !superseded(f)).collect();

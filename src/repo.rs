@@ -209,7 +209,9 @@ impl RepoFacts {
                 || START_SCRIPTS.contains(&rel)
                 || hosts_wants_contents(rel)
         };
-        root_manifest(rel) || app_folder(rel).is_some_and(|(_, inner)| root_manifest(inner))
+        root_manifest(rel)
+            || app_folder(rel).is_some_and(|(_, inner)| root_manifest(inner))
+            || crate::app::settings::wants(rel)
     }
 
     /// Records a file that sits directly in a monorepo app folder.

@@ -209,6 +209,7 @@ impl<'a> Scanner<'a> {
                 }));
                 report.apps.push(part);
             }
+            findings = crate::detect::drop_superseded(findings, &self.rules);
         }
         for mut finding in findings {
             if self.path_ignores(&finding) {

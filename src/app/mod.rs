@@ -15,6 +15,7 @@ pub mod formats;
 pub mod package_json;
 pub mod processes;
 pub mod procfile;
+pub mod settings;
 pub mod stack;
 
 use crate::repo::{COMPOSE_FILES, RepoFacts};
@@ -26,6 +27,7 @@ use formats::ParseError;
 use package_json::PackageJson;
 use processes::Process;
 use procfile::ProcessDecl;
+use settings::Settings;
 use stack::Stack;
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
@@ -201,6 +203,8 @@ pub struct App {
     pub processes: Vec<Process>,
     pub stack: Stack,
     pub env: DeclaredEnv,
+    /// What production runs with, per framework, with the line that decides each value.
+    pub settings: Settings,
 }
 
 impl App {
@@ -216,6 +220,7 @@ impl App {
             manifests.procfile.as_deref(),
             manifests.dockerfile.as_ref(),
         );
+        let settings = Settings::resolve(&inventory, &env);
         App {
             path: String::new(),
             inventory,
@@ -223,6 +228,7 @@ impl App {
             processes,
             stack,
             env,
+            settings,
         }
     }
 

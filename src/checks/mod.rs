@@ -17,6 +17,7 @@ mod logs;
 pub mod manifest;
 mod procfile;
 mod scheduler;
+mod settings;
 mod signals;
 mod source_secrets;
 
@@ -63,6 +64,12 @@ pub enum Check {
     LocalWriteToAppDir,
     SecretInSourceModule,
     UndeclaredBuildInstall,
+    LocalBackendDefault,
+    FileLogDefault,
+    OriginInSettings,
+    DebugInSettings,
+    ListenDefaultInSettings,
+    DeployNamedConfig,
 }
 
 /// Root files that decide the repository-level checks other than `missing-procfile`:
@@ -133,6 +140,12 @@ const NAMES: &[(&str, Check)] = &[
     ("local-write-to-app-dir", Check::LocalWriteToAppDir),
     ("secret-in-source-module", Check::SecretInSourceModule),
     ("undeclared-build-install", Check::UndeclaredBuildInstall),
+    ("local-backend-default", Check::LocalBackendDefault),
+    ("file-log-default", Check::FileLogDefault),
+    ("origin-in-settings", Check::OriginInSettings),
+    ("debug-in-settings", Check::DebugInSettings),
+    ("listen-default-in-settings", Check::ListenDefaultInSettings),
+    ("deploy-named-config", Check::DeployNamedConfig),
 ];
 
 impl Check {
@@ -153,6 +166,15 @@ impl Check {
             Check::MissingProcfile => procfile::watches(name),
             Check::UnknownSuppression | Check::MalformedManifest | Check::NotAGitRepository => {
                 false
+            }
+            // The settings files, and the manifests that declare production's environment.
+            Check::LocalBackendDefault
+            | Check::FileLogDefault
+            | Check::OriginInSettings
+            | Check::DebugInSettings
+            | Check::ListenDefaultInSettings
+            | Check::DeployNamedConfig => {
+                crate::app::settings::wants(name) || DEPLOY_FILES.contains(&name)
             }
             _ => DEPLOY_FILES.contains(&name) || name.starts_with("clevercloud/"),
         }
@@ -186,6 +208,12 @@ impl Check {
             Check::LocalWriteToAppDir => local_writes::local_write_to_app_dir,
             Check::SecretInSourceModule => source_secrets::secret_in_source_module,
             Check::UndeclaredBuildInstall => build_installs::undeclared_build_install,
+            Check::LocalBackendDefault => settings::local_backend_default,
+            Check::FileLogDefault => settings::file_log_default,
+            Check::OriginInSettings => settings::origin_in_settings,
+            Check::DebugInSettings => settings::debug_in_settings,
+            Check::ListenDefaultInSettings => settings::listen_default,
+            Check::DeployNamedConfig => settings::deploy_named_config,
         };
         run(rule, app)
     }

@@ -2,9 +2,9 @@
 //! Field names and meanings are stable within a version (see the README).
 
 use crate::finding::Finding;
-use crate::redact::Redactor;
 use crate::health::looks_like_health_data;
 use crate::identity::Identity;
+use crate::redact::Redactor;
 use crate::report::{counts, platforms};
 use crate::scan::Report;
 use serde::Serialize;

@@ -2,8 +2,8 @@
 //! GitHub workflow commands and Markdown for tools. Reporters never read files;
 //! everything they show is in the findings.
 
-pub mod escape;
 pub mod concise;
+pub mod escape;
 pub mod github;
 pub mod gitlab;
 pub mod init;

@@ -104,6 +104,13 @@ pub fn explain(rule: &Rule) -> String {
         "## What it does not flag\n{}\n",
         docs.not_flagged.trim()
     );
+    if !spec.settings.is_empty() {
+        let _ = writeln!(out, "## Settings it reads");
+        for setting in &spec.settings {
+            let _ = writeln!(out, "- `{setting}`");
+        }
+        out.push('\n');
+    }
     for example in &spec.bad {
         let _ = writeln!(out, "## Example\n{}", render_example(example));
     }
@@ -137,4 +144,21 @@ fn render_example(example: &crate::rules::spec::Example) -> String {
         let _ = writeln!(out, "```\n# {path}\n{}\n```\n", code.trim_end());
     }
     out
+}
+
+#[cfg(test)]
+mod settings_tests {
+    use super::*;
+
+    #[test]
+    fn explain_lists_the_settings_a_rule_reads() {
+        let registry = Registry::builtin().expect("rules load");
+        let text = explain(registry.get("local-backend-default").expect("rule"));
+        assert!(
+            text.contains("## Settings it reads\n- `session.store`\n"),
+            "{text}"
+        );
+        let pattern_rule = explain(registry.get("hardcoded-port").expect("rule"));
+        assert!(!pattern_rule.contains("## Settings it reads"));
+    }
 }

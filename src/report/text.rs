@@ -188,14 +188,20 @@ pub fn render(report: &Report, options: &TextOptions) -> String {
         }
         if let Some(portability) = &report.platforms {
             match options.portability {
-                PortabilityView::Full => out.push_str(&visible_lines(&platforms::text(portability))),
+                PortabilityView::Full => {
+                    out.push_str(&visible_lines(&platforms::text(portability)))
+                }
                 PortabilityView::Summary => {
                     out.push_str(&visible_lines(&platforms::summary_text(portability)))
                 }
                 PortabilityView::Off => {}
             }
         } else if let Some(why) = &report.no_verdict {
-            let _ = writeln!(out, "\nPortability: no verdict: {}\n", visible(&why.message));
+            let _ = writeln!(
+                out,
+                "\nPortability: no verdict: {}\n",
+                visible(&why.message)
+            );
         }
     }
     out.push_str(&summary_line(report));

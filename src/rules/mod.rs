@@ -185,6 +185,15 @@ impl Registry {
             }
         }
         for rule in &rules {
+            for setting in &rule.spec.settings {
+                if crate::app::settings::Key::from_name(setting).is_none() {
+                    let _ = writeln!(
+                        errors,
+                        "{}: `settings` names unknown setting `{setting}`",
+                        rule.source_path
+                    );
+                }
+            }
             for other in &rule.spec.superseded_by {
                 if !rules.iter().any(|r| &r.spec.id == other) {
                     let _ = writeln!(

@@ -61,6 +61,10 @@ pub struct RuleSpec {
     pub superseded_by: Vec<String>,
     /// Name of the Rust check that implements a structural rule (instead of patterns).
     pub check: Option<String>,
+    /// The effective production settings a settings-based check reads (`session.store`,
+    /// `log.targets`...), shown by `twelve explain`.
+    #[serde(default)]
+    pub settings: Vec<String>,
     /// What a finding of this rule means on each host (platforms.md §5), keyed by host
     /// id: `scalingo`, `clever-cloud`, `scaleway`. Required for every factor rule.
     #[serde(default)]

@@ -1,0 +1,310 @@
+//! Laravel: the arrays config/*.php return (or app/Config/*.php). `env('X', default)`
+//! is the default unless production declares X; `.env.example` is a template and never
+//! read. Resolves the session driver, the cache store, the default disk (and the disks
+//! packages pick, such as media-library's `disk_name`) and the log channel with its stack.
+
+use super::php::{Node, env_call, returned_array, string_literal};
+use super::{Context, Framework, Key, Resolved, Setting, masked};
+
+const CONFIG_DIRS: &[&str] = &["config/", "app/Config/"];
+
+pub fn is_config_file(tail: &str) -> bool {
+    CONFIG_DIRS.iter().any(|dir| {
+        tail.strip_prefix(dir)
+            .is_some_and(|name| name.ends_with(".php") && !name.contains('/'))
+    })
+}
+
+/// One parsed config file.
+struct Config {
+    file: String,
+    text: String,
+    root: Node,
+}
+
+pub fn resolve(ctx: &Context, base: &str) -> Vec<Setting> {
+    let Some(dir) = CONFIG_DIRS.iter().map(|d| format!("{base}{d}")).find(|d| {
+        ["session", "cache", "filesystems", "logging"]
+            .iter()
+            .any(|name| ctx.text(&format!("{d}{name}.php")).is_some())
+    }) else {
+        return Vec::new();
+    };
+    let load = |name: &str| -> Option<Config> {
+        let file = format!("{dir}{name}.php");
+        let bytes = ctx.text(&file)?;
+        let text = String::from_utf8_lossy(&masked(&file, bytes)).into_owned();
+        let root = returned_array(&text)?;
+        Some(Config { file, text, root })
+    };
+    let mut out = Vec::new();
+    if let Some(session) = load("session") {
+        out.extend(store(ctx, &session, "driver", Key::SessionStore, None));
+    }
+    if let Some(cache) = load("cache") {
+        out.extend(store(
+            ctx,
+            &cache,
+            "default",
+            Key::CacheStore,
+            Some("stores"),
+        ));
+    }
+    let filesystems = load("filesystems");
+    if let Some(fs) = &filesystems {
+        out.extend(disk(ctx, fs, "default", fs));
+    }
+    if let Some(fs) = &filesystems {
+        for (rel, _) in ctx.files(|rel| {
+            rel.starts_with(&dir)
+                && is_config_file(&rel[base.len()..])
+                && !rel.ends_with("/filesystems.php")
+        }) {
+            let name = rel[dir.len()..].trim_end_matches(".php");
+            if let Some(config) = load(name) {
+                for key in ["disk_name", "disk", "default_disk"] {
+                    out.extend(disk(ctx, &config, key, fs));
+                }
+            }
+        }
+    }
+    if let Some(logging) = load("logging") {
+        out.extend(log_channel(ctx, &logging));
+    }
+    out
+}
+
+/// A value as production runs it, and the variable whose default it is.
+fn evaluate(ctx: &Context, expr: &str) -> Option<(String, Option<String>)> {
+    if let Some(value) = string_literal(expr) {
+        return Some((value, None));
+    }
+    let (name, default) = env_call(expr)?;
+    match ctx.var(&name, Some("")) {
+        Resolved::Declared(value) => Some((value, None)),
+        Resolved::Unknown => None,
+        Resolved::Default(_) => {
+            let (value, _) = evaluate(ctx, default?)?;
+            Some((value, Some(name)))
+        }
+    }
+}
+
+const LOCAL_STORES: &[&str] = &["file", "array", "apc"];
+
+/// The session driver or the default cache store (resolved through `stores`).
+fn store(
+    ctx: &Context,
+    config: &Config,
+    key: &str,
+    setting: Key,
+    stores: Option<&str>,
+) -> Option<Setting> {
+    let node = config.root.get(key)?;
+    let (name, variable) = evaluate(ctx, node.text(&config.text))?;
+    let driver = stores
+        .and_then(|s| config.root.get(s)?.get(&name)?.get("driver"))
+        .and_then(|d| string_literal(d.text(&config.text)))
+        .unwrap_or_else(|| name.clone());
+    let local = LOCAL_STORES.contains(&driver.as_str());
+    let what = if setting == Key::SessionStore {
+        "sessions"
+    } else {
+        "the cache"
+    };
+    let detail = match driver.as_str() {
+        "file" => format!("{what} in files under storage/framework on each container's disk"),
+        "array" | "apc" => format!("{what} in each process's memory"),
+        _ => format!("{what} in `{driver}`"),
+    };
+    Some(Setting {
+        key: setting,
+        framework: Framework::Laravel,
+        value: name,
+        file: config.file.clone(),
+        span: node.span,
+        variable,
+        local,
+        detail,
+    })
+}
+
+/// A disk choice (`'default' => env('FILESYSTEM_DISK', 'local')`), judged by the
+/// disk's driver in filesystems.php.
+fn disk(ctx: &Context, config: &Config, key: &str, fs: &Config) -> Option<Setting> {
+    let node = config.root.get(key)?;
+    let (name, variable) = evaluate(ctx, node.text(&config.text))?;
+    let driver = fs
+        .root
+        .get("disks")
+        .and_then(|d| d.get(&name)?.get("driver"))
+        .and_then(|d| string_literal(d.text(&fs.text)))?;
+    Some(Setting {
+        key: Key::StorageDefault,
+        framework: Framework::Laravel,
+        file: config.file.clone(),
+        span: node.span,
+        local: driver == "local",
+        detail: format!("the `{name}` disk, whose driver is `{driver}`"),
+        value: name,
+        variable,
+    })
+}
+
+/// The default log channel, and each file channel of its stack.
+fn log_channel(ctx: &Context, config: &Config) -> Vec<Setting> {
+    let text = &config.text;
+    let Some(default) = config.root.get("default") else {
+        return Vec::new();
+    };
+    let Some((name, variable)) = evaluate(ctx, default.text(text)) else {
+        return Vec::new();
+    };
+    let Some(channels) = config.root.get("channels") else {
+        return Vec::new();
+    };
+    let setting = |value: &str, span, local, detail: String| Setting {
+        key: Key::LogTargets,
+        framework: Framework::Laravel,
+        value: value.to_string(),
+        file: config.file.clone(),
+        span,
+        variable: variable.clone(),
+        local,
+        detail,
+    };
+    let file_channel = |channel: &str| -> Option<String> {
+        let node = channels.get(channel)?;
+        let driver = string_literal(node.get("driver")?.text(text))?;
+        matches!(driver.as_str(), "single" | "daily").then(|| {
+            let path = node.get("path").map(|p| p.text(text)).unwrap_or("a file");
+            format!("`{channel}`, a file channel writing {path}")
+        })
+    };
+    let Some(chosen) = channels.get(&name) else {
+        return Vec::new();
+    };
+    let driver = chosen
+        .get("driver")
+        .and_then(|d| string_literal(d.text(text)));
+    if driver.as_deref() != Some("stack") {
+        let local = file_channel(&name);
+        let detail = match &local {
+            Some(file) => format!("the log channel {file}"),
+            None => format!("the `{name}` log channel"),
+        };
+        return vec![setting(&name, default.span, local.is_some(), detail)];
+    }
+    // A stack: its listed channels, literal or from `explode(',', env('LOG_STACK', 'single'))`.
+    let Some(list) = chosen.get("channels") else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    if list.entries.is_some() {
+        for entry in list.entries() {
+            if let Some(member) = string_literal(entry.value.text(text))
+                && let Some(detail) = file_channel(&member)
+            {
+                out.push(setting(
+                    &name,
+                    entry.value.span,
+                    true,
+                    format!("the `{name}` log channel, whose stack includes {detail}"),
+                ));
+            }
+        }
+    } else if let Some(inner) = list
+        .text(text)
+        .find("env(")
+        .map(|at| &list.text(text)[at..])
+        && let Some(end) = inner.find(')')
+        && let Some((stack_var, _)) = evaluate(ctx, &inner[..=end])
+    {
+        for member in stack_var.split(',').map(str::trim) {
+            if let Some(detail) = file_channel(member) {
+                out.push(setting(
+                    &name,
+                    list.span,
+                    true,
+                    format!("the `{name}` log channel, whose stack includes {detail}"),
+                ));
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::env::DeclaredEnv;
+    use crate::hosts::test_facts;
+    use std::collections::BTreeMap;
+
+    fn settings(files: &[(&str, &str)], declared: &[(&str, &str)]) -> Vec<Setting> {
+        let facts = test_facts(files);
+        let config: BTreeMap<String, String> = declared
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let env = DeclaredEnv::declare(&config, &[], None, None);
+        let ctx = Context {
+            files: &facts,
+            env: &env,
+        };
+        resolve(&ctx, "")
+    }
+
+    const SESSION: &str = "<?php\nreturn [\n    // 'driver' => 'redis',\n    'driver' => env('SESSION_DRIVER', 'file'),\n];\n";
+
+    #[test]
+    fn an_env_default_is_what_production_runs_unless_declared() {
+        let found = settings(&[("config/session.php", SESSION)], &[]);
+        assert_eq!(found.len(), 1);
+        let s = &found[0];
+        assert_eq!((s.value.as_str(), s.local), ("file", true));
+        assert_eq!(s.variable.as_deref(), Some("SESSION_DRIVER"));
+        assert_eq!(super::super::line_of(SESSION.as_bytes(), s.span.0), 4);
+        let declared = settings(
+            &[("config/session.php", SESSION)],
+            &[("SESSION_DRIVER", "redis")],
+        );
+        assert!(!declared[0].local && declared[0].variable.is_none());
+    }
+
+    #[test]
+    fn log_stacks_and_disks_resolve_to_their_drivers() {
+        let logging = "<?php\nreturn [\n  'default' => env('LOG_CHANNEL', 'stack'),\n  'channels' => [\n    'stack' => [\n      'driver' => 'stack',\n      'channels' => ['stderr', 'daily'],\n    ],\n    'daily' => ['driver' => 'daily', 'path' => storage_path('logs/laravel.log')],\n    'stderr' => ['driver' => 'monolog'],\n  ],\n];\n";
+        let fs = "<?php\nreturn [\n  'default' => env('FILESYSTEM_DISK', 's3'),\n  'disks' => [\n    'public' => ['driver' => 'local', 'root' => storage_path('app/public')],\n    's3' => ['driver' => 's3'],\n  ],\n];\n";
+        let media = "<?php\nreturn [\n  'disk_name' => env('MEDIA_DISK', 'public'),\n];\n";
+        let found = settings(
+            &[
+                ("config/logging.php", logging),
+                ("config/filesystems.php", fs),
+                ("config/media-library.php", media),
+            ],
+            &[],
+        );
+        let local: Vec<_> = found
+            .iter()
+            .filter(|s| s.local)
+            .map(|s| (s.key, s.file.as_str(), s.variable.as_deref().unwrap_or("")))
+            .collect();
+        assert_eq!(
+            local,
+            [
+                (
+                    Key::StorageDefault,
+                    "config/media-library.php",
+                    "MEDIA_DISK"
+                ),
+                (Key::LogTargets, "config/logging.php", "LOG_CHANNEL"),
+            ]
+        );
+        let s3 = found
+            .iter()
+            .find(|s| s.file == "config/filesystems.php")
+            .unwrap();
+        assert!(!s3.local);
+    }
+}

@@ -1,0 +1,227 @@
+//! Django and Flask settings modules (`settings.py`, `settings/*.py`, `config.py`):
+//! top-level and config-class assignments, outside classes named for development or
+//! tests. A value read from the environment (`os.environ.get`, `os.getenv`,
+//! django-environ, python-decouple) counts as its default unless production declares
+//! the variable; a literal in an `else:` branch is the fallback production runs with
+//! when the branch above is not taken.
+
+use super::{Context, Framework, Key, Resolved, Setting, masked};
+use std::sync::LazyLock;
+
+pub fn is_settings_file(tail: &str) -> bool {
+    let (dir, name) = tail.rsplit_once('/').unwrap_or(("", tail));
+    let Some(stem) = name.strip_suffix(".py") else {
+        return false;
+    };
+    let dir_name = dir.rsplit('/').next().unwrap_or(dir);
+    (stem == "settings"
+        || stem.starts_with("settings_")
+        || stem == "config"
+        || dir_name == "settings")
+        && !development_name(stem)
+}
+
+/// Names of development and test settings (`dev.py`, `settings_test.py`, `TestingConfig`).
+fn development_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    lower.split(['_', '.', '-']).any(|part| {
+        matches!(
+            part,
+            "dev" | "development" | "test" | "tests" | "testing" | "local" | "ci"
+        )
+    }) || ["test", "dev", "local"]
+        .iter()
+        .any(|w| lower.starts_with(w))
+}
+
+static ASSIGN: LazyLock<regex::Regex> = LazyLock::new(|| {
+    crate::checks::regex(
+        r"(?m)^([ \t]*)([A-Z][A-Z0-9_]*)[ \t]*(?::[ \t]*[\w\[\], ]+)?[ \t]*=[ \t]*((?:[^\n]*\\\n)*[^\n]*)",
+    )
+});
+static CLASS: LazyLock<regex::Regex> =
+    LazyLock::new(|| crate::checks::regex(r"(?m)^class[ \t]+(\w+)"));
+static ENV_READ: LazyLock<regex::Regex> = LazyLock::new(|| {
+    crate::checks::regex(
+        r#"(?:os\.environ\.get|os\.getenv|environ\.get|\benv(?:\.str)?|\bconfig)\(\s*['"](\w+)['"](?:\s*,\s*(?:default\s*=\s*)?['"]([^'"]*)['"])?"#,
+    )
+});
+static LITERAL: LazyLock<regex::Regex> =
+    LazyLock::new(|| crate::checks::regex(r#"(?:^|\bor\s+)['"]([^'"]+)['"]\s*$"#));
+static FILE_CACHE: LazyLock<regex::Regex> = LazyLock::new(|| {
+    crate::checks::regex(
+        r#"['"]BACKEND['"]\s*:\s*['"]django\.core\.cache\.backends\.filebased\.FileBasedCache['"]"#,
+    )
+});
+static STORAGE_KEY: LazyLock<regex::Regex> = LazyLock::new(|| {
+    crate::checks::regex(
+        r"^(?:UPLOAD|UPLOADS|STORAGE|FILE_STORAGE|MEDIA)_(?:PROVIDER|BACKEND|TYPE|DRIVER)$",
+    )
+});
+static LOG_KEY: LazyLock<regex::Regex> =
+    LazyLock::new(|| crate::checks::regex(r"^LOG_(?:FOLDER|DIR|DIRECTORY|FILE|PATH|FILENAME)$"));
+
+pub fn resolve(ctx: &Context) -> Vec<Setting> {
+    let mut out = Vec::new();
+    for (file, bytes) in ctx.files(|rel| rel.ends_with(".py")) {
+        let text = String::from_utf8_lossy(&masked(file, bytes)).into_owned();
+        let django = text.contains("INSTALLED_APPS") || text.contains("django");
+        let framework = if django {
+            Framework::Django
+        } else {
+            Framework::Flask
+        };
+        let classes: Vec<(usize, String)> = CLASS
+            .captures_iter(&text)
+            .map(|c| (c.get(0).expect("match").start(), c[1].to_string()))
+            .collect();
+        let in_dev_class = |offset: usize, indented: bool| {
+            indented
+                && classes
+                    .iter()
+                    .rev()
+                    .find(|(at, _)| *at < offset)
+                    .is_some_and(|(_, name)| development_name(name))
+        };
+        for caps in ASSIGN.captures_iter(&text) {
+            let whole = caps.get(0).expect("match");
+            let indented = !caps[1].is_empty();
+            if in_dev_class(whole.start(), indented) {
+                continue;
+            }
+            let name = &caps[2];
+            let expr = caps.get(3).expect("group");
+            let key = match name {
+                "CACHE_TYPE" => Key::CacheStore,
+                "SESSION_TYPE" => Key::SessionStore,
+                _ if STORAGE_KEY.is_match(name) => Key::StorageDefault,
+                _ if LOG_KEY.is_match(name) => Key::LogTargets,
+                _ => continue,
+            };
+            let Some((value, variable)) = value_of(ctx, expr.as_str()) else {
+                continue;
+            };
+            let lower = value.to_ascii_lowercase();
+            let local = match key {
+                Key::CacheStore => matches!(
+                    lower.rsplit('.').next().unwrap_or(&lower),
+                    "filesystem" | "filesystemcache" | "simple" | "simplecache"
+                ),
+                Key::SessionStore => lower == "filesystem",
+                Key::StorageDefault => matches!(lower.as_str(), "filesystem" | "local" | "file"),
+                _ => true,
+            };
+            let fallback = in_else_branch(&text, whole.start());
+            let detail = match key {
+                Key::LogTargets => {
+                    format!("{name} places the log files in a folder of the container")
+                }
+                _ if fallback => {
+                    format!("{name} `{value}`, the fallback when the branch above is not taken")
+                }
+                _ => format!("{name} `{value}`"),
+            };
+            out.push(Setting {
+                key,
+                framework,
+                value,
+                file: file.to_string(),
+                span: (whole.start() + caps[1].len(), expr.end()),
+                variable,
+                local,
+                detail,
+            });
+        }
+        for found in FILE_CACHE.find_iter(&text) {
+            out.push(Setting {
+                key: Key::CacheStore,
+                framework: Framework::Django,
+                value: "FileBasedCache".into(),
+                file: file.to_string(),
+                span: (found.start(), found.end()),
+                variable: None,
+                local: true,
+                detail: "a Django FileBasedCache on the container's disk".into(),
+            });
+        }
+    }
+    out
+}
+
+/// The literal an assignment gives production: a plain string, the fallback after
+/// `or`, or the default of an environment read (unless production declares it).
+fn value_of(ctx: &Context, expr: &str) -> Option<(String, Option<String>)> {
+    let expr = expr.trim();
+    if let Some(read) = ENV_READ.captures(expr) {
+        let name = read[1].to_string();
+        let default = read
+            .get(2)
+            .map(|m| m.as_str().to_string())
+            .or_else(|| LITERAL.captures(expr).map(|c| c[1].to_string()))
+            .or_else(|| expr.contains("os.path.join").then(|| "a path".to_string()));
+        return match ctx.var(&name, default.as_deref()) {
+            Resolved::Declared(value) => Some((value, None)),
+            Resolved::Default(value) => Some((value, Some(name))),
+            Resolved::Unknown => None,
+        };
+    }
+    if let Some(literal) = LITERAL.captures(expr) {
+        return Some((literal[1].to_string(), None));
+    }
+    expr.contains("os.path.join")
+        .then(|| ("a path".to_string(), None))
+}
+
+/// Whether the line at `offset` sits in an `else:` block.
+fn in_else_branch(text: &str, offset: usize) -> bool {
+    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let indent = text[line_start..].len() - text[line_start..].trim_start().len();
+    text[..line_start]
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty() && l.len() - l.trim_start().len() < indent)
+        .is_some_and(|l| l.trim() == "else:")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::env::DeclaredEnv;
+    use crate::hosts::test_facts;
+    use std::collections::BTreeMap;
+
+    #[test]
+    fn config_classes_and_fallbacks() {
+        let config = "import os\n\nclass Config:\n    if os.getenv('REDIS_URL'):\n        CACHE_TYPE = 'redis'\n    else:\n        CACHE_TYPE: str = 'filesystem'\n    UPLOAD_PROVIDER = os.getenv('UPLOAD_PROVIDER') \\\n        or 'filesystem'\n    LOG_FOLDER = os.getenv('LOG_FOLDER') or os.path.join(os.path.dirname(__file__), 'logs')\n\nclass TestingConfig(Config):\n    SESSION_TYPE = 'filesystem'\n";
+        let facts = test_facts(&[("app/config.py", config)]);
+        let env = DeclaredEnv::declare(&BTreeMap::new(), &[], None, None);
+        let found = resolve(&Context {
+            files: &facts,
+            env: &env,
+        });
+        let local: Vec<_> = found
+            .iter()
+            .filter(|s| s.local)
+            .map(|s| (s.key, s.value.as_str(), s.variable.as_deref()))
+            .collect();
+        assert_eq!(
+            local,
+            [
+                (Key::CacheStore, "filesystem", None),
+                (Key::StorageDefault, "filesystem", Some("UPLOAD_PROVIDER")),
+                (Key::LogTargets, "a path", Some("LOG_FOLDER")),
+            ]
+        );
+        assert!(found.iter().any(|s| s.detail.contains("fallback")));
+    }
+
+    #[test]
+    fn settings_file_names() {
+        assert!(is_settings_file("mysite/settings.py"));
+        assert!(is_settings_file("config/settings/base.py"));
+        assert!(is_settings_file("app/config.py"));
+        assert!(!is_settings_file("config/settings/dev.py"));
+        assert!(!is_settings_file("config/settings/test.py"));
+        assert!(!is_settings_file("app/models.py"));
+    }
+}

@@ -1,0 +1,288 @@
+//! Spring Boot: application.properties / application.yml and their profile files
+//! (`application-prod.properties`), wherever the build copies them from. The base file
+//! applies to every profile; a profile file overrides it. Production is the base file
+//! with every profile that is not named for development or tests (a staging or an
+//! integration profile is a deployment too). `${VAR:default}` is the default unless
+//! production declares VAR.
+
+use super::{Context, Framework, Key, Resolved, Setting, is_local_host};
+use std::collections::BTreeMap;
+
+const EXTENSIONS: &[&str] = &[".properties", ".yml", ".yaml"];
+
+/// `application.yml`, `application-prod.properties`; not development or test profiles.
+pub fn is_properties_file(rel: &str) -> bool {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    let Some(stem) = EXTENSIONS.iter().find_map(|e| name.strip_suffix(e)) else {
+        return false;
+    };
+    match stem.strip_prefix("application") {
+        Some("") => true,
+        Some(profile) => profile
+            .strip_prefix('-')
+            .is_some_and(|p| !p.is_empty() && !development_profile(p)),
+        None => false,
+    }
+}
+
+fn development_profile(profile: &str) -> bool {
+    let lower = profile.to_ascii_lowercase();
+    ["dev", "local", "test", "h2", "docker", "ci", "e2e"]
+        .iter()
+        .any(|w| lower.starts_with(w) || lower.split(['-', '_']).any(|p| p == *w))
+}
+
+/// One `key = value` of a properties or YAML file, with the value's span.
+struct Entry {
+    key: String,
+    value: String,
+    span: (usize, usize),
+}
+
+/// Every kept Spring file, wherever the build copies it from.
+pub fn resolve(ctx: &Context) -> Vec<Setting> {
+    let files = ctx.files(is_properties_file);
+    if files.is_empty() {
+        return Vec::new();
+    }
+    let parsed: Vec<(&str, bool, Vec<Entry>)> = files
+        .iter()
+        .map(|(rel, bytes)| {
+            let text = String::from_utf8_lossy(bytes);
+            let is_base = rel
+                .rsplit('/')
+                .next()
+                .is_some_and(|n| n.starts_with("application."));
+            let entries = if rel.ends_with(".properties") {
+                properties(&text)
+            } else {
+                yaml(&text)
+            };
+            (*rel, is_base, entries)
+        })
+        .collect();
+    let overridden: BTreeMap<&str, ()> = parsed
+        .iter()
+        .filter(|(_, is_base, _)| !is_base)
+        .flat_map(|(_, _, entries)| entries.iter().map(|e| (e.key.as_str(), ())))
+        .collect();
+    let mut out = Vec::new();
+    for (file, is_base, entries) in &parsed {
+        for entry in entries {
+            // A profile file that sets the key decides for production.
+            if *is_base && overridden.contains_key(entry.key.as_str()) {
+                continue;
+            }
+            let Some((value, variable)) = evaluate(ctx, &entry.value) else {
+                continue;
+            };
+            let key = entry.key.to_ascii_lowercase();
+            let setting = |k, local, detail: String| Setting {
+                key: k,
+                framework: Framework::Spring,
+                value: value.clone(),
+                file: file.to_string(),
+                span: entry.span,
+                variable: variable.clone(),
+                local,
+                detail,
+            };
+            if key.ends_with("allowed-origins")
+                || key.ends_with("allowedorigins")
+                || key.ends_with("allowed_origins")
+            {
+                let public: Vec<&str> = value
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|o| o.contains("://") && !is_local_host(o))
+                    .collect();
+                if !public.is_empty() {
+                    out.push(setting(
+                        Key::AllowedOrigins,
+                        false,
+                        format!("`{}` lists {}", entry.key, public.join(", ")),
+                    ));
+                }
+            } else if (key == "server.error.include-stacktrace" && value == "always")
+                || (key.ends_with(".debug") && value == "true")
+            {
+                out.push(setting(
+                    Key::Debug,
+                    true,
+                    format!("`{}={value}`", entry.key),
+                ));
+            } else if matches!(
+                key.as_str(),
+                "logging.file.name" | "logging.file.path" | "logging.file" | "logging.path"
+            ) {
+                out.push(setting(
+                    Key::LogTargets,
+                    true,
+                    format!("a log file, {value} (`{}`)", entry.key),
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// `${VAR:default}` → the default unless VAR is declared; a literal as is.
+fn evaluate(ctx: &Context, value: &str) -> Option<(String, Option<String>)> {
+    let value = value.trim().trim_matches(['"', '\'']);
+    let Some(inner) = value.strip_prefix("${").and_then(|v| v.strip_suffix('}')) else {
+        return (!value.contains("${")).then(|| (value.to_string(), None));
+    };
+    let (name, default) = match inner.split_once(':') {
+        Some((n, d)) => (n, Some(d)),
+        None => (inner, None),
+    };
+    match ctx.var(name, default) {
+        Resolved::Declared(v) => Some((v, None)),
+        Resolved::Default(d) if !d.is_empty() => Some((d, Some(name.to_string()))),
+        _ => None,
+    }
+}
+
+fn properties(text: &str) -> Vec<Entry> {
+    let mut out = Vec::new();
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let start = offset;
+        offset += line.len();
+        let trimmed = line.trim_start();
+        if trimmed.starts_with(['#', '!']) {
+            continue;
+        }
+        let Some(at) = trimmed.find(['=', ':']) else {
+            continue;
+        };
+        let lead = line.len() - trimmed.len();
+        let raw = &trimmed[at + 1..];
+        let value = raw.trim();
+        let value_start = start + lead + at + 1 + (raw.len() - raw.trim_start().len());
+        out.push(Entry {
+            key: trimmed[..at].trim().to_string(),
+            value: value.to_string(),
+            span: (value_start, value_start + value.len()),
+        });
+    }
+    out
+}
+
+/// Nested YAML keys flattened by indentation (`spring:\n  redis:\n    host: x` →
+/// `spring.redis.host`); lists joined with commas.
+fn yaml(text: &str) -> Vec<Entry> {
+    let mut out: Vec<Entry> = Vec::new();
+    let mut path: Vec<(usize, String)> = Vec::new();
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let start = offset;
+        offset += line.len();
+        let content = line.split(" #").next().unwrap_or(line).trim_end();
+        let trimmed = content.trim_start();
+        if trimmed.is_empty() || trimmed.starts_with('#') || trimmed.starts_with("---") {
+            if trimmed.starts_with("---") {
+                path.clear();
+            }
+            continue;
+        }
+        let indent = content.len() - trimmed.len();
+        if let Some(item) = trimmed.strip_prefix("- ") {
+            // A list item of the last key.
+            if let Some(last) = out.last_mut()
+                && path
+                    .last()
+                    .is_some_and(|(_, k)| last.key.ends_with(k.as_str()))
+            {
+                if !last.value.is_empty() {
+                    last.value.push(',');
+                }
+                last.value.push_str(item.trim().trim_matches(['"', '\'']));
+                last.span.1 = start + line.len();
+            }
+            continue;
+        }
+        let Some((key, raw)) = trimmed.split_once(':') else {
+            continue;
+        };
+        while path.last().is_some_and(|(i, _)| *i >= indent) {
+            path.pop();
+        }
+        let full: Vec<&str> = path
+            .iter()
+            .map(|(_, k)| k.as_str())
+            .chain([key.trim()])
+            .collect();
+        let value = raw.trim();
+        let value_start = start + indent + key.len() + 1 + (raw.len() - raw.trim_start().len());
+        out.push(Entry {
+            key: full.join("."),
+            value: value.to_string(),
+            span: (value_start, value_start + value.len()),
+        });
+        if value.is_empty() {
+            path.push((indent, key.trim().to_string()));
+        }
+    }
+    out.retain(|e| !e.value.is_empty());
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::env::DeclaredEnv;
+    use crate::hosts::test_facts;
+
+    #[test]
+    fn profile_files_override_the_base_file() {
+        let base =
+            "server.error.include-stacktrace=always\ncors.allowed-origins=http://localhost:3000\n";
+        let prod = "server.error.include-stacktrace=never\ncors.allowed-origins=https://app.gouv.fr,https://admin.gouv.fr\nsentry.debug=true\nlogging.file.name=${LOG_FILE:app.log}\n";
+        let facts = test_facts(&[
+            ("src/main/resources/application.properties", base),
+            ("deploy/application-prod.properties", prod),
+            (
+                "src/main/resources/application-dev.properties",
+                "sentry.debug=true\n",
+            ),
+        ]);
+        let env = DeclaredEnv::default();
+        let found = resolve(&Context {
+            files: &facts,
+            env: &env,
+        });
+        let got: Vec<_> = found.iter().map(|s| (s.key, s.file.as_str())).collect();
+        assert_eq!(
+            got,
+            [
+                (Key::AllowedOrigins, "deploy/application-prod.properties"),
+                (Key::Debug, "deploy/application-prod.properties"),
+                (Key::LogTargets, "deploy/application-prod.properties"),
+            ]
+        );
+        assert!(found[0].detail.contains("https://admin.gouv.fr"));
+        assert_eq!(found[2].variable.as_deref(), Some("LOG_FILE"));
+    }
+
+    #[test]
+    fn yaml_keys_are_flattened() {
+        let text = "logging:\n  file:\n    name: /var/log/app.log\nweb:\n  cors:\n    allowed-origins:\n      - https://a.fr\n      - https://b.fr\n";
+        let entries = yaml(text);
+        let keys: Vec<_> = entries
+            .iter()
+            .map(|e| (e.key.as_str(), e.value.as_str()))
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                ("logging.file.name", "/var/log/app.log"),
+                ("web.cors.allowed-origins", "https://a.fr,https://b.fr"),
+            ]
+        );
+        assert_eq!(
+            &text[entries[0].span.0..entries[0].span.1],
+            "/var/log/app.log"
+        );
+    }
+}

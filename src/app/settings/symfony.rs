@@ -1,0 +1,103 @@
+//! Symfony: the environments the configuration is split into. `when@<env>` blocks in
+//! config/packages/*.yaml and config/services.yaml, and config/packages/<env>/
+//! folders, name the environments Symfony selects by `APP_ENV`. Symfony's own are
+//! `dev`, `test` and `prod`; any other name is a deployment (`staging`, `develop`)
+//! whose values live in the code.
+
+use super::{Context, Framework, Key, Setting};
+use std::sync::LazyLock;
+
+pub fn is_config_file(tail: &str) -> bool {
+    tail == "config/services.yaml"
+        || tail
+            .strip_prefix("config/packages/")
+            .is_some_and(|rest| rest.ends_with(".yaml") || rest.ends_with(".yml"))
+}
+
+/// Symfony's own environments.
+const STANDARD: &[&str] = &["dev", "test", "prod"];
+
+static WHEN: LazyLock<regex::Regex> =
+    LazyLock::new(|| crate::checks::regex(r"(?m)^when@([\w-]+)[ \t]*:"));
+
+pub fn resolve(ctx: &Context, base: &str) -> Vec<Setting> {
+    let mut out = Vec::new();
+    let packages = format!("{base}config/packages/");
+    let services = format!("{base}config/services.yaml");
+    for (file, bytes) in ctx.files(|rel| rel.starts_with(&packages) || rel == services) {
+        let text = String::from_utf8_lossy(bytes);
+        let folder = file[packages.len().min(file.len())..]
+            .split_once('/')
+            .map(|(dir, _)| dir)
+            .filter(|_| file.starts_with(&packages));
+        if let Some(env) = folder {
+            if !STANDARD.contains(&env) && !development(env) {
+                out.push(block(file, env, (0, 0), "the folder"));
+            }
+            continue;
+        }
+        for caps in WHEN.captures_iter(&text) {
+            let env = &caps[1];
+            if STANDARD.contains(&env) || development(env) {
+                continue;
+            }
+            let at = caps.get(0).expect("match");
+            out.push(block(file, env, (at.start(), at.end()), "the block"));
+        }
+    }
+    out
+}
+
+/// Names of development and test environments besides Symfony's own (`local`, `ci`).
+fn development(env: &str) -> bool {
+    matches!(env, "local" | "ci" | "e2e" | "docker")
+}
+
+fn block(file: &str, env: &str, span: (usize, usize), what: &str) -> Setting {
+    Setting {
+        key: Key::Environments,
+        framework: Framework::Symfony,
+        value: env.to_string(),
+        file: file.to_string(),
+        span,
+        variable: Some("APP_ENV".into()),
+        local: false,
+        detail: format!("{what} for the `{env}` environment"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::env::DeclaredEnv;
+    use crate::hosts::test_facts;
+
+    #[test]
+    fn custom_environments_are_deployments() {
+        let framework = "framework:\n  secret: '%env(APP_SECRET)%'\nwhen@test:\n  framework:\n    test: true\nwhen@staging:\n  framework:\n    trusted_hosts: ['staging.example.org']\nwhen@prod:\n  framework: {}\n";
+        let facts = test_facts(&[
+            ("config/packages/framework.yaml", framework),
+            ("config/packages/preprod/monolog.yaml", "monolog: {}\n"),
+            ("config/packages/dev/monolog.yaml", "monolog: {}\n"),
+        ]);
+        let env = DeclaredEnv::default();
+        let found = resolve(
+            &Context {
+                files: &facts,
+                env: &env,
+            },
+            "",
+        );
+        let names: Vec<_> = found
+            .iter()
+            .map(|s| (s.file.as_str(), s.value.as_str()))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ("config/packages/framework.yaml", "staging"),
+                ("config/packages/preprod/monolog.yaml", "preprod"),
+            ]
+        );
+    }
+}

@@ -1,0 +1,107 @@
+//! Rules over the effective production settings (`app.settings`): a local backend
+//! production runs with by default, file logs, literal public origins and debug
+//! switches in production configuration. Each reports the span that decides the value.
+
+use super::finding_at;
+use crate::app::App;
+use crate::app::settings::{Key, Setting};
+use crate::finding::Finding;
+use crate::rules::Rule;
+
+/// Sessions, cache or default storage on a backend local to one container.
+pub fn local_backend_default(rule: &Rule, app: &App) -> Vec<Finding> {
+    local(
+        rule,
+        app,
+        &[
+            Key::SessionStore,
+            Key::CacheStore,
+            Key::StorageDefault,
+            Key::DatabaseEngine,
+        ],
+    )
+}
+
+/// The listen port or address from configuration defaults.
+pub fn listen_default(rule: &Rule, app: &App) -> Vec<Finding> {
+    local(rule, app, &[Key::Port, Key::ListenHost])
+}
+
+/// Logs written to a file by default.
+pub fn file_log_default(rule: &Rule, app: &App) -> Vec<Finding> {
+    local(rule, app, &[Key::LogTargets])
+}
+
+/// Public origins written in production configuration.
+pub fn origin_in_settings(rule: &Rule, app: &App) -> Vec<Finding> {
+    findings(on_settings(rule, app, &[Key::AllowedOrigins], |s| {
+        Some(format!(
+            "{} in {} production configuration",
+            s.detail,
+            s.framework.name()
+        ))
+    }))
+}
+
+/// Configuration split into environments named for deployments.
+pub fn deploy_named_config(rule: &Rule, app: &App) -> Vec<Finding> {
+    findings(on_settings(rule, app, &[Key::Environments], |s| {
+        Some(format!(
+            "{} configuration holds {}, a deployment chosen by name",
+            s.framework.name(),
+            s.detail
+        ))
+    }))
+}
+
+/// Debug switches on in production configuration.
+pub fn debug_in_settings(rule: &Rule, app: &App) -> Vec<Finding> {
+    findings(on_settings(rule, app, &[Key::Debug], |s| {
+        s.local
+            .then(|| format!("production configuration turns on {}", s.detail))
+    }))
+}
+
+fn local(rule: &Rule, app: &App, keys: &[Key]) -> Vec<Finding> {
+    let mut findings = on_settings(rule, app, keys, |s| {
+        s.local.then(|| match &s.variable {
+            Some(var) => format!(
+                "production runs with {} unless `{var}` is set, and the repository does not declare it for production",
+                s.detail
+            ),
+            None => format!("production runs with {}", s.detail),
+        })
+    });
+    for (finding, setting) in findings.iter_mut() {
+        if let Some(var) = &setting.variable {
+            finding.help = format!(
+                "declare {var} for production (scalingo.json `env`, the host's environment variables, or `[production.env]` in twelve.toml), or {}",
+                rule.spec.help
+            );
+        }
+    }
+    self::findings(findings)
+}
+
+fn findings(found: Vec<(Finding, &Setting)>) -> Vec<Finding> {
+    found.into_iter().map(|(f, _)| f).collect()
+}
+
+/// A finding on each setting under `keys` that `message` reports, with the setting.
+fn on_settings<'a>(
+    rule: &Rule,
+    app: &'a App,
+    keys: &[Key],
+    message: impl Fn(&Setting) -> Option<String>,
+) -> Vec<(Finding, &'a Setting)> {
+    app.settings
+        .values
+        .iter()
+        .filter(|s| keys.contains(&s.key))
+        .filter_map(|s| {
+            let text = app.inventory.manifest(&s.file)?;
+            let finding = finding_at(rule, &s.file, text, s.span, message(s)?);
+            Some((finding, s))
+        })
+        .collect()
+}
