@@ -1,9 +1,9 @@
 //! `twelve.toml`: which rules run, where, and how severe they are. Errors point at the
 //! span in the file (miette), and the CLI exits with code 2.
 
+use crate::escape::{same_length_display, visible};
 use crate::finding::Severity;
 use crate::platform::Host;
-use crate::report::escape::{same_length_display, visible};
 use crate::rules::Registry;
 use miette::{Diagnostic, NamedSource, SourceSpan};
 use serde::Deserialize;

@@ -13,6 +13,7 @@ pub mod config;
 pub mod detect;
 pub mod diff;
 pub mod discover;
+pub mod escape;
 pub mod finding;
 pub mod git;
 pub mod health;

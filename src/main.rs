@@ -215,7 +215,12 @@ fn check(registry: &Registry, mut args: CheckArgs) -> ExitCode {
         hosts::note_rules_off(p, registry, |id| config.rule_enabled(id));
     }
     if report.platforms.is_none() {
-        report.no_verdict = Some(hosts::why_no_verdict(&report));
+        report.no_verdict = Some(hosts::why_no_verdict(
+            report.roots,
+            &report.apps,
+            &report.findings,
+            &report.summary.problems,
+        ));
     }
     if let [root] = args.paths.as_slice() {
         report.repository = Some(twelve::identity::detect(

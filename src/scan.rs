@@ -23,12 +23,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-/// A path that could not be read; the scan goes on without it.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct ScanProblem {
-    pub path: String,
-    pub message: String,
-}
+pub use crate::walk::ScanProblem;
 
 #[derive(Debug, Default, Clone)]
 pub struct Summary {

@@ -9,6 +9,13 @@ use ignore::{WalkBuilder, WalkState};
 use std::path::{Path, PathBuf};
 
 /// Folders that hold dependencies, build output or caches, not the app's own code.
+/// A path that could not be read; the scan goes on without it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ScanProblem {
+    pub path: String,
+    pub message: String,
+}
+
 pub const DEFAULT_EXCLUDED_DIRS: &[&str] = &[
     "node_modules",
     "bower_components",

@@ -239,15 +239,18 @@ pub(crate) fn test_facts(files: &[(&str, &str)]) -> crate::repo::RepoFacts {
 }
 
 /// Why `assess_apps` gave no verdict, for the reports: several roots, a file, or no app
-/// in the one scanned folder (and what was seen there).
-pub fn why_no_verdict(report: &crate::scan::Report) -> no_verdict::NoVerdict {
-    if report.roots > 1 {
-        return no_verdict::several_folders(report.roots);
+/// in the one scanned folder (and what was seen there, with the paths it could not read).
+pub fn why_no_verdict(
+    roots: usize,
+    apps: &[App],
+    findings: &[Finding],
+    problems: &[crate::walk::ScanProblem],
+) -> no_verdict::NoVerdict {
+    if roots > 1 {
+        return no_verdict::several_folders(roots);
     }
-    match report.apps.iter().find(|a| a.path.is_empty()) {
-        Some(root) => {
-            no_verdict::no_app(&root.inventory, &report.findings, &report.summary.problems)
-        }
+    match apps.iter().find(|a| a.path.is_empty()) {
+        Some(root) => no_verdict::no_app(&root.inventory, findings, problems),
         None => no_verdict::not_a_folder(),
     }
 }

@@ -3,7 +3,7 @@
 
 use crate::finding::Finding;
 use crate::repo::RepoFacts;
-use crate::scan::ScanProblem;
+use crate::walk::ScanProblem;
 use crate::walk::SkipReason;
 use serde::Serialize;
 
