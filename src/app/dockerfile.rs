@@ -102,8 +102,7 @@ impl Dockerfile {
     /// The last `CMD` and the last `ENTRYPOINT` of the final stage, in file order: those
     /// the container runs.
     pub fn commands(&self) -> Vec<&Instruction> {
-        let last = |keyword: &str| self.instructions.iter().rfind(|i| i.keyword == keyword);
-        let mut found: Vec<&Instruction> = [last("ENTRYPOINT"), last("CMD")]
+        let mut found: Vec<&Instruction> = [self.last("ENTRYPOINT"), self.last("CMD")]
             .into_iter()
             .flatten()
             .collect();
@@ -114,8 +113,10 @@ impl Dockerfile {
     /// What the container runs: an exec-form `ENTRYPOINT` takes `CMD` as arguments, a
     /// shell-form one ignores it; without `ENTRYPOINT`, the `CMD`.
     pub fn start(&self) -> Option<String> {
-        let last = |keyword: &str| self.instructions.iter().rfind(|i| i.keyword == keyword);
-        match (last("ENTRYPOINT").map(Instruction::form), last("CMD")) {
+        match (
+            self.last("ENTRYPOINT").map(Instruction::form),
+            self.last("CMD"),
+        ) {
             (Some(Form::Exec(mut words)), Some(cmd)) => {
                 words.push(cmd.form().to_string());
                 Some(words.join(" "))
@@ -124,6 +125,11 @@ impl Dockerfile {
             (None, Some(cmd)) => Some(cmd.form().to_string()),
             (None, None) => None,
         }
+    }
+
+    /// The final stage's last instruction with this keyword: the one that takes effect.
+    fn last(&self, keyword: &str) -> Option<&Instruction> {
+        self.instructions.iter().rfind(|i| i.keyword == keyword)
     }
 
     /// `ENV` names and values of the final stage (both `ENV A=1 B=2` and `ENV A 1`).

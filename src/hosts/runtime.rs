@@ -65,6 +65,17 @@ fn offered(host: Host, lang: Lang) -> Option<Offered> {
 }
 
 impl Offered {
+    /// Whether one of these versions meets `requirement`; `None` when it cannot be read.
+    fn satisfies(self, lang: Lang, requirement: &str) -> Option<bool> {
+        let minor_matters = by_minor(lang);
+        let clauses = parse_requirement(requirement, lang)?;
+        Some(self.candidates(minor_matters).into_iter().any(|v| {
+            clauses
+                .iter()
+                .any(|clause| clause.iter().all(|c| c.allows(v, minor_matters)))
+        }))
+    }
+
     /// Every offered version; a range lists its majors (and minors up to 9 when the
     /// minor matters).
     fn candidates(self, minor_matters: bool) -> Vec<(u32, u32)> {
@@ -171,19 +182,12 @@ fn parse_comparator(text: &str, lang: Lang) -> Option<Comparator> {
 /// the offered versions satisfies it.
 fn unsupported(host: Host, lang: Lang, requirement: &str) -> Option<String> {
     let offer = offered(host, lang)?;
-    let minor_matters = by_minor(lang);
-    let clauses = parse_requirement(requirement, lang)?;
-    let ok = offer.candidates(minor_matters).into_iter().any(|v| {
-        clauses
-            .iter()
-            .any(|clause| clause.iter().all(|c| c.allows(v, minor_matters)))
-    });
-    (!ok).then(|| {
+    (!offer.satisfies(lang, requirement)?).then(|| {
         format!(
             "{} {requirement} is not offered on {} (available: {})",
             lang.name(),
             host.name(),
-            offer.describe(minor_matters)
+            offer.describe(by_minor(lang))
         )
     })
 }
@@ -298,14 +302,7 @@ fn scalingo_deprecated(host: Host, lang: Lang, requirement: &str) -> Option<Stri
         (Host::Scalingo, Lang::Python) => Offered::Versions(&[(3, 10)]),
         _ => return None,
     };
-    let minor_matters = by_minor(lang);
-    let clauses = parse_requirement(requirement, lang)?;
-    let installs = released.candidates(minor_matters).into_iter().any(|v| {
-        clauses
-            .iter()
-            .any(|clause| clause.iter().all(|c| c.allows(v, minor_matters)))
-    });
-    installs.then(|| {
+    released.satisfies(lang, requirement)?.then(|| {
         format!(
             "{} {requirement} is end-of-life on Scalingo: it installs with a warning and will become a build error",
             lang.name()
