@@ -216,7 +216,49 @@ pub fn no_sigterm_handler(_rule: &Rule, app: &App) -> Vec<Finding> {
 
 #[cfg(test)]
 mod tests {
-    use super::in_browser_folder;
+    use super::*;
+    use crate::classify::Role;
+
+    fn facts_of(path: &str, language: Language, code: &str) -> FileFacts {
+        let registry = crate::rules::Registry::builtin().expect("rules load");
+        let rule = registry.get("no-sigterm-handler").expect("rule");
+        let file = SourceFile::new(path.into(), language, Role::Source, code.into());
+        let mut facts = FileFacts::default();
+        node_server_facts(rule, &file, &mut facts);
+        go_server_facts(rule, &file, &mut facts);
+        facts
+    }
+
+    #[test]
+    fn a_handler_in_a_comment_is_noted_prose_is_not() {
+        let commented = facts_of(
+            "server.js",
+            Language::Javascript,
+            "app.listen(port);\n// process.on('SIGTERM', () => server.close());\n",
+        );
+        let found = commented.shutdown_commented_out.expect("commented handler");
+        assert_eq!(found.start.line, 2);
+        assert!(!commented.handles_sigterm);
+        assert!(commented.server_start.is_some());
+        let prose = facts_of(
+            "server.js",
+            Language::Javascript,
+            "// the host sends SIGTERM, then SIGKILL\napp.listen(port);\n",
+        );
+        assert!(prose.shutdown_commented_out.is_none());
+        let go = facts_of(
+            "main.go",
+            Language::Go,
+            "func main() {\n\t// go func() { <-stop; srv.Shutdown(ctx) }()\n\tsrv.ListenAndServe()\n}\n",
+        );
+        assert!(go.shutdown_commented_out.is_some());
+        let handled = facts_of(
+            "main.go",
+            Language::Go,
+            "signal.Notify(c, syscall.SIGTERM)\n// srv.Shutdown(ctx)\nhttp.ListenAndServe(addr, nil)\n",
+        );
+        assert!(handled.handles_sigterm);
+    }
 
     #[test]
     fn browser_folders() {
