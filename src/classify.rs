@@ -343,6 +343,8 @@ const EXAMPLE_SUFFIXES: &[&str] = &[
     ".jinja",
     ".jinja2",
     ".default",
+    // dotenv-defaults and dotenv-flow: the committed layer of defaults under the environment.
+    ".defaults",
 ];
 /// Words in a config file's name that tie it to a non-production environment.
 const DEV_ENV_WORDS: &[&str] = &[
@@ -551,6 +553,7 @@ mod tests {
         assert_eq!(role(".env.example"), Role::Example);
         assert_eq!(role(".env.sample"), Role::Example);
         assert_eq!(role(".env.dist"), Role::Example);
+        assert_eq!(role("frontend/.env.production.defaults"), Role::Example);
         assert_eq!(role("examples/basic/server.js"), Role::Example);
         assert_eq!(role("demo/server.js"), Role::Example);
         assert_eq!(role("contrib/nginx/app.py"), Role::Example);

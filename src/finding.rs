@@ -147,8 +147,6 @@ pub fn mask(value: &str) -> String {
 pub enum Fact {
     /// The matched text is a number (a port, for `hardcoded-port`).
     Number(u64),
-    /// The runtime version is pinned only in this file (`.nvmrc`, `runtime.txt`...).
-    PinnedOnlyIn(&'static str),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

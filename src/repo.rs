@@ -118,6 +118,8 @@ pub struct FileFacts {
     pub server_start: Option<Finding>,
     /// Whether the file handles SIGTERM (itself or through a shutdown library).
     pub handles_sigterm: bool,
+    /// A SIGTERM handler or server shutdown that is commented out.
+    pub shutdown_commented_out: Option<Finding>,
     /// Calls of system binaries: (binary name, the finding to report).
     pub binary_calls: Vec<(String, Finding)>,
     /// In-process schedulers started in this file.
@@ -154,6 +156,8 @@ pub struct RepoFacts {
     /// The first (by path) file starting a Node server or queue worker.
     pub server_start: Option<Finding>,
     pub handles_sigterm: bool,
+    /// The first (by path) commented-out SIGTERM handler or server shutdown.
+    pub shutdown_commented_out: Option<Finding>,
     pub binary_calls: Vec<(String, Finding)>,
     pub schedulers: Vec<Finding>,
     pub local_writes: Vec<Finding>,
@@ -253,6 +257,7 @@ impl RepoFacts {
             in_git: self.in_git,
             server_start: self.server_start.as_ref().and_then(inside),
             handles_sigterm: self.handles_sigterm,
+            shutdown_commented_out: self.shutdown_commented_out.as_ref().and_then(inside),
             binary_calls: self
                 .binary_calls
                 .iter()
@@ -361,6 +366,14 @@ impl RepoFacts {
             }
         }
         self.handles_sigterm |= facts.handles_sigterm;
+        if let Some(found) = facts.shutdown_commented_out
+            && self
+                .shutdown_commented_out
+                .as_ref()
+                .is_none_or(|kept| found.sort_key() < kept.sort_key())
+        {
+            self.shutdown_commented_out = Some(found);
+        }
         self.manifest_stacks.extend(facts.manifest);
         if let Some((stack, found)) = facts.package_import {
             let entry = self

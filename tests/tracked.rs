@@ -1,5 +1,6 @@
 //! Committed means tracked: inside a git work tree twelve scans what git has, whatever
-//! `.gitignore` says about a tracked file; outside git, the ignore files decide.
+//! `.gitignore` says about a tracked file; outside git, the ignore files decide. What a
+//! tracked file holds can decide its role too (a translation catalog in any folder).
 
 mod common;
 
@@ -155,4 +156,30 @@ fn an_ignored_root_manifest_is_the_reason_for_no_verdict() {
         text.contains("Portability: no verdict: no app detected: the root `package.json` is ignored by git and not tracked"),
         "{text}"
     );
+}
+
+/// A translation catalog is prose under message keys whatever folder holds it: a URL
+/// among its strings is an example for the reader, while the same URL in a file of two
+/// settings is configuration.
+#[test]
+fn a_translation_catalog_in_an_unusual_folder_is_silent() {
+    let url = "postgres://app:Kennwort@db.example.org/app";
+    let catalog = format!(
+        r#"{{"signup.title": "Konto anlegen", "signup.password": "Kennwort", "signup.confirm": "Kennwort bestätigen", "signup.submit": "Absenden", "signup.help": "Hilfe und Kontakt", "signup.example": "{url}"}}"#
+    );
+    let settings = format!(r#"{{"signup.password": "Kennwort", "signup.example": "{url}"}}"#);
+    let app = git_repo(&[
+        ("package.json", PACKAGE_JSON),
+        ("web/intl/messages/de.json", catalog.as_str()),
+        ("web/settings/de.json", settings.as_str()),
+    ]);
+    let doc = check_json(app.path());
+    let files: Vec<&str> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["file"].as_str().unwrap())
+        .collect();
+    assert!(files.contains(&"web/settings/de.json"), "{doc:#}");
+    assert!(!files.contains(&"web/intl/messages/de.json"), "{doc:#}");
 }

@@ -7,7 +7,7 @@ use super::finding_at;
 use crate::app::App;
 use crate::app::ok;
 use crate::app::processes::OTHER_APP_MANIFESTS;
-use crate::finding::{Fact, Finding};
+use crate::finding::Finding;
 use crate::rules::Rule;
 
 const NODE_LOCKS: &[&str] = &[
@@ -175,29 +175,15 @@ pub fn runtime_version_unpinned(rule: &Rule, app: &App) -> Vec<Finding> {
             ),
             None => "package.json does not pin the Node version in `engines.node`".to_string(),
         };
-        let mut finding = rule.repo_finding("package.json", message);
-        finding.fact = ["/.nvmrc", "/.node-version"]
-            .iter()
-            .find(|f| facts.has(&f[1..]))
-            .map(|f| Fact::PinnedOnlyIn(&f[1..]));
-        findings.push(finding);
+        findings.push(rule.repo_finding("package.json", message));
     }
     let python = is_python_app(app) && !facts.has_any(DETECTED_BEFORE_PYTHON);
-    if python && !facts.has_any(&[".python-version", "Pipfile.lock"]) {
-        let (file, message) = if facts.has("runtime.txt") {
-            (
-                "runtime.txt",
-                "the Python version is pinned only in runtime.txt, deprecated on Scalingo and not read by Clever Cloud",
-            )
-        } else {
-            (
-                ".python-version",
-                "this Python app does not pin its Python version in .python-version",
-            )
-        };
-        let mut finding = rule.repo_finding(file, message.to_string());
-        finding.fact = (file == "runtime.txt").then_some(Fact::PinnedOnlyIn("runtime.txt"));
-        findings.push(finding);
+    // runtime.txt is deprecated on Scalingo but still read first: the version is pinned.
+    if python && !facts.has_any(&[".python-version", "Pipfile.lock", "runtime.txt"]) {
+        findings.push(rule.repo_finding(
+            ".python-version",
+            "this Python app does not pin its Python version in .python-version".to_string(),
+        ));
     }
     if let Some(gemfile) = &manifests.gemfile
         && gemfile.ruby.is_none()

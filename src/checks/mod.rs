@@ -254,6 +254,7 @@ pub fn file_facts(
         }
     }
     facts.server_start = facts.server_start.filter(|f| keep(f));
+    facts.shutdown_commented_out = facts.shutdown_commented_out.filter(|f| keep(f));
     facts.binary_calls.retain(|(_, f)| keep(f));
     facts.schedulers.retain(|f| keep(f));
     facts.local_writes.retain(|f| keep(f));

@@ -40,7 +40,13 @@ pub fn npm_start_as_web(rule: &Rule, app: &App) -> Vec<Finding> {
         })
         .filter_map(|c| {
             let text = app.text(c.file)?;
-            let wrapper = c.command.split_whitespace().next().unwrap_or("npm");
+            // corepack only picks the package manager's version and runs it in its own
+            // process: the package manager after it is the one that holds the signal.
+            let wrapper = c
+                .command
+                .split_whitespace()
+                .find(|w| *w != "corepack")
+                .unwrap_or("npm");
             Some(finding_at(
                 rule,
                 c.file,
@@ -52,8 +58,8 @@ pub fn npm_start_as_web(rule: &Rule, app: &App) -> Vec<Finding> {
         .collect()
 }
 
-/// Notes where a Node file starts a server or a queue worker, and whether it handles
-/// SIGTERM itself or through a library that does.
+/// Notes where a Node file starts a server or a queue worker, whether it handles
+/// SIGTERM itself or through a library that does, and a handler left in a comment.
 pub fn node_server_facts(rule: &Rule, file: &SourceFile, facts: &mut FileFacts) {
     if !matches!(file.language, Language::Javascript | Language::Typescript)
         || in_browser_folder(&file.rel_path)
@@ -61,59 +67,89 @@ pub fn node_server_facts(rule: &Rule, file: &SourceFile, facts: &mut FileFacts) 
         return;
     }
     static HANDLES: OnceLock<regex::bytes::Regex> = OnceLock::new();
+    static HANDLER: OnceLock<regex::bytes::Regex> = OnceLock::new();
     static SERVER: OnceLock<regex::bytes::Regex> = OnceLock::new();
     let handles = HANDLES.get_or_init(|| bytes_regex(
         r"SIGTERM|createTerminus|http-terminator|lightship|close-with-grace|enableShutdownHooks|stoppable",
     ));
     facts.handles_sigterm |= handles.is_match(&file.masked);
+    // Code that installs a handler, as opposed to prose that mentions the signal.
+    let handler = HANDLER.get_or_init(|| bytes_regex(
+        r#"\bprocess\.(?:on|once|addListener)\(\s*['"`]SIGTERM|\bcreateTerminus\(|\.enableShutdownHooks\(|\bcloseWithGrace\("#,
+    ));
+    note_commented_out(rule, file, handler, facts);
     // `.listen(` with a port-like first argument starts a server (event buses also have
     // `.listen('event', ...)`); bullmq's `new Worker('queue', handler)` and bull's
     // `queue.process(handler)` start a queue worker (worker_threads pass options instead).
     let server = SERVER.get_or_init(|| bytes_regex(
         r#"(?P<hit>\.listen\()\s*(?:\d|[\w$.]*(?i:port)\b|process\.env\b|app\.get\(|\{|config\b|settings\b|env\b)|\bnew\s+Worker\(\s*['"`][^'"`]+['"`]\s*,\s*(?:async\b|function\b|\(|\w+\s*=>)|\.process\(\s*(?:['"`]|\d|async\b|function\b)"#,
     ));
-    let found = server
-        .captures(&file.masked)
-        .and_then(|caps| caps.name("hit").or_else(|| caps.get(0)));
-    if let Some(m) = found {
-        let message =
-            "this Node process never handles SIGTERM, so a restart cuts requests and jobs off"
-                .to_string();
-        facts.server_start =
-            Some(rule.finding(&file.rel_path, file.locate(m.start(), m.end()), message));
-    }
+    note_server_start(rule, file, server, facts);
 }
 
 /// Notes where a Go file starts an HTTP server (`ListenAndServe`, gin `Run`, echo
-/// `Start`, fiber `Listen`), and whether it shuts down gracefully: `signal.Notify` (or
-/// `NotifyContext`) with a `Shutdown` call in the same file, or a library that does both.
+/// `Start`, fiber `Listen`), whether it catches SIGTERM (`signal.Notify`, or a library
+/// that restarts gracefully), and a `signal.Notify` or `Shutdown` left in a comment.
 pub fn go_server_facts(rule: &Rule, file: &SourceFile, facts: &mut FileFacts) {
     if file.language != Language::Go {
         return;
     }
     static NOTIFY: OnceLock<regex::bytes::Regex> = OnceLock::new();
-    static SHUTDOWN: OnceLock<regex::bytes::Regex> = OnceLock::new();
+    static HANDLER: OnceLock<regex::bytes::Regex> = OnceLock::new();
     static SERVER: OnceLock<regex::bytes::Regex> = OnceLock::new();
     let notify = NOTIFY.get_or_init(|| {
         bytes_regex(r"\bsignal\.Notify(?:Context)?\(|fvbock/endless|facebookgo/grace|gin-contrib/graceful|tylerb/graceful|\bgraceful\.")
     });
-    let shutdown = SHUTDOWN.get_or_init(|| {
-        bytes_regex(r"\.Shutdown(?:WithContext|WithTimeout)?\(|fvbock/endless|facebookgo/grace|gin-contrib/graceful|tylerb/graceful|\bgraceful\.")
+    facts.handles_sigterm |= notify.is_match(&file.masked);
+    let handler = HANDLER.get_or_init(|| {
+        bytes_regex(r"\bsignal\.Notify(?:Context)?\(|\.Shutdown(?:WithContext|WithTimeout)?\(")
     });
-    facts.handles_sigterm |= notify.is_match(&file.masked) && shutdown.is_match(&file.masked);
+    note_commented_out(rule, file, handler, facts);
     let server = SERVER.get_or_init(|| {
         bytes_regex(r#"\b(?P<hit>(?:http\.)?ListenAndServe(?:TLS)?)\(|\b(?:r|router|engine|app|server|srv|g|e)\.(?P<run>Run)\(\s*(?:"[^"]*:|\w*(?i:addr|port)\w*\s*\)|fmt\.Sprintf|\)|":"\s*\+)|\b\w+\.(?P<start>Start|Listen)\(\s*(?:"[^"]*:\d*"|\w*(?i:addr|port)\w*\s*\)|fmt\.Sprintf|":"\s*\+)"#)
     });
+    note_server_start(rule, file, server, facts);
+}
+
+/// Notes the first match of `server` (its `hit`, `run` or `start` group, or the whole
+/// match) as where the file starts a long-running server.
+fn note_server_start(
+    rule: &Rule,
+    file: &SourceFile,
+    server: &regex::bytes::Regex,
+    facts: &mut FileFacts,
+) {
     let found = server.captures(&file.masked).and_then(|caps| {
-        caps.name("hit")
-            .or_else(|| caps.name("run"))
-            .or_else(|| caps.name("start"))
+        ["hit", "run", "start"]
+            .iter()
+            .find_map(|g| caps.name(g))
+            .or_else(|| caps.get(0))
     });
     if let Some(m) = found {
-        let message =
-            "this Go server never handles SIGTERM with `Shutdown`, so a restart cuts requests off"
-                .to_string();
-        facts.server_start =
+        facts.server_start = Some(rule.finding(
+            &file.rel_path,
+            file.locate(m.start(), m.end()),
+            String::new(),
+        ));
+    }
+}
+
+/// Notes the first `handler` that sits in a comment: the masked copy blanks comments,
+/// so a match in the original text whose first byte is blank there was commented out.
+fn note_commented_out(
+    rule: &Rule,
+    file: &SourceFile,
+    handler: &regex::bytes::Regex,
+    facts: &mut FileFacts,
+) {
+    let commented = handler
+        .find_iter(&file.text)
+        .find(|m| file.masked.get(m.start()) != file.text.get(m.start()));
+    if let Some(m) = commented
+        && facts.shutdown_commented_out.is_none()
+    {
+        let message = "the SIGTERM handling here is commented out and no other code handles it, so a restart cuts requests and jobs off".to_string();
+        facts.shutdown_commented_out =
             Some(rule.finding(&file.rel_path, file.locate(m.start(), m.end()), message));
     }
 }
@@ -155,15 +191,19 @@ pub(super) fn in_browser_folder(path: &str) -> bool {
         .any(|dir| BROWSER.contains(&dir))
 }
 
+/// Reports a long-running Node or Go server only on explicit evidence that it drops
+/// work on SIGTERM: its graceful shutdown left in a comment, with no code that handles
+/// the signal. A plain `listen` is not evidence: how much a restart cuts off depends on
+/// traffic and on the host's routing, which the code does not show.
 pub fn no_sigterm_handler(_rule: &Rule, app: &App) -> Vec<Finding> {
     let facts = &app.inventory;
+    let (Some(start), Some(commented)) = (&facts.server_start, &facts.shutdown_commented_out)
+    else {
+        return Vec::new();
+    };
     // Only a Node app (a root package.json) or a Go module (a root go.mod) is judged: a
     // lone script is not a service.
-    let go_server = facts
-        .server_start
-        .as_ref()
-        .is_some_and(|f| f.file.ends_with(".go"));
-    let judged = if go_server {
+    let judged = if start.file.ends_with(".go") {
         facts.has("go.mod")
     } else {
         facts.has("package.json") && !framework_server(app)
@@ -171,12 +211,54 @@ pub fn no_sigterm_handler(_rule: &Rule, app: &App) -> Vec<Finding> {
     if facts.handles_sigterm || !judged {
         return Vec::new();
     }
-    facts.server_start.iter().cloned().collect()
+    vec![commented.clone()]
 }
 
 #[cfg(test)]
 mod tests {
-    use super::in_browser_folder;
+    use super::*;
+    use crate::classify::Role;
+
+    fn facts_of(path: &str, language: Language, code: &str) -> FileFacts {
+        let registry = crate::rules::Registry::builtin().expect("rules load");
+        let rule = registry.get("no-sigterm-handler").expect("rule");
+        let file = SourceFile::new(path.into(), language, Role::Source, code.into());
+        let mut facts = FileFacts::default();
+        node_server_facts(rule, &file, &mut facts);
+        go_server_facts(rule, &file, &mut facts);
+        facts
+    }
+
+    #[test]
+    fn a_handler_in_a_comment_is_noted_prose_is_not() {
+        let commented = facts_of(
+            "server.js",
+            Language::Javascript,
+            "app.listen(port);\n// process.on('SIGTERM', () => server.close());\n",
+        );
+        let found = commented.shutdown_commented_out.expect("commented handler");
+        assert_eq!(found.start.line, 2);
+        assert!(!commented.handles_sigterm);
+        assert!(commented.server_start.is_some());
+        let prose = facts_of(
+            "server.js",
+            Language::Javascript,
+            "// the host sends SIGTERM, then SIGKILL\napp.listen(port);\n",
+        );
+        assert!(prose.shutdown_commented_out.is_none());
+        let go = facts_of(
+            "main.go",
+            Language::Go,
+            "func main() {\n\t// go func() { <-stop; srv.Shutdown(ctx) }()\n\tsrv.ListenAndServe()\n}\n",
+        );
+        assert!(go.shutdown_commented_out.is_some());
+        let handled = facts_of(
+            "main.go",
+            Language::Go,
+            "signal.Notify(c, syscall.SIGTERM)\n// srv.Shutdown(ctx)\nhttp.ListenAndServe(addr, nil)\n",
+        );
+        assert!(handled.handles_sigterm);
+    }
 
     #[test]
     fn browser_folders() {

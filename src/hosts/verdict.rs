@@ -215,15 +215,6 @@ fn host_specific(host: Host, stack: &Stack, finding: &Finding) -> Option<(Impact
             Impact::Blocks,
             "the image Paketo builds has no start command: add a Procfile `web:` line or a Dockerfile with a `CMD`".into(),
         )),
-        // runtime.txt is deprecated on Scalingo but still read; Clever Cloud ignores it.
-        ("runtime-version-unpinned", Host::Scalingo | Host::Scaleway)
-            if finding.fact == Some(Fact::PinnedOnlyIn("runtime.txt")) =>
-        {
-            Some((
-                Impact::Advisory,
-                "`runtime.txt` is deprecated: write the version in `.python-version`".into(),
-            ))
-        }
         _ => None,
     }
 }
