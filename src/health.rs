@@ -10,10 +10,11 @@ use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
 /// A health-record word as an identifier segment: `patient_id`, `patientName`,
-/// `medical_record`, `MedicalHistory`, `blood_type`, `icd10`, `numero_secu`.
+/// `medical_record`, `MedicalHistory`, `blood_type`, `icd10`, `numero_secu`. ASCII word
+/// boundaries (`-u`): a Unicode one sends the search to the slow engine on any accent.
 static HEALTH_FIELD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?:\b|_)(?P<a>(?i:patients?|medical_?records?|medical_?history|diagnos[ie]s|prescriptions?|blood_?(?:type|group)|allerg(?:y|ies)|icd_?10|numero_?secu|social_?security_?number))(?:\b|_|[A-Z])|[a-z](?P<b>Patients?|MedicalRecords?|MedicalHistory|Diagnos[ie]s|Prescriptions?|BloodType|BloodGroup|Allerg(?:y|ies))(?:\b|_|[A-Z])",
+        r"(?-u)(?:\b|_)(?P<a>(?i:patients?|medical_?records?|medical_?history|diagnos[ie]s|prescriptions?|blood_?(?:type|group)|allerg(?:y|ies)|icd_?10|numero_?secu|social_?security_?number))(?:\b|_|[A-Z])|[a-z](?P<b>Patients?|MedicalRecords?|MedicalHistory|Diagnos[ie]s|Prescriptions?|BloodType|BloodGroup|Allerg(?:y|ies))(?:\b|_|[A-Z])",
     )
     .expect("valid regex")
 });

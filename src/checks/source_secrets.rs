@@ -59,8 +59,8 @@ pub fn source_secret_facts(rule: &Rule, file: &SourceFile, facts: &mut FileFacts
         }
     }
     // Object keys count only in modules that export an object (a config module).
-    let exports_object = file.masked.windows(14).any(|w| w == b"module.exports")
-        || file.masked.windows(14).any(|w| w == b"export default");
+    let exports_object = memchr::memmem::find(&file.masked, b"module.exports").is_some()
+        || memchr::memmem::find(&file.masked, b"export default").is_some();
     for caps in exports.captures_iter(&file.masked) {
         let found = [("name", "value"), ("prop", "pvalue"), ("key", "kvalue")]
             .into_iter()
