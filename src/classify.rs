@@ -467,13 +467,22 @@ fn is_test_file_name(name: &str) -> bool {
                 .any(|e| name.ends_with(e)))
 }
 
+/// The words of a file name: its stem split at `-` and `_`, then each later dot-part
+/// (`docker-compose.prod.yml` gives `docker`, `compose`, `prod`, `yml`).
+fn name_words(name: &str) -> impl Iterator<Item = &str> {
+    let stem = name.split('.').next().unwrap_or(name);
+    stem.split(['-', '_']).chain(name.split('.').skip(1))
+}
+
 /// Settings files named for development, local, test or CI environments
 /// (`settings/dev.py`, `config/environments/development.rb`, `application-dev.yml`,
 /// `docker-compose.yml`, `.env.development`).
 fn is_dev_config(parts: &[&str], name: &str, language: Language) -> bool {
-    let compose_file = name.starts_with("docker-compose")
+    // A compose file named for production (`docker-compose.prod.yml`) is what a server runs.
+    let compose_file = (name.starts_with("docker-compose")
         || name.starts_with("compose.")
-        || (parts.last() == Some(&"docker") && language == Language::Yaml);
+        || (parts.last() == Some(&"docker") && language == Language::Yaml))
+        && !name_words(name).any(|w| matches!(w, "prod" | "production"));
     // A `tools/` folder at the root holds the developers' scripts (generators, checks);
     // deeper, `src/tools/` is as likely to be the app's own helpers.
     let root_tools = parts.first() == Some(&"tools");
@@ -485,10 +494,7 @@ fn is_dev_config(parts: &[&str], name: &str, language: Language) -> bool {
         return true;
     }
     let stem = name.split('.').next().unwrap_or(name);
-    let words: Vec<&str> = stem
-        .split(['-', '_'])
-        .chain(name.split('.').skip(1))
-        .collect();
+    let words: Vec<&str> = name_words(name).collect();
     // `.env.local` holds a machine's real values: committing it is no dev-only matter.
     // `.env.docker` is the env_file of a docker compose setup, which is for a laptop.
     let named_for_dev = words.iter().any(|w| {
@@ -567,6 +573,9 @@ mod tests {
             Role::DevConfig
         );
         assert_eq!(role("docker-compose.yml"), Role::DevConfig);
+        assert_eq!(role("docker-compose.prod.yml"), Role::Config);
+        assert_eq!(role("compose.production.yaml"), Role::Config);
+        assert_eq!(role("docker-compose.dev.yml"), Role::DevConfig);
         assert_eq!(role(".env.docker"), Role::DevConfig);
         assert_eq!(role("config/packages/dev/monolog.yaml"), Role::DevConfig);
         assert_ne!(role("config/packages/prod/monolog.yaml"), Role::DevConfig);
