@@ -124,6 +124,8 @@ pub struct FileFacts {
     pub schedulers: Vec<Finding>,
     /// Writes to a folder of the app reached through a name (`local-write-to-app-dir`).
     pub local_writes: Vec<Finding>,
+    /// Writes whose path is an injected Spring property: (property key, finding).
+    pub property_writes: Vec<(String, Finding)>,
     /// Secret literals exported by a module: (name, finding on the literal).
     pub exported_secrets: Vec<(String, Finding)>,
     /// Names used as signing or verification keys (`jwt.sign(x, NAME)`).
@@ -157,6 +159,7 @@ pub struct RepoFacts {
     pub binary_calls: Vec<(String, Finding)>,
     pub schedulers: Vec<Finding>,
     pub local_writes: Vec<Finding>,
+    pub property_writes: Vec<(String, Finding)>,
     pub exported_secrets: Vec<(String, Finding)>,
     pub signing_names: BTreeSet<String>,
     /// Whether a `vendor/` folder sits at the root (dependencies committed with the app).
@@ -375,6 +378,7 @@ impl RepoFacts {
         keep_first(&mut self.binary_calls, facts.binary_calls, |(_, f)| f);
         keep_first(&mut self.schedulers, facts.schedulers, |f| f);
         keep_first(&mut self.local_writes, facts.local_writes, |f| f);
+        keep_first(&mut self.property_writes, facts.property_writes, |(_, f)| f);
         keep_first(
             &mut self.exported_secrets,
             facts.exported_secrets,

@@ -4,8 +4,9 @@
 //! away. `local-file-storage` reads the write calls whose path is written in place; this
 //! check follows the names, and reports each write site once.
 
-use super::{PerLanguage, bytes_regex, per_language};
+use super::{PerLanguage, bytes_regex, finding_at, per_language};
 use crate::app::App;
+use crate::app::settings::Key;
 use crate::classify::Language;
 use crate::finding::Finding;
 use crate::repo::FileFacts;
@@ -53,7 +54,7 @@ fn write_pattern(language: Language) -> Option<String> {
             r"\b(?P<call>os\.Create|os\.WriteFile|ioutil\.WriteFile|os\.OpenFile)\s*\(|\.(?P<method>SaveAs|Save)\s*\("
         }
         Language::Java | Language::Kotlin => {
-            r"\b(?P<call>Files\.write|Files\.writeString|Files\.newOutputStream|Files\.move|new\s+FileOutputStream|new\s+FileWriter)\s*\("
+            r"\b(?P<call>Files\.write|Files\.writeString|Files\.newOutputStream|Files\.move|Files\.copy|new\s+FileOutputStream|new\s+FileWriter)\s*\("
         }
         Language::Php => {
             r"\b(?P<call>file_put_contents|fopen|copy|rename|imagepng|imagejpeg|imagewebp)\s*\(|->(?P<method>save|saveAs|output)\s*\("
@@ -66,23 +67,25 @@ fn write_pattern(language: Language) -> Option<String> {
 }
 
 /// Where the app's own folder is named in an expression: the module's folder, the
-/// working directory, the framework's root and storage helpers.
-const APP_ROOT: &str = r#"\b(?:__dirname|__filename|__file__|__DIR__|process\.cwd\(\)|os\.getcwd\(\)|BASE_DIR|ROOT_DIR|APP_ROOT|PROJECT_ROOT|root_path|instance_path|Rails\.root|storage_path\(|public_path\(|base_path\(|os\.Getwd\(\)|import\.meta\.dirname)"#;
+/// working directory, the framework's root and storage helpers, and the app's
+/// configured upload or media folder (`app.config["UPLOAD_FOLDER"]`, `settings.MEDIA_ROOT`).
+const APP_ROOT: &str = r#"\b(?:__dirname|__filename|__file__|__DIR__|process\.cwd\(\)|os\.getcwd\(\)|BASE_DIR|ROOT_DIR|APP_ROOT|PROJECT_ROOT|root_path|instance_path|Rails\.root|storage_path\(|public_path\(|base_path\(|os\.Getwd\(\)|import\.meta\.dirname|settings\.MEDIA_ROOT\b)|\bconfig(?:\.get\s*\(\s*|\s*\[\s*)['"]\w*(?:UPLOAD|MEDIA)\w*['"]"#;
 
 /// A path literal: relative (`./x`, `x/y`), absolute outside the system's scratch and
 /// device folders, or a file with a data extension (`db.json`, `report.pdf`).
-const PATH_LITERAL: &str = r#"['"`](?:\.{1,2}/|[\w.-]+/|/(?:var|srv|app|data|home|opt|usr/src)/|[\w-]+\.(?:json|csv|xlsx?|pdf|png|jpe?g|gif|webp|svg|zip|html?|txt|xml)['"`])"#;
+const PATH_LITERAL: &str = r#"['"`](?:\.{1,2}/|[\w.-]+/|/(?:var|srv|app|data|home|opt|usr/src)/|[\w-]+\.(?:json|csv|xlsx?|docx?|od[st]|pdf|png|jpe?g|gif|webp|svg|zip|html?|txt|xml)['"`])"#;
 
 /// Scratch space and things that are not the app's disk.
 const NOT_APP_DISK: &str = r#"(?i)\btmp\b|\btemp\b|tmpdir|tempfile|gettempdir|TempDir|sys_get_temp_dir|java\.io\.tmpdir|createTemp|/dev/|/proc/|://|\.log\b|\blogs?/|\bos\.devnull\b|\bBytesIO\b|\bStringIO\b"#;
 
-/// Folders whose code runs once, by hand or at build time.
+/// Folders whose code runs once, by hand or at build time. Django's
+/// `management/commands/` is not one of them: a command reads production's database, so
+/// it runs on the host, in a one-off container whose files are gone when it exits.
 const ONE_OFF_DIRS: &[&str] = &[
     "scripts",
     "script",
     "tools",
     "tasks",
-    "management",
     "commands",
     "migrations",
     "seeds",
@@ -99,6 +102,7 @@ struct Patterns {
     scratch: Regex,
     cli: Regex,
     py_write_mode: Regex,
+    injected: Regex,
 }
 
 fn patterns() -> &'static Patterns {
@@ -112,6 +116,9 @@ fn patterns() -> &'static Patterns {
             r"\bimport\s+argparse\b|\bsys\.argv\b|\bprocess\.argv\b|\brequire\(\s*['\x22](?:commander|yargs)['\x22]\)|\bfrom\s+['\x22](?:commander|yargs)['\x22]|\$argv\b|\bARGV\b",
         ),
         py_write_mode: bytes_regex(r#",\s*(?:mode\s*=\s*)?['"][rwax+]*[wax][rwax+b]*['"]"#),
+        injected: bytes_regex(
+            r#"@(?:param:)?Value\(\s*"\\?\$\{(?P<key>[\w.-]+)(?::[^}"]*)?\}"\s*\)\s*(?:(?:private|protected|public|final|val|var|lateinit)\s+)*(?:(?:String|Path|File)\s+)?(?P<name>[A-Za-z_]\w*)"#,
+        ),
     })
 }
 
@@ -162,9 +169,13 @@ fn is_ident(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_' || b == b'$'
 }
 
-/// The names the file sets to a folder of the app, each with the expression it ends at.
-fn app_dir_names(file: &SourceFile, assignment: &Regex) -> BTreeMap<String, String> {
-    let mut known = BTreeMap::new();
+/// The names the file sets to a folder of the app, each with the expression it ends at,
+/// starting from `known` (names bound elsewhere, such as injected properties).
+fn app_dir_names(
+    file: &SourceFile,
+    assignment: &Regex,
+    mut known: BTreeMap<String, String>,
+) -> BTreeMap<String, String> {
     // Two passes: a name may be used above the line that defines it (a function body).
     for _ in 0..2 {
         for caps in assignment.captures_iter(&file.masked) {
@@ -252,11 +263,12 @@ fn argument(args: &[u8], index: usize) -> &[u8] {
 
 fn one_off(file: &SourceFile) -> bool {
     let name = file.rel_path.rsplit('/').next().unwrap_or_default();
+    let django_command = file.rel_path.contains("management/commands/");
     file.rel_path
         .split('/')
         .rev()
         .skip(1)
-        .any(|d| ONE_OFF_DIRS.contains(&d))
+        .any(|d| ONE_OFF_DIRS.contains(&d) && !(django_command && d == "commands"))
         || ONE_OFF_NAMES.iter().any(|n| name.starts_with(n))
         || patterns().cli.is_match(&file.masked)
 }
@@ -283,10 +295,7 @@ pub fn local_write_facts(rule: &Rule, file: &SourceFile, facts: &mut FileFacts) 
     if !writes.is_match(&file.masked) || one_off(file) {
         return;
     }
-    let known = app_dir_names(file, assignment);
-    if known.is_empty() {
-        return;
-    }
+    let known = app_dir_names(file, assignment, property_names(file));
     let mut last_line = 0;
     for caps in writes.captures_iter(&file.masked) {
         let (Some(call), Some(whole)) = (
@@ -302,12 +311,17 @@ pub fn local_write_facts(rule: &Rule, file: &SourceFile, facts: &mut FileFacts) 
             continue;
         }
         let target = argument(args, target_index(&name));
-        let Some(dir) = known.keys().find(|n| has_word(target, n)) else {
-            continue;
-        };
         if patterns().scratch.is_match(target) {
             continue;
         }
+        // Through a name the file resolves, or a path written in the call itself.
+        let place = match known.keys().find(|n| has_word(target, n)) {
+            Some(dir) => format!("under `{dir}` ({}), a folder of the app", known[dir]),
+            None => match resolves(target, &BTreeMap::new()) {
+                Some(path) => format!("to {path}, in the app's folder"),
+                None => continue,
+            },
+        };
         let located = file.locate(call.start(), call.end());
         // One finding per write site: the first write call of a line.
         if located.0.line == last_line {
@@ -315,18 +329,86 @@ pub fn local_write_facts(rule: &Rule, file: &SourceFile, facts: &mut FileFacts) 
         }
         last_line = located.0.line;
         let message = format!(
-            "`{name}` writes under `{dir}` ({}), a folder on this instance's own disk, lost on restart and not shared between instances",
-            known[dir]
+            "`{name}` writes {place}, on this instance's own disk: lost on restart and not shared between instances"
         );
-        facts
-            .local_writes
-            .push(rule.finding(&file.rel_path, located, message));
+        let finding = rule.finding(&file.rel_path, located, message);
+        match property_key(&place) {
+            Some(key) => facts.property_writes.push((key, finding)),
+            None => facts.local_writes.push(finding),
+        }
     }
 }
 
-pub fn local_write_to_app_dir(_rule: &Rule, app: &App) -> Vec<Finding> {
-    let facts = &app.inventory;
-    facts.local_writes.clone()
+/// Spring's injected properties (`@Value("${exports.path}") val exportPath: String`):
+/// each name with its `${key}`, which the model resolves in application.properties.
+fn property_names(file: &SourceFile) -> BTreeMap<String, String> {
+    if !matches!(file.language, Language::Java | Language::Kotlin) {
+        return BTreeMap::new();
+    }
+    patterns()
+        .injected
+        .captures_iter(&file.masked)
+        .filter_map(|caps| {
+            let key = String::from_utf8_lossy(caps.name("key")?.as_bytes()).into_owned();
+            let name = String::from_utf8_lossy(caps.name("name")?.as_bytes()).into_owned();
+            Some((name, format!("${{{key}}}")))
+        })
+        .collect()
+}
+
+/// The property key of a place resolved to an injected property (`${key}`).
+fn property_key(place: &str) -> Option<String> {
+    let (_, rest) = place.split_once("(${")?;
+    Some(rest.split_once('}')?.0.to_string())
+}
+
+/// Writes whose path is a Spring property production sets to a file of the app
+/// (`exports.tmp-file=report.xlsx`): the write, and the property line that names it.
+fn property_writes(rule: &Rule, app: &App) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for setting in app.settings.of(Key::WrittenPath) {
+        let quoted = format!("\"{}\"", setting.value);
+        let Some(path) = resolves(quoted.as_bytes(), &BTreeMap::new()) else {
+            continue;
+        };
+        let writes: Vec<&Finding> = app
+            .inventory
+            .property_writes
+            .iter()
+            .filter(|(key, _)| *key == setting.detail)
+            .map(|(_, f)| f)
+            .collect();
+        let (Some(first), Some(text)) = (writes.first(), app.inventory.manifest(&setting.file))
+        else {
+            continue;
+        };
+        out.push(finding_at(
+            rule,
+            &setting.file,
+            text,
+            setting.span,
+            format!(
+                "`{}` names {path}, a file in the working directory that {}:{} writes, lost on restart and shared by every request of the instance",
+                setting.detail, first.file, first.start.line
+            ),
+        ));
+        out.extend(writes.into_iter().map(|f| {
+            let mut f = f.clone();
+            f.message = f.message.replacen(
+                &format!("(${{{}}})", setting.detail),
+                &format!("(`{}` = {path})", setting.detail),
+                1,
+            );
+            f
+        }));
+    }
+    out
+}
+
+pub fn local_write_to_app_dir(rule: &Rule, app: &App) -> Vec<Finding> {
+    let mut findings = app.inventory.local_writes.clone();
+    findings.extend(property_writes(rule, app));
+    findings
 }
 
 /// Per call: `open` and `fopen` write only with a write mode; Go's `OpenFile` only with a
