@@ -4,6 +4,9 @@
 //! away. `local-file-storage` reads the write calls whose path is written in place; this
 //! check follows the names, and reports each write site once.
 
+mod helpers;
+mod uploaders;
+
 use super::{PerLanguage, bytes_regex, finding_at, per_language};
 use crate::app::App;
 use crate::app::settings::Key;
@@ -103,6 +106,7 @@ struct Patterns {
     cli: Regex,
     py_write_mode: Regex,
     injected: Regex,
+    secret_file: Regex,
 }
 
 fn patterns() -> &'static Patterns {
@@ -116,6 +120,7 @@ fn patterns() -> &'static Patterns {
             r"\bimport\s+argparse\b|\bsys\.argv\b|\bprocess\.argv\b|\brequire\(\s*['\x22](?:commander|yargs)['\x22]\)|\bfrom\s+['\x22](?:commander|yargs)['\x22]|\$argv\b|\bARGV\b",
         ),
         py_write_mode: bytes_regex(r#",\s*(?:mode\s*=\s*)?['"][rwax+]*[wax][rwax+b]*['"]"#),
+        secret_file: bytes_regex(r"(?i)secret|\.key\b|_key\b|keyfile|\.pem\b"),
         injected: bytes_regex(
             r#"@(?:param:)?Value\(\s*"\\?\$\{(?P<key>[\w.-]+)(?::[^}"]*)?\}"\s*\)\s*(?:(?:private|protected|public|final|val|var|lateinit)\s+)*(?:(?:String|Path|File)\s+)?(?P<name>[A-Za-z_]\w*)"#,
         ),
@@ -292,7 +297,16 @@ pub fn local_write_facts(rule: &Rule, file: &SourceFile, facts: &mut FileFacts) 
     ) else {
         return;
     };
-    if !writes.is_match(&file.masked) || one_off(file) {
+    let one_off = one_off(file);
+    let mut calls = Vec::new();
+    helpers::saver_facts(rule, file, &mut facts.config_savers, &mut calls);
+    if !one_off {
+        facts.saver_calls.extend(calls);
+    }
+    if file.language == Language::Ruby {
+        uploaders::store_dir_facts(rule, file, &mut facts.uploader_dirs);
+    }
+    if !writes.is_match(&file.masked) || one_off {
         return;
     }
     let known = app_dir_names(file, assignment, property_names(file));
@@ -317,11 +331,17 @@ pub fn local_write_facts(rule: &Rule, file: &SourceFile, facts: &mut FileFacts) 
         // Through a name the file resolves, or a path written in the call itself.
         let place = match known.keys().find(|n| has_word(target, n)) {
             Some(dir) => format!("under `{dir}` ({}), a folder of the app", known[dir]),
+            // In place, only a path with a folder: a bare file name is often a tool's output.
             None => match resolves(target, &BTreeMap::new()) {
-                Some(path) => format!("to {path}, in the app's folder"),
-                None => continue,
+                Some(path) if path.contains('/') => format!("to {path}, in the app's folder"),
+                _ => continue,
             },
         };
+        // A key or secret kept on disk is `generated-secret-per-instance`'s.
+        if patterns().secret_file.is_match(target) || patterns().secret_file.is_match(place.as_bytes())
+        {
+            continue;
+        }
         let located = file.locate(call.start(), call.end());
         // One finding per write site: the first write call of a line.
         if located.0.line == last_line {
@@ -408,6 +428,8 @@ fn property_writes(rule: &Rule, app: &App) -> Vec<Finding> {
 pub fn local_write_to_app_dir(rule: &Rule, app: &App) -> Vec<Finding> {
     let mut findings = app.inventory.local_writes.clone();
     findings.extend(property_writes(rule, app));
+    findings.extend(uploaders::store_dirs(app));
+    findings.extend(helpers::saver_calls(app));
     findings
 }
 
