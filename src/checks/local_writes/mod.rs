@@ -475,6 +475,9 @@ mod tests {
         assert!(resolves(b"path.join(os.tmpdir(), 'x')", &none).is_none());
         assert!(resolves(b"'https://example.org/a/'", &none).is_none());
         assert!(resolves(b"process.env.UPLOAD_DIR", &none).is_none());
+        assert!(resolves(b"current_app.config.get(\"UPLOAD_FOLDER\")", &none).is_some());
+        assert!(resolves(b"app.config['MEDIA_DIR']", &none).is_some());
+        assert!(resolves(b"app.config['SECRET_KEY']", &none).is_none());
         let known = BTreeMap::from([("BASE".to_string(), "'data/'".to_string())]);
         assert_eq!(resolves(b"BASE + '/x'", &known).as_deref(), Some("'data/'"));
     }
@@ -488,6 +491,20 @@ mod tests {
         assert_eq!(target_index("shutil.copyfileobj"), 1);
         assert_eq!(target_index("writeFileSync"), 0);
         assert_eq!(target_index("FileUtils.mv"), 1);
+    }
+
+    #[test]
+    fn injected_properties_are_names_with_their_key() {
+        let file = SourceFile::new(
+            "src/main/kotlin/Export.kt".into(),
+            Language::Kotlin,
+            crate::classify::Role::Source,
+            b"class Export(\n    @param:Value(\"\\${exports.tmp.path}\") private val tmpPath: String,\n)\n".to_vec(),
+        );
+        let names = property_names(&file);
+        assert_eq!(names.get("tmpPath").map(String::as_str), Some("${exports.tmp.path}"));
+        let place = format!("under `out` ({}), a folder of the app", names["tmpPath"]);
+        assert_eq!(property_key(&place).as_deref(), Some("exports.tmp.path"));
     }
 
     #[test]

@@ -121,6 +121,35 @@ mod tests {
     }
 
     #[test]
+    fn the_folders_are_reported_when_production_stores_on_file() {
+        let rule = crate::rules::Registry::builtin()
+            .expect("rules")
+            .rules
+            .into_iter()
+            .find(|r| r.id() == "local-write-to-app-dir")
+            .expect("rule");
+        let dir = rule.repo_finding("app/uploaders/doc_uploader.rb", "x".into());
+        let app = |initializer: &str| {
+            let facts = crate::repo::RepoFacts {
+                manifests: [(
+                    "config/initializers/carrierwave.rb".to_string(),
+                    initializer.as_bytes().to_vec(),
+                )]
+                .into(),
+                uploader_dirs: vec![dir.clone()],
+                ..Default::default()
+            };
+            App::build(facts, &Default::default())
+        };
+        let file = "CarrierWave.configure do |config|\n  config.storage = :file\nend\n";
+        let found = store_dirs(&app(file));
+        assert_eq!(found.len(), 1);
+        assert!(found[0].message.contains("carrierwave.rb:2"), "{}", found[0].message);
+        let fog = "CarrierWave.configure do |config|\n  config.storage = :fog\nend\n";
+        assert!(store_dirs(&app(fog)).is_empty());
+    }
+
+    #[test]
     fn an_uploader_with_its_own_storage_is_left_alone() {
         let code = "class DocUploader < CarrierWave::Uploader::Base\n  storage :fog\n  def store_dir\n    \"uploads\"\n  end\nend\n";
         assert!(dirs(code).is_empty());
