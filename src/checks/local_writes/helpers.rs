@@ -15,7 +15,8 @@ use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 /// A name that says it writes the app's configuration out.
-const SAVER: &str = r"(?i:(?:save|write|persist|dump)_?(?:app_?)?(?:config|conf|cfg|settings)(?:_?file)?)";
+const SAVER: &str =
+    r"(?i:(?:save|write|persist|dump)_?(?:app_?)?(?:config|conf|cfg|settings)(?:_?file)?)";
 
 struct Patterns {
     definition: Regex,
@@ -125,7 +126,10 @@ fn declaration(language: Language, text: &[u8], at: usize) -> bool {
         language,
         Language::Go | Language::Java | Language::Kotlin | Language::Typescript
     );
-    typed && text[line_start(text, at)..at].iter().all(u8::is_ascii_whitespace)
+    typed
+        && text[line_start(text, at)..at]
+            .iter()
+            .all(u8::is_ascii_whitespace)
 }
 
 /// The calls of a saver the repository defines, outside the saver itself.
@@ -171,7 +175,10 @@ mod tests {
     fn a_saver_writes_and_its_callers_are_noted() {
         let code = "package app\n\ntype Store interface {\n\tSaveConfig(c *Config) error\n}\n\nfunc (a *App) SaveConfig(c *Config) error {\n\treturn config.Save(c, a.path)\n}\n\nfunc handle(a *App) {\n\t_ = a.SaveConfig(a.cfg)\n}\n";
         let (savers, calls) = facts("app.go", Language::Go, code);
-        assert_eq!(savers.get("SaveConfig").map(String::as_str), Some("app.go:7"));
+        assert_eq!(
+            savers.get("SaveConfig").map(String::as_str),
+            Some("app.go:7")
+        );
         assert_eq!(calls, vec![12]);
     }
 

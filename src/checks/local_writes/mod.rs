@@ -338,7 +338,8 @@ pub fn local_write_facts(rule: &Rule, file: &SourceFile, facts: &mut FileFacts) 
             },
         };
         // A key or secret kept on disk is `generated-secret-per-instance`'s.
-        if patterns().secret_file.is_match(target) || patterns().secret_file.is_match(place.as_bytes())
+        if patterns().secret_file.is_match(target)
+            || patterns().secret_file.is_match(place.as_bytes())
         {
             continue;
         }
@@ -502,7 +503,10 @@ mod tests {
             b"class Export(\n    @param:Value(\"\\${exports.tmp.path}\") private val tmpPath: String,\n)\n".to_vec(),
         );
         let names = property_names(&file);
-        assert_eq!(names.get("tmpPath").map(String::as_str), Some("${exports.tmp.path}"));
+        assert_eq!(
+            names.get("tmpPath").map(String::as_str),
+            Some("${exports.tmp.path}")
+        );
         let place = format!("under `out` ({}), a folder of the app", names["tmpPath"]);
         assert_eq!(property_key(&place).as_deref(), Some("exports.tmp.path"));
     }

@@ -144,7 +144,11 @@ mod tests {
         let file = "CarrierWave.configure do |config|\n  config.storage = :file\nend\n";
         let found = store_dirs(&app(file));
         assert_eq!(found.len(), 1);
-        assert!(found[0].message.contains("carrierwave.rb:2"), "{}", found[0].message);
+        assert!(
+            found[0].message.contains("carrierwave.rb:2"),
+            "{}",
+            found[0].message
+        );
         let fog = "CarrierWave.configure do |config|\n  config.storage = :fog\nend\n";
         assert!(store_dirs(&app(fog)).is_empty());
     }
