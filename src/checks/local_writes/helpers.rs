@@ -151,23 +151,17 @@ pub fn saver_calls(app: &App) -> Vec<Finding> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::testing::{rule, source};
     use super::*;
 
     fn facts(path: &str, language: Language, code: &str) -> (BTreeMap<String, String>, Vec<usize>) {
-        let rule = crate::rules::Registry::builtin()
-            .expect("rules")
-            .rules
-            .into_iter()
-            .find(|r| r.id() == "local-write-to-app-dir")
-            .expect("rule");
-        let file = SourceFile::new(
-            path.into(),
-            language,
-            crate::classify::Role::Source,
-            code.as_bytes().to_vec(),
-        );
         let (mut savers, mut calls) = (BTreeMap::new(), Vec::new());
-        saver_facts(&rule, &file, &mut savers, &mut calls);
+        saver_facts(
+            &rule(),
+            &source(path, language, code),
+            &mut savers,
+            &mut calls,
+        );
         (savers, calls.iter().map(|(_, f)| f.start.line).collect())
     }
 

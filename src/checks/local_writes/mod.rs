@@ -455,6 +455,32 @@ fn write_applies(language: Language, call: &str, args: &[u8]) -> bool {
     }
 }
 
+/// What the tests of this check and its parts share: the rule and a source file.
+#[cfg(test)]
+mod testing {
+    use crate::classify::{Language, Role};
+    use crate::rules::{Registry, Rule};
+    use crate::source::SourceFile;
+
+    pub fn rule() -> Rule {
+        Registry::builtin()
+            .expect("rules")
+            .rules
+            .into_iter()
+            .find(|r| r.id() == "local-write-to-app-dir")
+            .expect("rule")
+    }
+
+    pub fn source(path: &str, language: Language, code: &str) -> SourceFile {
+        SourceFile::new(
+            path.into(),
+            language,
+            Role::Source,
+            code.as_bytes().to_vec(),
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -496,11 +522,10 @@ mod tests {
 
     #[test]
     fn injected_properties_are_names_with_their_key() {
-        let file = SourceFile::new(
-            "src/main/kotlin/Export.kt".into(),
+        let file = testing::source(
+            "src/main/kotlin/Export.kt",
             Language::Kotlin,
-            crate::classify::Role::Source,
-            b"class Export(\n    @param:Value(\"\\${exports.tmp.path}\") private val tmpPath: String,\n)\n".to_vec(),
+            "class Export(\n    @param:Value(\"\\${exports.tmp.path}\") private val tmpPath: String,\n)\n",
         );
         let names = property_names(&file);
         assert_eq!(

@@ -93,24 +93,14 @@ pub fn store_dirs(app: &App) -> Vec<Finding> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::testing::{rule, source};
     use super::*;
-    use crate::classify::{Language, Role};
+    use crate::classify::Language;
 
     fn dirs(code: &str) -> Vec<usize> {
-        let rule = crate::rules::Registry::builtin()
-            .expect("rules")
-            .rules
-            .into_iter()
-            .find(|r| r.id() == "local-write-to-app-dir")
-            .expect("rule");
-        let file = SourceFile::new(
-            "app/uploaders/doc_uploader.rb".into(),
-            Language::Ruby,
-            Role::Source,
-            code.as_bytes().to_vec(),
-        );
+        let file = source("app/uploaders/doc_uploader.rb", Language::Ruby, code);
         let mut out = Vec::new();
-        store_dir_facts(&rule, &file, &mut out);
+        store_dir_facts(&rule(), &file, &mut out);
         out.iter().map(|f| f.start.line).collect()
     }
 
@@ -122,13 +112,7 @@ mod tests {
 
     #[test]
     fn the_folders_are_reported_when_production_stores_on_file() {
-        let rule = crate::rules::Registry::builtin()
-            .expect("rules")
-            .rules
-            .into_iter()
-            .find(|r| r.id() == "local-write-to-app-dir")
-            .expect("rule");
-        let dir = rule.repo_finding("app/uploaders/doc_uploader.rb", "x".into());
+        let dir = rule().repo_finding("app/uploaders/doc_uploader.rb", "x".into());
         let app = |initializer: &str| {
             let facts = crate::repo::RepoFacts {
                 manifests: [(
