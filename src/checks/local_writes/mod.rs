@@ -5,11 +5,11 @@
 //! check follows the names, and reports each write site once.
 
 mod helpers;
+mod properties;
 mod uploaders;
 
-use super::{PerLanguage, bytes_regex, finding_at, per_language};
+use super::{PerLanguage, bytes_regex, per_language};
 use crate::app::App;
-use crate::app::settings::Key;
 use crate::classify::Language;
 use crate::finding::Finding;
 use crate::repo::FileFacts;
@@ -105,7 +105,6 @@ struct Patterns {
     scratch: Regex,
     cli: Regex,
     py_write_mode: Regex,
-    injected: Regex,
     secret_file: Regex,
 }
 
@@ -121,9 +120,6 @@ fn patterns() -> &'static Patterns {
         ),
         py_write_mode: bytes_regex(r#",\s*(?:mode\s*=\s*)?['"][rwax+]*[wax][rwax+b]*['"]"#),
         secret_file: bytes_regex(r"(?i)secret|\.key\b|_key\b|keyfile|\.pem\b"),
-        injected: bytes_regex(
-            r#"@(?:param:)?Value\(\s*"\\?\$\{(?P<key>[\w.-]+)(?::[^}"]*)?\}"\s*\)\s*(?:(?:private|protected|public|final|val|var|lateinit)\s+)*(?:(?:String|Path|File)\s+)?(?P<name>[A-Za-z_]\w*)"#,
-        ),
     })
 }
 
@@ -309,7 +305,7 @@ pub fn local_write_facts(rule: &Rule, file: &SourceFile, facts: &mut FileFacts) 
     if !writes.is_match(&file.masked) || one_off {
         return;
     }
-    let known = app_dir_names(file, assignment, property_names(file));
+    let known = app_dir_names(file, assignment, properties::property_names(file));
     let mut last_line = 0;
     for caps in writes.captures_iter(&file.masked) {
         let (Some(call), Some(whole)) = (
@@ -353,82 +349,16 @@ pub fn local_write_facts(rule: &Rule, file: &SourceFile, facts: &mut FileFacts) 
             "`{name}` writes {place}, on this instance's own disk: lost on restart and not shared between instances"
         );
         let finding = rule.finding(&file.rel_path, located, message);
-        match property_key(&place) {
+        match properties::property_key(&place) {
             Some(key) => facts.property_writes.push((key, finding)),
             None => facts.local_writes.push(finding),
         }
     }
 }
 
-/// Spring's injected properties (`@Value("${exports.path}") val exportPath: String`):
-/// each name with its `${key}`, which the model resolves in application.properties.
-fn property_names(file: &SourceFile) -> BTreeMap<String, String> {
-    if !matches!(file.language, Language::Java | Language::Kotlin) {
-        return BTreeMap::new();
-    }
-    patterns()
-        .injected
-        .captures_iter(&file.masked)
-        .filter_map(|caps| {
-            let key = String::from_utf8_lossy(caps.name("key")?.as_bytes()).into_owned();
-            let name = String::from_utf8_lossy(caps.name("name")?.as_bytes()).into_owned();
-            Some((name, format!("${{{key}}}")))
-        })
-        .collect()
-}
-
-/// The property key of a place resolved to an injected property (`${key}`).
-fn property_key(place: &str) -> Option<String> {
-    let (_, rest) = place.split_once("(${")?;
-    Some(rest.split_once('}')?.0.to_string())
-}
-
-/// Writes whose path is a Spring property production sets to a file of the app
-/// (`exports.tmp-file=report.xlsx`): the write, and the property line that names it.
-fn property_writes(rule: &Rule, app: &App) -> Vec<Finding> {
-    let mut out = Vec::new();
-    for setting in app.settings.of(Key::WrittenPath) {
-        let quoted = format!("\"{}\"", setting.value);
-        let Some(path) = resolves(quoted.as_bytes(), &BTreeMap::new()) else {
-            continue;
-        };
-        let writes: Vec<&Finding> = app
-            .inventory
-            .property_writes
-            .iter()
-            .filter(|(key, _)| *key == setting.detail)
-            .map(|(_, f)| f)
-            .collect();
-        let (Some(first), Some(text)) = (writes.first(), app.inventory.manifest(&setting.file))
-        else {
-            continue;
-        };
-        out.push(finding_at(
-            rule,
-            &setting.file,
-            text,
-            setting.span,
-            format!(
-                "`{}` names {path}, a file in the working directory that {}:{} writes, lost on restart and shared by every request of the instance",
-                setting.detail, first.file, first.start.line
-            ),
-        ));
-        out.extend(writes.into_iter().map(|f| {
-            let mut f = f.clone();
-            f.message = f.message.replacen(
-                &format!("(${{{}}})", setting.detail),
-                &format!("(`{}` = {path})", setting.detail),
-                1,
-            );
-            f
-        }));
-    }
-    out
-}
-
 pub fn local_write_to_app_dir(rule: &Rule, app: &App) -> Vec<Finding> {
     let mut findings = app.inventory.local_writes.clone();
-    findings.extend(property_writes(rule, app));
+    findings.extend(properties::property_writes(rule, app));
     findings.extend(uploaders::store_dirs(app));
     findings.extend(helpers::saver_calls(app));
     findings
@@ -518,22 +448,6 @@ mod tests {
         assert_eq!(target_index("shutil.copyfileobj"), 1);
         assert_eq!(target_index("writeFileSync"), 0);
         assert_eq!(target_index("FileUtils.mv"), 1);
-    }
-
-    #[test]
-    fn injected_properties_are_names_with_their_key() {
-        let file = testing::source(
-            "src/main/kotlin/Export.kt",
-            Language::Kotlin,
-            "class Export(\n    @param:Value(\"\\${exports.tmp.path}\") private val tmpPath: String,\n)\n",
-        );
-        let names = property_names(&file);
-        assert_eq!(
-            names.get("tmpPath").map(String::as_str),
-            Some("${exports.tmp.path}")
-        );
-        let place = format!("under `out` ({}), a folder of the app", names["tmpPath"]);
-        assert_eq!(property_key(&place).as_deref(), Some("exports.tmp.path"));
     }
 
     #[test]
