@@ -126,6 +126,14 @@ pub struct FileFacts {
     pub schedulers: Vec<Finding>,
     /// Writes to a folder of the app reached through a name (`local-write-to-app-dir`).
     pub local_writes: Vec<Finding>,
+    /// Writes whose path is an injected Spring property: (property key, finding).
+    pub property_writes: Vec<(String, Finding)>,
+    /// CarrierWave uploaders' `store_dir` folders, reported when storage is `:file`.
+    pub uploader_dirs: Vec<Finding>,
+    /// Helpers that write the app's configuration out: name → `file:line`.
+    pub config_savers: BTreeMap<String, String>,
+    /// Calls of such helpers: (name, finding).
+    pub saver_calls: Vec<(String, Finding)>,
     /// Secret literals exported by a module: (name, finding on the literal).
     pub exported_secrets: Vec<(String, Finding)>,
     /// Names used as signing or verification keys (`jwt.sign(x, NAME)`).
@@ -161,6 +169,10 @@ pub struct RepoFacts {
     pub binary_calls: Vec<(String, Finding)>,
     pub schedulers: Vec<Finding>,
     pub local_writes: Vec<Finding>,
+    pub property_writes: Vec<(String, Finding)>,
+    pub uploader_dirs: Vec<Finding>,
+    pub config_savers: BTreeMap<String, String>,
+    pub saver_calls: Vec<(String, Finding)>,
     pub exported_secrets: Vec<(String, Finding)>,
     pub signing_names: BTreeSet<String>,
     /// Whether a `vendor/` folder sits at the root (dependencies committed with the app).
@@ -388,6 +400,16 @@ impl RepoFacts {
         keep_first(&mut self.binary_calls, facts.binary_calls, |(_, f)| f);
         keep_first(&mut self.schedulers, facts.schedulers, |f| f);
         keep_first(&mut self.local_writes, facts.local_writes, |f| f);
+        keep_first(&mut self.property_writes, facts.property_writes, |(_, f)| f);
+        keep_first(&mut self.uploader_dirs, facts.uploader_dirs, |f| f);
+        keep_first(&mut self.saver_calls, facts.saver_calls, |(_, f)| f);
+        for (name, at) in facts.config_savers {
+            // Files arrive in any order: keep the first definition by path.
+            let slot = self.config_savers.entry(name).or_insert_with(|| at.clone());
+            if at < *slot {
+                *slot = at;
+            }
+        }
         keep_first(
             &mut self.exported_secrets,
             facts.exported_secrets,

@@ -258,6 +258,9 @@ pub fn file_facts(
     facts.binary_calls.retain(|(_, f)| keep(f));
     facts.schedulers.retain(|f| keep(f));
     facts.local_writes.retain(|f| keep(f));
+    facts.property_writes.retain(|(_, f)| keep(f));
+    facts.uploader_dirs.retain(|f| keep(f));
+    facts.saver_calls.retain(|(_, f)| keep(f));
     facts.exported_secrets.retain(|(_, f)| keep(f));
     facts.package_import = facts.package_import.filter(|(_, f)| keep(f));
     facts

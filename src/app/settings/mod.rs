@@ -33,10 +33,13 @@ pub enum Key {
     ListenHost,
     DatabaseEngine,
     Environments,
+    /// A Spring property that code injects as the path of a file it writes
+    /// (`detail` holds the property key).
+    WrittenPath,
 }
 
 impl Key {
-    pub const ALL: [Key; 10] = [
+    pub const ALL: [Key; 11] = [
         Key::SessionStore,
         Key::CacheStore,
         Key::StorageDefault,
@@ -47,6 +50,7 @@ impl Key {
         Key::ListenHost,
         Key::DatabaseEngine,
         Key::Environments,
+        Key::WrittenPath,
     ];
 
     pub fn name(self) -> &'static str {
@@ -61,6 +65,7 @@ impl Key {
             Key::ListenHost => "listen_host",
             Key::DatabaseEngine => "database.engine",
             Key::Environments => "environments",
+            Key::WrittenPath => "written.path",
         }
     }
 
@@ -184,6 +189,11 @@ impl Context<'_> {
                 .map_or(Resolved::Unknown, Resolved::Declared),
             None => default.map_or(Resolved::Unknown, |d| Resolved::Default(d.to_string())),
         }
+    }
+
+    /// Whether code injects the Spring property `key` as the path of a file it writes.
+    pub fn written_property(&self, key: &str) -> bool {
+        self.files.property_writes.iter().any(|(k, _)| k == key)
     }
 
     /// Whether production declares `name`.

@@ -76,6 +76,18 @@ pub fn resolve(ctx: &Context) -> Vec<Setting> {
             let Some((value, variable)) = evaluate(ctx, &entry.value) else {
                 continue;
             };
+            if ctx.written_property(&entry.key) {
+                out.push(Setting {
+                    key: Key::WrittenPath,
+                    framework: Framework::Spring,
+                    value: value.clone(),
+                    file: file.to_string(),
+                    span: entry.span,
+                    variable: variable.clone(),
+                    local: true,
+                    detail: entry.key.clone(),
+                });
+            }
             let key = entry.key.to_ascii_lowercase();
             let setting = |k, local, detail: String| Setting {
                 key: k,

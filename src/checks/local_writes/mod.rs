@@ -4,6 +4,10 @@
 //! away. `local-file-storage` reads the write calls whose path is written in place; this
 //! check follows the names, and reports each write site once.
 
+mod helpers;
+mod properties;
+mod uploaders;
+
 use super::{PerLanguage, bytes_regex, per_language};
 use crate::app::App;
 use crate::classify::Language;
@@ -53,7 +57,7 @@ fn write_pattern(language: Language) -> Option<String> {
             r"\b(?P<call>os\.Create|os\.WriteFile|ioutil\.WriteFile|os\.OpenFile)\s*\(|\.(?P<method>SaveAs|Save)\s*\("
         }
         Language::Java | Language::Kotlin => {
-            r"\b(?P<call>Files\.write|Files\.writeString|Files\.newOutputStream|Files\.move|new\s+FileOutputStream|new\s+FileWriter)\s*\("
+            r"\b(?P<call>Files\.write|Files\.writeString|Files\.newOutputStream|Files\.move|Files\.copy|new\s+FileOutputStream|new\s+FileWriter)\s*\("
         }
         Language::Php => {
             r"\b(?P<call>file_put_contents|fopen|copy|rename|imagepng|imagejpeg|imagewebp)\s*\(|->(?P<method>save|saveAs|output)\s*\("
@@ -66,23 +70,25 @@ fn write_pattern(language: Language) -> Option<String> {
 }
 
 /// Where the app's own folder is named in an expression: the module's folder, the
-/// working directory, the framework's root and storage helpers.
-const APP_ROOT: &str = r#"\b(?:__dirname|__filename|__file__|__DIR__|process\.cwd\(\)|os\.getcwd\(\)|BASE_DIR|ROOT_DIR|APP_ROOT|PROJECT_ROOT|root_path|instance_path|Rails\.root|storage_path\(|public_path\(|base_path\(|os\.Getwd\(\)|import\.meta\.dirname)"#;
+/// working directory, the framework's root and storage helpers, and the app's
+/// configured upload or media folder (`app.config["UPLOAD_FOLDER"]`, `settings.MEDIA_ROOT`).
+const APP_ROOT: &str = r#"\b(?:__dirname|__filename|__file__|__DIR__|process\.cwd\(\)|os\.getcwd\(\)|BASE_DIR|ROOT_DIR|APP_ROOT|PROJECT_ROOT|root_path|instance_path|Rails\.root|storage_path\(|public_path\(|base_path\(|os\.Getwd\(\)|import\.meta\.dirname|settings\.MEDIA_ROOT\b)|\bconfig(?:\.get\s*\(\s*|\s*\[\s*)['"]\w*(?:UPLOAD|MEDIA)\w*['"]"#;
 
 /// A path literal: relative (`./x`, `x/y`), absolute outside the system's scratch and
 /// device folders, or a file with a data extension (`db.json`, `report.pdf`).
-const PATH_LITERAL: &str = r#"['"`](?:\.{1,2}/|[\w.-]+/|/(?:var|srv|app|data|home|opt|usr/src)/|[\w-]+\.(?:json|csv|xlsx?|pdf|png|jpe?g|gif|webp|svg|zip|html?|txt|xml)['"`])"#;
+const PATH_LITERAL: &str = r#"['"`](?:\.{1,2}/|[\w.-]+/|/(?:var|srv|app|data|home|opt|usr/src)/|[\w-]+\.(?:json|csv|xlsx?|docx?|od[st]|pdf|png|jpe?g|gif|webp|svg|zip|html?|txt|xml)['"`])"#;
 
 /// Scratch space and things that are not the app's disk.
 const NOT_APP_DISK: &str = r#"(?i)\btmp\b|\btemp\b|tmpdir|tempfile|gettempdir|TempDir|sys_get_temp_dir|java\.io\.tmpdir|createTemp|/dev/|/proc/|://|\.log\b|\blogs?/|\bos\.devnull\b|\bBytesIO\b|\bStringIO\b"#;
 
-/// Folders whose code runs once, by hand or at build time.
+/// Folders whose code runs once, by hand or at build time. Django's
+/// `management/commands/` is not one of them: a command reads production's database, so
+/// it runs on the host, in a one-off container whose files are gone when it exits.
 const ONE_OFF_DIRS: &[&str] = &[
     "scripts",
     "script",
     "tools",
     "tasks",
-    "management",
     "commands",
     "migrations",
     "seeds",
@@ -99,6 +105,7 @@ struct Patterns {
     scratch: Regex,
     cli: Regex,
     py_write_mode: Regex,
+    secret_file: Regex,
 }
 
 fn patterns() -> &'static Patterns {
@@ -112,6 +119,7 @@ fn patterns() -> &'static Patterns {
             r"\bimport\s+argparse\b|\bsys\.argv\b|\bprocess\.argv\b|\brequire\(\s*['\x22](?:commander|yargs)['\x22]\)|\bfrom\s+['\x22](?:commander|yargs)['\x22]|\$argv\b|\bARGV\b",
         ),
         py_write_mode: bytes_regex(r#",\s*(?:mode\s*=\s*)?['"][rwax+]*[wax][rwax+b]*['"]"#),
+        secret_file: bytes_regex(r"(?i)secret|\.key\b|_key\b|keyfile|\.pem\b"),
     })
 }
 
@@ -162,9 +170,13 @@ fn is_ident(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_' || b == b'$'
 }
 
-/// The names the file sets to a folder of the app, each with the expression it ends at.
-fn app_dir_names(file: &SourceFile, assignment: &Regex) -> BTreeMap<String, String> {
-    let mut known = BTreeMap::new();
+/// The names the file sets to a folder of the app, each with the expression it ends at,
+/// starting from `known` (names bound elsewhere, such as injected properties).
+fn app_dir_names(
+    file: &SourceFile,
+    assignment: &Regex,
+    mut known: BTreeMap<String, String>,
+) -> BTreeMap<String, String> {
     // Two passes: a name may be used above the line that defines it (a function body).
     for _ in 0..2 {
         for caps in assignment.captures_iter(&file.masked) {
@@ -252,11 +264,12 @@ fn argument(args: &[u8], index: usize) -> &[u8] {
 
 fn one_off(file: &SourceFile) -> bool {
     let name = file.rel_path.rsplit('/').next().unwrap_or_default();
+    let django_command = file.rel_path.contains("management/commands/");
     file.rel_path
         .split('/')
         .rev()
         .skip(1)
-        .any(|d| ONE_OFF_DIRS.contains(&d))
+        .any(|d| ONE_OFF_DIRS.contains(&d) && !(django_command && d == "commands"))
         || ONE_OFF_NAMES.iter().any(|n| name.starts_with(n))
         || patterns().cli.is_match(&file.masked)
 }
@@ -280,13 +293,19 @@ pub fn local_write_facts(rule: &Rule, file: &SourceFile, facts: &mut FileFacts) 
     ) else {
         return;
     };
-    if !writes.is_match(&file.masked) || one_off(file) {
+    let one_off = one_off(file);
+    let mut calls = Vec::new();
+    helpers::saver_facts(rule, file, &mut facts.config_savers, &mut calls);
+    if !one_off {
+        facts.saver_calls.extend(calls);
+    }
+    if file.language == Language::Ruby {
+        uploaders::store_dir_facts(rule, file, &mut facts.uploader_dirs);
+    }
+    if !writes.is_match(&file.masked) || one_off {
         return;
     }
-    let known = app_dir_names(file, assignment);
-    if known.is_empty() {
-        return;
-    }
+    let known = app_dir_names(file, assignment, properties::property_names(file));
     let mut last_line = 0;
     for caps in writes.captures_iter(&file.masked) {
         let (Some(call), Some(whole)) = (
@@ -302,10 +321,22 @@ pub fn local_write_facts(rule: &Rule, file: &SourceFile, facts: &mut FileFacts) 
             continue;
         }
         let target = argument(args, target_index(&name));
-        let Some(dir) = known.keys().find(|n| has_word(target, n)) else {
-            continue;
-        };
         if patterns().scratch.is_match(target) {
+            continue;
+        }
+        // Through a name the file resolves, or a path written in the call itself.
+        let place = match known.keys().find(|n| has_word(target, n)) {
+            Some(dir) => format!("under `{dir}` ({}), a folder of the app", known[dir]),
+            // In place, only a path with a folder: a bare file name is often a tool's output.
+            None => match resolves(target, &BTreeMap::new()) {
+                Some(path) if path.contains('/') => format!("to {path}, in the app's folder"),
+                _ => continue,
+            },
+        };
+        // A key or secret kept on disk is `generated-secret-per-instance`'s.
+        if patterns().secret_file.is_match(target)
+            || patterns().secret_file.is_match(place.as_bytes())
+        {
             continue;
         }
         let located = file.locate(call.start(), call.end());
@@ -315,18 +346,22 @@ pub fn local_write_facts(rule: &Rule, file: &SourceFile, facts: &mut FileFacts) 
         }
         last_line = located.0.line;
         let message = format!(
-            "`{name}` writes under `{dir}` ({}), a folder on this instance's own disk, lost on restart and not shared between instances",
-            known[dir]
+            "`{name}` writes {place}, on this instance's own disk: lost on restart and not shared between instances"
         );
-        facts
-            .local_writes
-            .push(rule.finding(&file.rel_path, located, message));
+        let finding = rule.finding(&file.rel_path, located, message);
+        match properties::property_key(&place) {
+            Some(key) => facts.property_writes.push((key, finding)),
+            None => facts.local_writes.push(finding),
+        }
     }
 }
 
-pub fn local_write_to_app_dir(_rule: &Rule, app: &App) -> Vec<Finding> {
-    let facts = &app.inventory;
-    facts.local_writes.clone()
+pub fn local_write_to_app_dir(rule: &Rule, app: &App) -> Vec<Finding> {
+    let mut findings = app.inventory.local_writes.clone();
+    findings.extend(properties::property_writes(rule, app));
+    findings.extend(uploaders::store_dirs(app));
+    findings.extend(helpers::saver_calls(app));
+    findings
 }
 
 /// Per call: `open` and `fopen` write only with a write mode; Go's `OpenFile` only with a
@@ -347,6 +382,32 @@ fn write_applies(language: Language, call: &str, args: &[u8]) -> bool {
                     || lower.windows(5).any(|w| w == b"media")))
         }
         _ => true,
+    }
+}
+
+/// What the tests of this check and its parts share: the rule and a source file.
+#[cfg(test)]
+mod testing {
+    use crate::classify::{Language, Role};
+    use crate::rules::{Registry, Rule};
+    use crate::source::SourceFile;
+
+    pub fn rule() -> Rule {
+        Registry::builtin()
+            .expect("rules")
+            .rules
+            .into_iter()
+            .find(|r| r.id() == "local-write-to-app-dir")
+            .expect("rule")
+    }
+
+    pub fn source(path: &str, language: Language, code: &str) -> SourceFile {
+        SourceFile::new(
+            path.into(),
+            language,
+            Role::Source,
+            code.as_bytes().to_vec(),
+        )
     }
 }
 
@@ -371,6 +432,9 @@ mod tests {
         assert!(resolves(b"path.join(os.tmpdir(), 'x')", &none).is_none());
         assert!(resolves(b"'https://example.org/a/'", &none).is_none());
         assert!(resolves(b"process.env.UPLOAD_DIR", &none).is_none());
+        assert!(resolves(b"current_app.config.get(\"UPLOAD_FOLDER\")", &none).is_some());
+        assert!(resolves(b"app.config['MEDIA_DIR']", &none).is_some());
+        assert!(resolves(b"app.config['SECRET_KEY']", &none).is_none());
         let known = BTreeMap::from([("BASE".to_string(), "'data/'".to_string())]);
         assert_eq!(resolves(b"BASE + '/x'", &known).as_deref(), Some("'data/'"));
     }
