@@ -532,7 +532,10 @@ mod tests {
             language_of("app/views/orders/show.html.slim", b""),
             Some(Language::Template)
         );
-        assert_eq!(language_of("templates/base.html.twig", b""), Some(Language::Template));
+        assert_eq!(
+            language_of("templates/base.html.twig", b""),
+            Some(Language::Template)
+        );
         assert_eq!(
             language_of("bin/www", b"#!/usr/bin/env node"),
             Some(Language::Javascript)
