@@ -528,14 +528,12 @@ mod tests {
         assert_eq!(language_of("Procfile", b""), Some(Language::Procfile));
         assert_eq!(language_of("a/.env.local", b""), Some(Language::Dotenv));
         assert_eq!(language_of("src/app.tsx", b""), Some(Language::Typescript));
-        assert_eq!(
-            language_of("app/views/orders/show.html.slim", b""),
-            Some(Language::Template)
-        );
-        assert_eq!(
-            language_of("templates/base.html.twig", b""),
-            Some(Language::Template)
-        );
+        for view in [
+            "app/views/orders/show.html.slim",
+            "templates/base.html.twig",
+        ] {
+            assert_eq!(language_of(view, b""), Some(Language::Template), "{view}");
+        }
         assert_eq!(
             language_of("bin/www", b"#!/usr/bin/env node"),
             Some(Language::Javascript)
