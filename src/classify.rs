@@ -27,6 +27,8 @@ pub enum Language {
     Ini,
     Markdown,
     Text,
+    /// Server-side page templates (ERB, Slim, Haml, Twig, Jinja, Nunjucks, EJS...).
+    Template,
 }
 
 impl Language {
@@ -34,7 +36,7 @@ impl Language {
     pub const CODE: &'static [Language] = Language::ALL.split_at(8).0;
 
     /// Every language, code first.
-    pub const ALL: [Language; 20] = [
+    pub const ALL: [Language; 21] = [
         Language::Javascript,
         Language::Typescript,
         Language::Python,
@@ -55,6 +57,7 @@ impl Language {
         Language::Ini,
         Language::Markdown,
         Language::Text,
+        Language::Template,
     ];
 
     pub fn name(self) -> &'static str {
@@ -79,6 +82,7 @@ impl Language {
             Language::Ini => "ini",
             Language::Markdown => "markdown",
             Language::Text => "text",
+            Language::Template => "template",
         }
     }
 
@@ -192,6 +196,8 @@ pub fn language_of(rel_path: &str, first_line: &[u8]) -> Option<Language> {
         "ini" | "cfg" | "conf" => Some(Language::Ini),
         "md" | "markdown" | "rst" => Some(Language::Markdown),
         "txt" | "pem" | "key" => Some(Language::Text),
+        "erb" | "slim" | "haml" | "twig" | "j2" | "jinja" | "jinja2" | "njk" | "ejs" | "hbs"
+        | "liquid" => Some(Language::Template),
         _ => None,
     };
     by_ext.or_else(|| language_of_shebang(first_line))
@@ -530,6 +536,12 @@ mod tests {
         assert_eq!(language_of("Procfile", b""), Some(Language::Procfile));
         assert_eq!(language_of("a/.env.local", b""), Some(Language::Dotenv));
         assert_eq!(language_of("src/app.tsx", b""), Some(Language::Typescript));
+        for view in [
+            "app/views/orders/show.html.slim",
+            "templates/base.html.twig",
+        ] {
+            assert_eq!(language_of(view, b""), Some(Language::Template), "{view}");
+        }
         assert_eq!(
             language_of("bin/www", b"#!/usr/bin/env node"),
             Some(Language::Javascript)

@@ -59,7 +59,8 @@ fn style_of(language: Language) -> Style {
         | Language::Toml => Style::HashAfterSpace,
         Language::Properties => Style::LineStart(b"#!"),
         Language::Ini => Style::LineStart(b";#"),
-        Language::Xml => Style::Markup,
+        // Each template language has its own comments besides HTML's; HTML's are masked.
+        Language::Xml | Language::Template => Style::Markup,
         Language::Json | Language::Markdown | Language::Text => Style::None,
     }
 }
