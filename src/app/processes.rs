@@ -392,7 +392,7 @@ mod tests {
         assert_eq!(line.len(), continued.len());
         assert_eq!(
             segments(&line).iter().map(|s| s.text).collect::<Vec<_>>(),
-            ["gunicorn app      --bind 0.0.0.0:8000", "wait"]
+            ["gunicorn app     --bind 0.0.0.0:8000", "wait"]
         );
     }
 

@@ -21,12 +21,12 @@ pub fn web_commands_and_scripts(app: &App) -> impl Iterator<Item = &Process> {
 fn one_off_step(text: &str) -> Option<&'static str> {
     static MIGRATE: LazyLock<Regex> = LazyLock::new(|| {
         regex(
-            r"(?:manage\.py\s+migrate\b|\bdb:migrate\b|\bdb:prepare\b|\bdb:setup\b|\bprisma\s+migrate\s+deploy\b|\bprisma\s+db\s+push\b|\balembic\s+upgrade\b|\bartisan\s+migrate\b|\bknex\s+migrate:latest\b|\bsequelize(?:-cli)?\s+db:migrate\b|\btypeorm\b.*\bmigration:run\b|\bflask\s+db\s+upgrade\b|\bgoose\b.*\bup\b|\bmigrate\s+.*-path\b.*\bup\b|\bdoctrine:migrations?:migrate\b|\b(?:npm|yarn|pnpm)\s+(?:run\s+)?(?:--?[\w-]+\s+)*(?:db:)?migrat(?:e|ion)(?::\w+)*\b)",
+            r#"(?:manage\.py\s+migrate\b|(?:^|[\s"'])db:(?:migrate|prepare|setup)\b|\bprisma\s+migrate\s+deploy\b|\bprisma\s+db\s+push\b|\balembic\s+upgrade\b|\bartisan\s+migrate\b|\bknex\s+migrate:latest\b|\bsequelize(?:-cli)?\s+db:migrate\b|\btypeorm\b.*\bmigration:run\b|\bflask\s+db\s+upgrade\b|\bgoose\b.*\bup\b|\bmigrate\s+.*-path\b.*\bup\b|\bdoctrine:migrations?:migrate\b|\b(?:npm|yarn|pnpm)\s+(?:run\s+)?(?:--?[\w-]+\s+)*(?:db:)?migrat(?:e|ion)(?::\w+)*\b)"#,
         )
     });
     static FIXTURES: LazyLock<Regex> = LazyLock::new(|| {
         regex(
-            r"(?:\bfixtures?:load\b|\bdoctrine:fixtures:load\b|manage\.py\s+loaddata\b|\bdb:seed\b|\bdb:reset\b|\bmigrate:fresh\b|\bdoctrine:schema:drop\b|\bdropdb\b|(?i:\bdrop\s+(?:table|schema|database)\b))",
+            r#"(?:\bfixtures?:load\b|\bdoctrine:fixtures:load\b|manage\.py\s+loaddata\b|(?:^|[\s"'])db:(?:seed|reset)\b|\bmigrate:fresh\b|\bdoctrine:schema:drop\b|\bdropdb\b|(?i:\bdrop\s+(?:table|schema|database)\b))"#,
         )
     });
     if MIGRATE.is_match(text) {
@@ -86,6 +86,8 @@ mod tests {
             Some("loads fixtures or drops data")
         );
         assert_eq!(one_off_step("gunicorn app"), None);
+        assert_eq!(one_off_step("bin/rails db:prepare"), Some("runs migrations"));
+        // A script's name is no migration: the script it names is read on its own line.
         assert_eq!(one_off_step("npm run --silent build:db:migrate"), None);
     }
 }
