@@ -111,7 +111,11 @@ mod tests {
         assert_eq!(texts("node a.js &> log"), vec![("node a.js &> log", false)]);
         assert_eq!(
             texts("if [ -n \"$X\" ]; then npm run seed; fi"),
-            vec![("[ -n \"$X\" ]", false), ("npm run seed", false), ("fi", false)]
+            vec![
+                ("[ -n \"$X\" ]", false),
+                ("npm run seed", false),
+                ("fi", false)
+            ]
         );
     }
 

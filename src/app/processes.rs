@@ -300,11 +300,13 @@ pub fn development_image(manifests: &Manifests) -> Option<String> {
     let command = cmd.form().to_string();
     let dev = segments(&command).iter().any(|seg| {
         runs_dev_server(&command, seg.text)
-            || scripts_run_by(manifests, seg.text).iter().any(|(_, script)| {
-                segments(&script.command)
-                    .iter()
-                    .any(|s| runs_dev_server(&script.command, s.text))
-            })
+            || scripts_run_by(manifests, seg.text)
+                .iter()
+                .any(|(_, script)| {
+                    segments(&script.command)
+                        .iter()
+                        .any(|s| runs_dev_server(&script.command, s.text))
+                })
             || DEV_SCRIPT_NAME.is_match(seg.text)
     });
     dev.then_some(command)

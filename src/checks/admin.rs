@@ -4,12 +4,12 @@
 //! change the database before the release exists.
 
 use super::{on_commands, regex};
-use regex::Regex;
-use std::sync::LazyLock;
 use crate::app::App;
 use crate::app::processes::{Kind, Process};
 use crate::finding::Finding;
 use crate::rules::Rule;
+use regex::Regex;
+use std::sync::LazyLock;
 
 /// The web commands, the start scripts they run (Rails' bin/docker-entrypoint prepares
 /// the database before `exec`-ing the server) and the package.json scripts they name.
@@ -86,7 +86,10 @@ mod tests {
             Some("loads fixtures or drops data")
         );
         assert_eq!(one_off_step("gunicorn app"), None);
-        assert_eq!(one_off_step("bin/rails db:prepare"), Some("runs migrations"));
+        assert_eq!(
+            one_off_step("bin/rails db:prepare"),
+            Some("runs migrations")
+        );
         // A script's name is no migration: the script it names is read on its own line.
         assert_eq!(one_off_step("npm run --silent build:db:migrate"), None);
     }
