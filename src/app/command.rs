@@ -54,7 +54,7 @@ fn wrapper() -> &'static Regex {
     static WRAPPER: OnceLock<Regex> = OnceLock::new();
     WRAPPER.get_or_init(|| {
         Regex::new(
-            r#"^(?:\s+|["'(]|(?:/bin/|/usr/bin/)?(?:ba)?sh\s+-c\s+|exec\s+|env\s+|[A-Za-z_][A-Za-z0-9_]*=\S*\s+|bundle\s+exec\s+|(?:poetry|pipenv|uv)\s+run\s+|npx\s+(?:--yes\s+)?|pnpm\s+exec\s+|yarn\s+exec\s+)"#,
+            r#"^(?:\s+|["'(]|(?:if|then|else|do)\s+|(?:/bin/|/usr/bin/)?(?:ba)?sh\s+-c\s+|exec\s+|env\s+|[A-Za-z_][A-Za-z0-9_]*=\S*\s+|bundle\s+exec\s+|(?:poetry|pipenv|uv)\s+run\s+|npx\s+(?:--yes\s+)?|pnpm\s+exec\s+|yarn\s+exec\s+)"#,
         )
         .expect("wrapper regex is valid")
     })
@@ -109,6 +109,14 @@ mod tests {
             vec![("node worker.js", true), ("node server.js 2>&1", false)]
         );
         assert_eq!(texts("node a.js &> log"), vec![("node a.js &> log", false)]);
+        assert_eq!(
+            texts("if [ -n \"$X\" ]; then npm run seed; fi"),
+            vec![
+                ("[ -n \"$X\" ]", false),
+                ("npm run seed", false),
+                ("fi", false)
+            ]
+        );
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 use super::Manifests;
 use super::command::{assigns, segments};
+use super::package_json::Script;
 use crate::repo::{RepoFacts, START_SCRIPTS};
 use regex::Regex;
 use std::sync::LazyLock;
@@ -18,6 +19,9 @@ pub enum Origin {
     Dockerfile,
     /// A shell script that a web start command runs (`entrypoint.sh`).
     StartScript,
+    /// A package.json script that another process runs by name (`npm run migrate`,
+    /// `run-s build:**`); it has the kind of the process that runs it.
+    NamedScript,
 }
 
 /// What the process is for.
@@ -164,8 +168,51 @@ pub fn processes(manifests: &Manifests, facts: &RepoFacts) -> Vec<Process> {
             exact: false,
         });
     }
+    let named = named_scripts(&out, manifests);
+    out.extend(named);
     let scripts = start_scripts(&out, facts);
     out.extend(scripts);
+    out
+}
+
+/// The package.json scripts that the processes run by name, and those that these run in
+/// turn, each once per kind, so that a finding lands on the line of the script that does
+/// the work (`build` = `run-s build:**` runs `build:db:migrate`).
+fn named_scripts(processes: &[Process], manifests: &Manifests) -> Vec<Process> {
+    let mut seen: Vec<(Kind, String)> = processes
+        .iter()
+        .filter(|p| p.file == "package.json")
+        .map(|p| (p.kind, p.name.clone()))
+        .collect();
+    let mut out: Vec<Process> = Vec::new();
+    let mut queue: Vec<(Kind, String)> = processes
+        .iter()
+        .map(|p| (p.kind, p.command.clone()))
+        .collect();
+    while let Some((kind, command)) = queue.pop() {
+        for segment in segments(&command) {
+            for (name, script) in scripts_run_by(manifests, segment.text) {
+                let Some(offset) = script.offset else {
+                    continue;
+                };
+                if seen.iter().any(|(k, n)| *k == kind && n == name) {
+                    continue;
+                }
+                seen.push((kind, name.to_string()));
+                queue.push((kind, script.command.clone()));
+                out.push(Process {
+                    origin: Origin::NamedScript,
+                    kind,
+                    name: name.to_string(),
+                    file: "package.json",
+                    command: script.command.clone(),
+                    offset,
+                    exact: false,
+                });
+            }
+        }
+    }
+    out.sort_by_key(|p| p.offset);
     out
 }
 
@@ -194,27 +241,11 @@ fn start_scripts(commands: &[Process], facts: &RepoFacts) -> Vec<Process> {
         .collect()
 }
 
-/// The package.json script that `segment` runs by name (`npm run dev`, `yarn dev`,
-/// `pnpm run serve`), other than `start`, which the processes hold already.
-pub fn named_script<'a>(manifests: &'a Manifests, segment: &str) -> Option<&'a str> {
-    let words: Vec<&str> = segment.split_whitespace().collect();
-    let name = match words.as_slice() {
-        ["npm" | "yarn" | "pnpm" | "bun", "run", name, ..] => *name,
-        ["yarn" | "pnpm", name, ..] if !matches!(*name, "install" | "add" | "exec" | "dlx") => {
-            *name
-        }
-        _ => return None,
-    };
-    if name == "start" {
-        return None;
-    }
-    manifests.package()?.script(name)
-}
-
-/// The package.json scripts a simple command runs by name: `npm run <name>` (flags
-/// before the name skipped), or npm-run-all's `run-s`/`run-p`/`npm-run-all` with names
-/// and `*`/`**` patterns (`run-s build:**`).
-pub fn scripts_run_by<'a>(manifests: &'a Manifests, segment: &str) -> Vec<&'a str> {
+/// The package.json scripts a simple command runs by name, with their names: `npm run
+/// <name>` (flags before the name skipped), `yarn <name>`, `pnpm <name>`, or
+/// npm-run-all's `run-s`/`run-p`/`npm-run-all` with names and `*`/`**` patterns
+/// (`run-s build:**`).
+pub fn scripts_run_by<'a>(manifests: &'a Manifests, segment: &str) -> Vec<(&'a str, &'a Script)> {
     let Some(package) = manifests.package() else {
         return Vec::new();
     };
@@ -225,13 +256,16 @@ pub fn scripts_run_by<'a>(manifests: &'a Manifests, segment: &str) -> Vec<&'a st
     let patterns: &[&str] = match words.as_slice() {
         ["run-s" | "run-p" | "npm-run-all", rest @ ..] => rest,
         ["npm" | "yarn" | "pnpm" | "bun", "run", name, ..] => std::slice::from_ref(name),
+        ["yarn" | "pnpm", name, ..] if !matches!(*name, "install" | "add" | "exec" | "dlx") => {
+            std::slice::from_ref(name)
+        }
         _ => return Vec::new(),
     };
     package
         .scripts
         .iter()
         .filter(|(name, _)| patterns.iter().any(|p| script_matches(p, name)))
-        .map(|(_, script)| script.command.as_str())
+        .map(|(name, script)| (name.as_str(), script))
         .collect()
 }
 
@@ -266,11 +300,13 @@ pub fn development_image(manifests: &Manifests) -> Option<String> {
     let command = cmd.form().to_string();
     let dev = segments(&command).iter().any(|seg| {
         runs_dev_server(&command, seg.text)
-            || named_script(manifests, seg.text).is_some_and(|script| {
-                segments(script)
-                    .iter()
-                    .any(|s| runs_dev_server(script, s.text))
-            })
+            || scripts_run_by(manifests, seg.text)
+                .iter()
+                .any(|(_, script)| {
+                    segments(&script.command)
+                        .iter()
+                        .any(|s| runs_dev_server(&script.command, s.text))
+                })
             || DEV_SCRIPT_NAME.is_match(seg.text)
     });
     dev.then_some(command)
@@ -295,13 +331,25 @@ pub fn runs_dev_server(command: &str, segment: &str) -> bool {
 }
 
 /// A shell script as one command line of the same length: `#` comments (at the start of
-/// a word) become spaces and line breaks become `;`.
+/// a word) become spaces, line breaks become `;`, and a backslash that continues a line
+/// becomes a space with its line break.
 fn shell_as_one_line(text: &[u8]) -> String {
     let mut out = Vec::with_capacity(text.len());
     let mut in_comment = false;
+    let mut continued = false;
     for (i, &b) in text.iter().enumerate() {
         let word_start = i == 0 || text[i - 1].is_ascii_whitespace() || text[i - 1] == b';';
+        let next = text.get(i + 1).copied();
         match b {
+            b'\\' if !in_comment && matches!(next, Some(b'\n' | b'\r')) => {
+                continued = true;
+                out.push(b' ');
+            }
+            b'\r' if continued && next == Some(b'\n') => out.push(b' '),
+            b'\n' | b'\r' if continued => {
+                continued = false;
+                out.push(b' ');
+            }
             b'\n' | b'\r' => {
                 in_comment = false;
                 out.push(b';');
@@ -341,6 +389,29 @@ mod tests {
         assert_eq!(line.len(), text.len());
         assert_eq!(&line[26..42], "rails db:prepare");
         assert!(!line.contains("migrate first"));
+        let continued = b"exec gunicorn app \\\n  --bind 0.0.0.0:8000\nwait\n";
+        let line = shell_as_one_line(continued);
+        assert_eq!(line.len(), continued.len());
+        assert_eq!(
+            segments(&line).iter().map(|s| s.text).collect::<Vec<_>>(),
+            ["gunicorn app     --bind 0.0.0.0:8000", "wait"]
+        );
+    }
+
+    #[test]
+    fn scripts_run_by_name_become_processes_on_their_line() {
+        let facts = test_facts(&[(
+            "package.json",
+            r#"{"scripts":{"build":"run-s build:**","build:db":"yarn migrate","migrate":"knex migrate:latest","start":"node a.js"}}"#,
+        )]);
+        let app = crate::app::App::build(facts, &Default::default());
+        let named: Vec<(Kind, &str)> = app
+            .processes
+            .iter()
+            .filter(|p| p.origin == Origin::NamedScript)
+            .map(|p| (p.kind, p.name.as_str()))
+            .collect();
+        assert_eq!(named, [(Kind::Build, "build:db"), (Kind::Build, "migrate")]);
     }
 
     #[test]
@@ -350,7 +421,12 @@ mod tests {
             r#"{"scripts":{"build":"run-s build:**","build:a":"vite build","build:db:up":"npm run --silent migrate","migrate":"knex migrate:latest"}}"#,
         )]);
         let app = crate::app::App::build(facts, &Default::default());
-        let run = |segment| scripts_run_by(&app.manifests, segment);
+        let run = |segment| -> Vec<&str> {
+            scripts_run_by(&app.manifests, segment)
+                .into_iter()
+                .map(|(_, script)| script.command.as_str())
+                .collect()
+        };
         assert_eq!(
             run("run-s build:**"),
             ["vite build", "npm run --silent migrate"]

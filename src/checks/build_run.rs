@@ -1,12 +1,13 @@
 //! Factor V, build/release/run kept apart, read from the start commands:
 //! `install-at-boot` (dependencies installed or assets built when the web process
-//! starts), `dev-server-start` (a development server or watcher serving production) and
+//! starts, TypeScript compiled at every start), `dev-server-start` (a development server
+//! or watcher serving production, local containers brought up) and
 //! `procfile-release-line` (a Heroku `release:` line, which Scalingo ignores: §1.7, §5 #9).
 
 use super::{on_start_commands, regex};
 use crate::app::App;
-use crate::app::command::{Segment, segments as segments_of};
-use crate::app::processes::{Kind, Process, named_script, runs_dev_server};
+use crate::app::command::Segment;
+use crate::app::processes::{Kind, Process, runs_dev_server};
 use crate::finding::Finding;
 use crate::rules::Rule;
 
@@ -17,9 +18,18 @@ pub fn install_at_boot(rule: &Rule, app: &App) -> Vec<Finding> {
     let build = regex(
         r"^(?:(?:npm|pnpm|bun)\s+run\s+build\b|yarn\s+(?:run\s+)?build\b|webpack(?:-cli)?(?:\s+--mode[ =]production|\s+-p\b|\s*$)|vite\s+build\b|next\s+build\b|nuxt\s+build\b|ng\s+build\b|tsc\b|(?:bin/)?(?:rails|rake)\s+assets:precompile\b|python3?\s+manage\.py\s+collectstatic\b|go\s+build\b|mvn\b|\./mvnw\b|gradle\b|\./gradlew\b)",
     );
-    on_start_commands(rule, app, true, |_, segments, i| {
+    // A TypeScript runner compiles the sources in every container at every start.
+    let typescript = regex(
+        r"^(?:tsx\s|ts-node\s|node\s+(?:.*\s)?(?:-r|--require|--loader|--import)[ =](?:ts-node|tsx)\b)",
+    );
+    on_start_commands(rule, app, true, |command, segments, i| {
         let seg = &segments[i];
-        if install.is_match(seg.text) {
+        if typescript.is_match(seg.text) && !runs_dev_server(&command.command, seg.text) {
+            Some(format!(
+                "the start command compiles TypeScript at every start (`{}`)",
+                seg.text
+            ))
+        } else if install.is_match(seg.text) {
             Some(format!(
                 "the start command installs dependencies at boot (`{}`)",
                 seg.text
@@ -36,23 +46,24 @@ pub fn install_at_boot(rule: &Rule, app: &App) -> Vec<Finding> {
 }
 
 pub fn dev_server_start(rule: &Rule, app: &App) -> Vec<Finding> {
+    // Local infrastructure brought up by the start command: on a host there is no
+    // Docker daemon, and the database is an attached service.
+    let compose_up = regex(r"^docker(?:-compose|\s+compose)\s+(?:.*\s)?up\b");
     on_start_commands(rule, app, true, |command: &Process, segments, i| {
         let seg: &Segment = &segments[i];
         if runs_dev_server(&command.command, seg.text) {
-            return Some(format!(
+            Some(format!(
                 "the production start command runs a development server or watcher (`{}`)",
                 seg.text
-            ));
+            ))
+        } else if compose_up.is_match(seg.text) {
+            Some(format!(
+                "the production start command brings up local containers (`{}`)",
+                seg.text
+            ))
+        } else {
+            None
         }
-        // `web: npm run dev`: the package.json script it names.
-        let script = named_script(&app.manifests, seg.text)?;
-        let dev = segments_of(script)
-            .into_iter()
-            .find(|s| runs_dev_server(script, s.text))?;
-        Some(format!(
-            "the production start command runs `{}`, a development server or watcher (`{}`)",
-            seg.text, dev.text
-        ))
     })
 }
 

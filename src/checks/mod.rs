@@ -53,6 +53,7 @@ pub enum Check {
     DevServerStart,
     ProcfileReleaseLine,
     DaemonizedStart,
+    ProcessManagerStart,
     InProcessScheduler,
     ScalingoCronLimits,
     CleverCronRelativeCommand,
@@ -123,6 +124,7 @@ const NAMES: &[(&str, Check)] = &[
     ("dev-server-start", Check::DevServerStart),
     ("procfile-release-line", Check::ProcfileReleaseLine),
     ("daemonized-start", Check::DaemonizedStart),
+    ("process-manager-start", Check::ProcessManagerStart),
     ("in-process-scheduler", Check::InProcessScheduler),
     ("scalingo-cron-limits", Check::ScalingoCronLimits),
     (
@@ -197,6 +199,7 @@ impl Check {
             Check::DevServerStart => build_run::dev_server_start,
             Check::ProcfileReleaseLine => build_run::procfile_release_line,
             Check::DaemonizedStart => daemon::daemonized_start,
+            Check::ProcessManagerStart => daemon::process_manager_start,
             Check::InProcessScheduler => scheduler::in_process_scheduler,
             Check::ScalingoCronLimits => cron::scalingo_cron_limits,
             Check::CleverCronRelativeCommand => cron::clever_cron_relative_command,
