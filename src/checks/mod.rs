@@ -256,6 +256,7 @@ pub fn file_facts(
     facts.server_start = facts.server_start.filter(|f| keep(f));
     facts.binary_calls.retain(|(_, f)| keep(f));
     facts.schedulers.retain(|f| keep(f));
+    facts.go_loops.retain(|(_, f)| keep(f));
     facts.local_writes.retain(|f| keep(f));
     facts.exported_secrets.retain(|(_, f)| keep(f));
     facts.package_import = facts.package_import.filter(|(_, f)| keep(f));
