@@ -32,14 +32,16 @@ fn scheduler_pattern(language: Language) -> Option<String> {
 }
 
 /// Loops a web entry point starts beside its server: a module-level Python thread or
-/// timer in the file that creates the app, a Go ticker in the `main` that serves. Each is
-/// (the loop, what marks the file as the web process's entry).
+/// timer in the file that creates the app, a Go ticker in the `main` that serves, a Node
+/// `setInterval` in the file that listens. Each is (the loop, what marks the file as the
+/// web process's entry).
 fn loop_pattern(language: Language) -> Option<String> {
     Some(String::from(match language {
         Language::Python => {
             r"^(?:[A-Za-z_]\w*\s*=\s*)?(?:threading\.)?(?:Timer|Thread)\((?:[^()]|\([^()]*\))*\)(?:\.start\(\))?\s*$"
         }
         Language::Go => r"\btime\.(?:NewTicker|Tick)\(",
+        Language::Javascript | Language::Typescript => r"^[ \t]*setInterval\(",
         _ => return None,
     }))
 }
@@ -51,6 +53,10 @@ fn web_entry_pattern(language: Language) -> Option<String> {
         }
         Language::Go => {
             r"^func\s+main\(\)(?s:.*)(?:ListenAndServe(?:TLS)?\(|\.Run\(|\.Listen\(|\.Start\()"
+        }
+        // A Node server's entry: it imports a server framework and listens.
+        Language::Javascript | Language::Typescript => {
+            r#"(?:\brequire\(\s*['"](?:express|node:http|http|fastify|koa)['"]|\bfrom\s+['"](?:express|node:http|http|fastify|koa)['"])(?s:.*)\b(?:app|server|httpServer|fastify)\.listen\("#
         }
         _ => return None,
     }))
@@ -77,7 +83,13 @@ pub fn scheduler_facts(rule: &Rule, file: &SourceFile, facts: &mut FileFacts) {
     };
     let found = scheduler.find(&file.masked).or_else(|| web_loop(file));
     if let Some(m) = found {
-        let found = String::from_utf8_lossy(m.as_bytes());
+        // A loop's pattern may start at the line's indentation.
+        let indent = m
+            .as_bytes()
+            .iter()
+            .take_while(|b| **b == b' ' || **b == b'\t');
+        let start = m.start() + indent.count();
+        let found = String::from_utf8_lossy(&file.masked[start..m.end()]);
         let found = found
             .trim_end()
             .trim_end_matches(['(', '\'', '"', '`'])
@@ -87,11 +99,9 @@ pub fn scheduler_facts(rule: &Rule, file: &SourceFile, facts: &mut FileFacts) {
             "an in-process scheduler (`{found}`) runs in the web process, once per container; a {} process or the host's scheduler should own it",
             owner_hint(file.language)
         );
-        facts.schedulers.push(rule.finding(
-            &file.rel_path,
-            file.locate(m.start(), m.end()),
-            message,
-        ));
+        facts
+            .schedulers
+            .push(rule.finding(&file.rel_path, file.locate(start, m.end()), message));
     }
 }
 
@@ -274,5 +284,28 @@ mod tests {
         let serve = "package app\n\nfunc Serve(a *App) {\n\tgo runQueue(a)\n\thttp.ListenAndServe(\":\"+port, nil)\n}\n";
         let spawns = go_facts("app.go", serve).go_spawns;
         assert_eq!(spawns.get("runQueue").map(String::as_str), Some("app.go"));
+    }
+
+    #[test]
+    fn a_set_interval_beside_the_server_that_listens() {
+        let registry = crate::rules::Registry::builtin().expect("rules load");
+        let rule = registry.get("in-process-scheduler").expect("rule");
+        let code = "const express = require('express');\nconst app = express();\n\napp.listen(process.env.PORT, () => {\n  setInterval(expire, 1000);\n});\n";
+        let file = SourceFile::new(
+            "server.js".into(),
+            Language::Javascript,
+            Role::Source,
+            code.into(),
+        );
+        let mut facts = FileFacts::default();
+        scheduler_facts(rule, &file, &mut facts);
+        assert_eq!(
+            facts.schedulers.len(),
+            1,
+            "{:?}",
+            String::from_utf8_lossy(&file.masked)
+        );
+        assert_eq!(facts.schedulers[0].start.line, 5);
+        assert!(facts.schedulers[0].message.contains("(`setInterval`)"));
     }
 }
