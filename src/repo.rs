@@ -124,6 +124,11 @@ pub struct FileFacts {
     pub binary_calls: Vec<(String, Finding)>,
     /// In-process schedulers started in this file.
     pub schedulers: Vec<Finding>,
+    /// Go functions that loop on a ticker: (name, the finding on the ticker).
+    pub go_loops: Vec<(String, Finding)>,
+    /// Names of Go functions that a server file starts as goroutines (`go name(...)`),
+    /// with that file.
+    pub go_spawns: BTreeMap<String, String>,
     /// Writes to a folder of the app reached through a name (`local-write-to-app-dir`).
     pub local_writes: Vec<Finding>,
     /// Writes whose path is an injected Spring property: (property key, finding).
@@ -168,6 +173,8 @@ pub struct RepoFacts {
     pub shutdown_commented_out: Option<Finding>,
     pub binary_calls: Vec<(String, Finding)>,
     pub schedulers: Vec<Finding>,
+    pub go_loops: Vec<(String, Finding)>,
+    pub go_spawns: BTreeMap<String, String>,
     pub local_writes: Vec<Finding>,
     pub property_writes: Vec<(String, Finding)>,
     pub uploader_dirs: Vec<Finding>,
@@ -276,6 +283,18 @@ impl RepoFacts {
                 .filter_map(|(b, f)| Some((b.clone(), inside(f)?)))
                 .collect(),
             schedulers: self.schedulers.iter().filter_map(inside).collect(),
+            go_loops: self
+                .go_loops
+                .iter()
+                .filter_map(|(name, f)| Some((name.clone(), inside(f)?)))
+                .collect(),
+            go_spawns: self
+                .go_spawns
+                .iter()
+                .filter_map(|(name, file)| {
+                    Some((name.clone(), file.strip_prefix(&prefix)?.to_string()))
+                })
+                .collect(),
             manifest_stacks: self.manifest_stacks.clone(),
             health_terms: self.health_terms.clone(),
             ..RepoFacts::default()
@@ -399,6 +418,14 @@ impl RepoFacts {
         }
         keep_first(&mut self.binary_calls, facts.binary_calls, |(_, f)| f);
         keep_first(&mut self.schedulers, facts.schedulers, |f| f);
+        keep_first(&mut self.go_loops, facts.go_loops, |(_, f)| f);
+        for (name, file) in facts.go_spawns {
+            // The first file by path, whatever order the threads deliver them in.
+            let kept = self.go_spawns.entry(name).or_insert_with(|| file.clone());
+            if file < *kept {
+                *kept = file;
+            }
+        }
         keep_first(&mut self.local_writes, facts.local_writes, |f| f);
         keep_first(&mut self.property_writes, facts.property_writes, |(_, f)| f);
         keep_first(&mut self.uploader_dirs, facts.uploader_dirs, |f| f);

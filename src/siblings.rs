@@ -1,7 +1,9 @@
 //! `unless_sibling`: findings in a file that a sibling file takes over from. Django's
 //! split settings are the case in point: `settings/base.py` holds a development
 //! `SECRET_KEY` that `settings/production.py` replaces with one read from the
-//! environment, so the base value never reaches production.
+//! environment, so the base value never reaches production. And `require_near`: findings
+//! kept only when what makes them matter sits near the file (`config/cable.yml`'s
+//! adapter carries messages only when the app has `app/channels`).
 
 use crate::classify::language_of;
 use crate::finding::Finding;
@@ -10,21 +12,26 @@ use crate::rules::{LazyRegex, Rule};
 use std::path::Path;
 
 /// The `findings` of the file at `path`, less those of rules whose `unless_sibling` a
-/// file in the same folder meets. Siblings are read only for such findings (rare).
+/// file in the same folder meets or whose `require_near` no path meets. Siblings are
+/// read only for such findings (rare).
 pub fn apply(path: &Path, findings: Vec<Finding>, rules: &[&Rule]) -> Vec<Finding> {
     findings
         .into_iter()
         .filter(|finding| {
-            let sibling = rules
-                .iter()
-                .find(|r| r.id() == finding.rule)
-                .and_then(|r| r.unless_sibling.as_ref());
-            sibling.is_none_or(|(names, regex)| {
-                !names
-                    .iter()
-                    .filter(|name| path.file_name() != Some(std::ffi::OsStr::new(name)))
-                    .any(|name| overrides(&path.with_file_name(name), regex.as_ref()))
-            })
+            let rule = rules.iter().find(|r| r.id() == finding.rule);
+            let near = rule.and_then(|r| r.require_near.as_ref());
+            let needed = near.is_none_or(|(files, paths)| {
+                !files.is_match(&finding.file)
+                    || paths.iter().any(|p| path.with_file_name(p).exists())
+            });
+            let sibling = rule.and_then(|r| r.unless_sibling.as_ref());
+            needed
+                && sibling.is_none_or(|(names, regex)| {
+                    !names
+                        .iter()
+                        .filter(|name| path.file_name() != Some(std::ffi::OsStr::new(name)))
+                        .any(|name| overrides(&path.with_file_name(name), regex.as_ref()))
+                })
         })
         .collect()
 }

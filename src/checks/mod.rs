@@ -260,6 +260,7 @@ pub fn file_facts(
     facts.shutdown_commented_out = facts.shutdown_commented_out.filter(|f| keep(f));
     facts.binary_calls.retain(|(_, f)| keep(f));
     facts.schedulers.retain(|f| keep(f));
+    facts.go_loops.retain(|(_, f)| keep(f));
     facts.local_writes.retain(|f| keep(f));
     facts.property_writes.retain(|(_, f)| keep(f));
     facts.uploader_dirs.retain(|f| keep(f));

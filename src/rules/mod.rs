@@ -88,6 +88,8 @@ pub struct Rule {
     pub require_file: Vec<LazyRegex>,
     /// `unless_sibling`: the sibling file names and the regex one must match (if any).
     pub unless_sibling: Option<(Vec<String>, Option<LazyRegex>)>,
+    /// `require_near`: the files it applies to and the paths one of which must exist.
+    pub require_near: Option<(GlobSet, Vec<String>)>,
 }
 
 impl Rule {
@@ -312,6 +314,10 @@ fn compile(
             let pattern = sibling.regex.as_deref().map(LazyRegex::new);
             (sibling.files.clone(), pattern)
         }),
+        require_near: match &spec.require_near {
+            Some(near) => globs(&near.files)?.map(|files| (files, near.paths.clone())),
+            None => None,
+        },
         matcher,
         source_path: path,
         spec,

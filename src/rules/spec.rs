@@ -55,6 +55,10 @@ pub struct RuleSpec {
     /// one of them exists in the same folder and its code matches the regex (if any).
     #[serde(default)]
     pub unless_sibling: Option<SiblingSpec>,
+    /// What makes a match matter, near the matched file: a finding in a file matching
+    /// `files` is kept only when one of `paths` (relative to the file's folder) exists.
+    #[serde(default)]
+    pub require_near: Option<NearSpec>,
     /// Rules that report the same problem more precisely: a finding of this rule is
     /// dropped when one of theirs sits on the same line.
     #[serde(default)]
@@ -210,4 +214,14 @@ impl Example {
 pub struct SiblingSpec {
     pub files: Vec<String>,
     pub regex: Option<String>,
+}
+
+/// `require_near`: the files it applies to (globs) and the paths, relative to the
+/// matched file's folder, one of which must exist (Action Cable's adapter matters only
+/// when the app has channels: `../app/channels` from `config/cable.yml`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NearSpec {
+    pub files: Vec<String>,
+    pub paths: Vec<String>,
 }
