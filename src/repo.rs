@@ -124,6 +124,8 @@ pub struct FileFacts {
     pub schedulers: Vec<Finding>,
     /// Writes to a folder of the app reached through a name (`local-write-to-app-dir`).
     pub local_writes: Vec<Finding>,
+    /// Data the app code keeps in the framework's cache store (`Rails.cache.write`).
+    pub cache_uses: Vec<Finding>,
     /// Secret literals exported by a module: (name, finding on the literal).
     pub exported_secrets: Vec<(String, Finding)>,
     /// Names used as signing or verification keys (`jwt.sign(x, NAME)`).
@@ -157,6 +159,7 @@ pub struct RepoFacts {
     pub binary_calls: Vec<(String, Finding)>,
     pub schedulers: Vec<Finding>,
     pub local_writes: Vec<Finding>,
+    pub cache_uses: Vec<Finding>,
     pub exported_secrets: Vec<(String, Finding)>,
     pub signing_names: BTreeSet<String>,
     /// Whether a `vendor/` folder sits at the root (dependencies committed with the app).
@@ -259,6 +262,7 @@ impl RepoFacts {
                 .filter_map(|(b, f)| Some((b.clone(), inside(f)?)))
                 .collect(),
             schedulers: self.schedulers.iter().filter_map(inside).collect(),
+            cache_uses: self.cache_uses.iter().filter_map(inside).collect(),
             manifest_stacks: self.manifest_stacks.clone(),
             health_terms: self.health_terms.clone(),
             ..RepoFacts::default()
@@ -375,6 +379,7 @@ impl RepoFacts {
         keep_first(&mut self.binary_calls, facts.binary_calls, |(_, f)| f);
         keep_first(&mut self.schedulers, facts.schedulers, |f| f);
         keep_first(&mut self.local_writes, facts.local_writes, |f| f);
+        keep_first(&mut self.cache_uses, facts.cache_uses, |f| f);
         keep_first(
             &mut self.exported_secrets,
             facts.exported_secrets,

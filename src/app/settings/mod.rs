@@ -33,10 +33,11 @@ pub enum Key {
     ListenHost,
     DatabaseEngine,
     Environments,
+    StartupMigrations,
 }
 
 impl Key {
-    pub const ALL: [Key; 10] = [
+    pub const ALL: [Key; 11] = [
         Key::SessionStore,
         Key::CacheStore,
         Key::StorageDefault,
@@ -47,6 +48,7 @@ impl Key {
         Key::ListenHost,
         Key::DatabaseEngine,
         Key::Environments,
+        Key::StartupMigrations,
     ];
 
     pub fn name(self) -> &'static str {
@@ -61,6 +63,7 @@ impl Key {
             Key::ListenHost => "listen_host",
             Key::DatabaseEngine => "database.engine",
             Key::Environments => "environments",
+            Key::StartupMigrations => "migrations.at_start",
         }
     }
 
