@@ -327,6 +327,56 @@ mod tests {
         assert_eq!(found[2].variable.as_deref(), Some("LOG_FILE"));
     }
 
+    fn migrations(files: &[(&str, &str)]) -> Vec<(String, String, Option<String>)> {
+        let facts = test_facts(files);
+        let env = DeclaredEnv::default();
+        resolve(&Context {
+            files: &facts,
+            env: &env,
+        })
+        .into_iter()
+        .filter(|s| s.key == Key::StartupMigrations)
+        .map(|s| (s.file, s.value, s.variable))
+        .collect()
+    }
+
+    #[test]
+    fn migrations_at_start_follow_the_profiles() {
+        let base = "spring.flyway.enabled=true\nspring.flyway.locations=classpath:/db/migration,classpath:/db/testdata\n";
+        let found = migrations(&[("src/main/resources/application.properties", base)]);
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert_eq!(found[1].1, "classpath:/db/migration,classpath:/db/testdata");
+        // The production profile keeps Flyway but drops the test data.
+        let prod = "spring.flyway.locations=classpath:/db/migration\n";
+        let found = migrations(&[
+            ("src/main/resources/application.properties", base),
+            ("deploy/application-prod.properties", prod),
+        ]);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].0, "src/main/resources/application.properties");
+        // Turned off by the production profile, or left to an undeclared variable's default.
+        let off = "spring.flyway.enabled=false\n";
+        assert!(
+            migrations(&[
+                ("src/main/resources/application.properties", base),
+                ("deploy/application-prod.properties", off),
+            ])
+            .is_empty()
+        );
+        let switch = "spring.liquibase.enabled=${LIQUIBASE_ON:true}\n";
+        assert_eq!(
+            migrations(&[("src/main/resources/application.properties", switch)]),
+            [(
+                "src/main/resources/application.properties".to_string(),
+                "true".to_string(),
+                Some("LIQUIBASE_ON".to_string())
+            )]
+        );
+        // Configured without `enabled`: Spring Boot's default runs it.
+        let yml = "spring:\n  flyway:\n    baseline-on-migrate: true\n";
+        assert_eq!(migrations(&[("src/main/resources/application.yml", yml)]).len(), 1);
+    }
+
     #[test]
     fn yaml_keys_are_flattened() {
         let text = "logging:\n  file:\n    name: /var/log/app.log\nweb:\n  cors:\n    allowed-origins:\n      - https://a.fr\n      - https://b.fr\n";
