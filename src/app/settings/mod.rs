@@ -8,6 +8,7 @@
 //! The walk keeps the settings files these modules read (`wants`): a bounded set of
 //! paths by name, at the root or in an app folder up to two levels down.
 
+mod django;
 mod go;
 mod laravel;
 mod php;
@@ -260,6 +261,7 @@ fn at_app_root(tail: &str) -> bool {
     FIXED.contains(&tail)
         || laravel::is_config_file(tail)
         || python::is_settings_file(tail)
+        || django::is_entry_file(tail)
         || go::is_config_file(tail)
         || symfony::is_config_file(tail)
 }

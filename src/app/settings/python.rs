@@ -63,16 +63,43 @@ static LOG_KEY: LazyLock<regex::Regex> =
 
 pub fn resolve(ctx: &Context) -> Vec<Setting> {
     let mut out = Vec::new();
-    for (file, bytes) in ctx.files(|rel| rel.ends_with(".py")) {
-        let text = String::from_utf8_lossy(&masked(file, bytes)).into_owned();
+    let chain = super::django::production_chain(ctx);
+    let files: Vec<(&str, String)> = ctx
+        .files(|rel| rel.ends_with(".py") && is_settings_file(rel))
+        .into_iter()
+        .map(|(file, bytes)| (file, String::from_utf8_lossy(&masked(file, bytes)).into_owned()))
+        .collect();
+    // Django's default cache is a LocMemCache in each process.
+    let local_default_cache = default_cache_is_local(
+        files
+            .iter()
+            .filter(|(f, _)| chain.as_ref().is_none_or(|c| c.iter().any(|x| x == f)))
+            .map(|(_, t)| t.as_str()),
+    );
+    for (file, text) in &files {
+        let (file, text) = (*file, text.as_str());
         let django = text.contains("INSTALLED_APPS") || text.contains("django");
         let framework = if django {
             Framework::Django
         } else {
             Framework::Flask
         };
+        // With a known chain, Django settings outside it are not what production loads,
+        // and a name a later module of the chain assigns again is overridden there.
+        let later: Vec<&str> = match &chain {
+            Some(chain) if django => match chain.iter().position(|f| f == file) {
+                Some(at) => files
+                    .iter()
+                    .filter(|(f, _)| chain[at + 1..].iter().any(|x| x == f))
+                    .map(|(_, t)| t.as_str())
+                    .collect(),
+                None => continue,
+            },
+            _ => Vec::new(),
+        };
+        let overridden = |name: &str| later.iter().any(|t| assigns(t, name));
         let classes: Vec<(usize, String)> = CLASS
-            .captures_iter(&text)
+            .captures_iter(text)
             .map(|c| (c.get(0).expect("match").start(), c[1].to_string()))
             .collect();
         let in_dev_class = |offset: usize, indented: bool| {
@@ -83,7 +110,7 @@ pub fn resolve(ctx: &Context) -> Vec<Setting> {
                     .find(|(at, _)| *at < offset)
                     .is_some_and(|(_, name)| development_name(name))
         };
-        for caps in ASSIGN.captures_iter(&text) {
+        for caps in ASSIGN.captures_iter(text) {
             let whole = caps.get(0).expect("match");
             let indented = !caps[1].is_empty();
             if in_dev_class(whole.start(), indented) {
@@ -91,9 +118,13 @@ pub fn resolve(ctx: &Context) -> Vec<Setting> {
             }
             let name = &caps[2];
             let expr = caps.get(3).expect("group");
+            if overridden(name) {
+                continue;
+            }
             let key = match name {
                 "CACHE_TYPE" => Key::CacheStore,
-                "SESSION_TYPE" => Key::SessionStore,
+                "SESSION_TYPE" | "SESSION_ENGINE" => Key::SessionStore,
+                "DEFAULT_FILE_STORAGE" => Key::StorageDefault,
                 _ if STORAGE_KEY.is_match(name) => Key::StorageDefault,
                 _ if LOG_KEY.is_match(name) => Key::LogTargets,
                 _ => continue,
@@ -107,14 +138,30 @@ pub fn resolve(ctx: &Context) -> Vec<Setting> {
                     lower.rsplit('.').next().unwrap_or(&lower),
                     "filesystem" | "filesystemcache" | "simple" | "simplecache"
                 ),
-                Key::SessionStore => lower == "filesystem",
-                Key::StorageDefault => matches!(lower.as_str(), "filesystem" | "local" | "file"),
+                Key::SessionStore => {
+                    lower == "filesystem"
+                        || lower.ends_with("sessions.backends.file")
+                        || (lower.ends_with("sessions.backends.cache") && local_default_cache)
+                }
+                Key::StorageDefault => {
+                    matches!(lower.as_str(), "filesystem" | "local" | "file")
+                        || lower.ends_with(".filesystemstorage")
+                }
                 _ => true,
             };
-            let fallback = in_else_branch(&text, whole.start());
+            let fallback = in_else_branch(text, whole.start());
             let detail = match key {
                 Key::LogTargets => {
                     format!("{name} places the log files in a folder of the container")
+                }
+                Key::SessionStore if lower.ends_with(".cache") => format!(
+                    "{name} `{value}`, sessions in Django's default cache, a LocMemCache in each process"
+                ),
+                Key::SessionStore if lower.ends_with(".file") => {
+                    format!("{name} `{value}`, session files on the container's disk")
+                }
+                Key::StorageDefault if lower.ends_with(".filesystemstorage") => {
+                    format!("{name} `{value}`, uploads under MEDIA_ROOT on the container's disk")
                 }
                 _ if fallback => {
                     format!("{name} `{value}`, the fallback when the branch above is not taken")
@@ -132,7 +179,24 @@ pub fn resolve(ctx: &Context) -> Vec<Setting> {
                 detail,
             });
         }
-        for found in FILE_CACHE.find_iter(&text) {
+        if !overridden("STORAGES")
+            && let Some(found) = FILE_STORAGE.find(text)
+        {
+            out.push(Setting {
+                key: Key::StorageDefault,
+                framework: Framework::Django,
+                value: "FileSystemStorage".into(),
+                file: file.to_string(),
+                span: (found.start(), found.end()),
+                variable: None,
+                local: true,
+                detail: "Django's FileSystemStorage as the default storage, uploads under MEDIA_ROOT on the container's disk".into(),
+            });
+        }
+        if overridden("CACHES") {
+            continue;
+        }
+        for found in FILE_CACHE.find_iter(text) {
             out.push(Setting {
                 key: Key::CacheStore,
                 framework: Framework::Django,
@@ -146,6 +210,34 @@ pub fn resolve(ctx: &Context) -> Vec<Setting> {
         }
     }
     out
+}
+
+static FILE_STORAGE: LazyLock<regex::Regex> = LazyLock::new(|| {
+    crate::checks::regex(
+        r#"['"]default['"]\s*:\s*\{\s*['"]BACKEND['"]\s*:\s*['"]django\.core\.files\.storage\.FileSystemStorage['"]"#,
+    )
+});
+static DEFAULT_CACHE: LazyLock<regex::Regex> = LazyLock::new(|| {
+    crate::checks::regex(r#"['"]default['"]\s*:\s*\{\s*['"]BACKEND['"]\s*:\s*['"]([\w.]+)['"]"#)
+});
+
+/// Whether a top-level `NAME =` assigns `name` in this settings text.
+fn assigns(text: &str, name: &str) -> bool {
+    ASSIGN
+        .captures_iter(text)
+        .any(|c| c[1].is_empty() && &c[2] == name)
+}
+
+/// Whether Django's default cache is local to the process: no `CACHES` (Django's
+/// LocMemCache), or a literal local-memory or file backend under `default`.
+fn default_cache_is_local<'a>(texts: impl Iterator<Item = &'a str>) -> bool {
+    let texts: Vec<&str> = texts.filter(|t| assigns(t, "CACHES")).collect();
+    match texts.last() {
+        None => true,
+        Some(text) => DEFAULT_CACHE.captures(text).is_some_and(|c| {
+            c[1].ends_with("LocMemCache") || c[1].ends_with("FileBasedCache")
+        }),
+    }
 }
 
 /// The literal an assignment gives production: a plain string, the fallback after
@@ -213,6 +305,32 @@ mod tests {
             ]
         );
         assert!(found.iter().any(|s| s.detail.contains("fallback")));
+    }
+
+    #[test]
+    fn the_production_chain_decides() {
+        let base = "INSTALLED_APPS = ['django.contrib.sessions']\nSESSION_ENGINE = 'django.contrib.sessions.backends.file'\nSTORAGES = {\n    'default': {'BACKEND': 'django.core.files.storage.FileSystemStorage'},\n}\n";
+        let prod = "from .base import *\n\nSTORAGES = {'default': {'BACKEND': 'storages.backends.s3.S3Storage'}}\nSESSION_ENGINE = 'django.contrib.sessions.backends.cache'\n";
+        let other = "INSTALLED_APPS = []\nSESSION_ENGINE = 'django.contrib.sessions.backends.file'\n";
+        let facts = test_facts(&[
+            ("proj/wsgi.py", "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'proj.settings.prod')\n"),
+            ("proj/settings/base.py", base),
+            ("proj/settings/prod.py", prod),
+            ("proj/settings/staging.py", other),
+        ]);
+        let env = DeclaredEnv::default();
+        let found = resolve(&Context {
+            files: &facts,
+            env: &env,
+        });
+        // base.py's file sessions and file storage are overridden by prod.py, staging.py
+        // is not loaded; prod.py's cache sessions use the default per-process cache.
+        let got: Vec<_> = found
+            .iter()
+            .map(|s| (s.key, s.file.as_str(), s.local))
+            .collect();
+        assert_eq!(got, [(Key::SessionStore, "proj/settings/prod.py", true)]);
+        assert!(found[0].detail.contains("LocMemCache"));
     }
 
     #[test]
