@@ -256,6 +256,7 @@ fn at_app_root(tail: &str) -> bool {
         "config/environments/production.rb",
         "config/application.rb",
         "config/storage.yml",
+        "config/database.yml",
         "config/initializers/carrierwave.rb",
     ];
     FIXED.contains(&tail)
