@@ -16,9 +16,8 @@ pub fn is_entry_file(tail: &str) -> bool {
 static DEFAULT_MODULE: LazyLock<regex::Regex> = LazyLock::new(|| {
     crate::checks::regex(r#"['"]DJANGO_SETTINGS_MODULE['"]\s*[,\]]\s*=?\s*['"]([\w.]+)['"]"#)
 });
-static STAR_IMPORT: LazyLock<regex::Regex> = LazyLock::new(|| {
-    crate::checks::regex(r"(?m)^from[ \t]+(\.*)([\w.]*)[ \t]+import[ \t]+\*")
-});
+static STAR_IMPORT: LazyLock<regex::Regex> =
+    LazyLock::new(|| crate::checks::regex(r"(?m)^from[ \t]+(\.*)([\w.]*)[ \t]+import[ \t]+\*"));
 
 /// The most modules a chain follows (a cycle or a deep tree stops there).
 const MAX_CHAIN: usize = 12;
@@ -102,7 +101,10 @@ fn visit(ctx: &Context, file: &str, chain: &mut Vec<String>) {
 fn relative_file(ctx: &Context, file: &str, dots: usize, name: &str) -> Option<String> {
     let mut package = file.rsplit_once('/').map_or("", |(dir, _)| dir).to_string();
     for _ in 1..dots {
-        package = package.rsplit_once('/').map_or("", |(dir, _)| dir).to_string();
+        package = package
+            .rsplit_once('/')
+            .map_or("", |(dir, _)| dir)
+            .to_string();
     }
     let path = [package.as_str(), &name.replace('.', "/")]
         .iter()
@@ -141,8 +143,14 @@ mod tests {
     #[test]
     fn the_wsgi_module_and_its_star_imports() {
         let files = [
-            ("manage.py", "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'site.settings.local')\n"),
-            ("site/wsgi.py", "os.environ.setdefault(\"DJANGO_SETTINGS_MODULE\", \"site.settings.prod\")\n"),
+            (
+                "manage.py",
+                "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'site.settings.local')\n",
+            ),
+            (
+                "site/wsgi.py",
+                "os.environ.setdefault(\"DJANGO_SETTINGS_MODULE\", \"site.settings.prod\")\n",
+            ),
             ("site/settings/base.py", BASE),
             ("site/settings/prod.py", PROD),
             ("site/settings/staging.py", "from .prod import *\n"),
@@ -153,10 +161,13 @@ mod tests {
         );
         // The declared variable wins over the entry point's default.
         assert_eq!(
-            chain(&files, &[("DJANGO_SETTINGS_MODULE", "site.settings.staging")])
-                .expect("chain")
-                .last()
-                .map(String::as_str),
+            chain(
+                &files,
+                &[("DJANGO_SETTINGS_MODULE", "site.settings.staging")]
+            )
+            .expect("chain")
+            .last()
+            .map(String::as_str),
             Some("site/settings/staging.py")
         );
     }
@@ -165,7 +176,10 @@ mod tests {
     fn no_chain_without_apps_or_module() {
         // The default names a package that defines nothing: the host picks the module.
         let files = [
-            ("conf/wsgi.py", "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'conf.settings')\n"),
+            (
+                "conf/wsgi.py",
+                "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'conf.settings')\n",
+            ),
             ("conf/settings/__init__.py", "import os\n"),
             ("conf/settings/base.py", BASE),
         ];

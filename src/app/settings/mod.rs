@@ -8,6 +8,7 @@
 //! The walk keeps the settings files these modules read (`wants`): a bounded set of
 //! paths by name, at the root or in an app folder up to two levels down.
 
+mod database_yml;
 mod django;
 mod go;
 mod laravel;
@@ -15,6 +16,7 @@ mod php;
 mod python;
 mod rails;
 mod spring;
+mod spring_migrations;
 mod symfony;
 
 use super::env::DeclaredEnv;

@@ -67,7 +67,12 @@ pub fn resolve(ctx: &Context) -> Vec<Setting> {
     let files: Vec<(&str, String)> = ctx
         .files(|rel| rel.ends_with(".py") && is_settings_file(rel))
         .into_iter()
-        .map(|(file, bytes)| (file, String::from_utf8_lossy(&masked(file, bytes)).into_owned()))
+        .map(|(file, bytes)| {
+            (
+                file,
+                String::from_utf8_lossy(&masked(file, bytes)).into_owned(),
+            )
+        })
         .collect();
     // Django's default cache is a LocMemCache in each process.
     let local_default_cache = default_cache_is_local(
@@ -234,9 +239,9 @@ fn default_cache_is_local<'a>(texts: impl Iterator<Item = &'a str>) -> bool {
     let texts: Vec<&str> = texts.filter(|t| assigns(t, "CACHES")).collect();
     match texts.last() {
         None => true,
-        Some(text) => DEFAULT_CACHE.captures(text).is_some_and(|c| {
-            c[1].ends_with("LocMemCache") || c[1].ends_with("FileBasedCache")
-        }),
+        Some(text) => DEFAULT_CACHE
+            .captures(text)
+            .is_some_and(|c| c[1].ends_with("LocMemCache") || c[1].ends_with("FileBasedCache")),
     }
 }
 
@@ -311,9 +316,13 @@ mod tests {
     fn the_production_chain_decides() {
         let base = "INSTALLED_APPS = ['django.contrib.sessions']\nSESSION_ENGINE = 'django.contrib.sessions.backends.file'\nSTORAGES = {\n    'default': {'BACKEND': 'django.core.files.storage.FileSystemStorage'},\n}\n";
         let prod = "from .base import *\n\nSTORAGES = {'default': {'BACKEND': 'storages.backends.s3.S3Storage'}}\nSESSION_ENGINE = 'django.contrib.sessions.backends.cache'\n";
-        let other = "INSTALLED_APPS = []\nSESSION_ENGINE = 'django.contrib.sessions.backends.file'\n";
+        let other =
+            "INSTALLED_APPS = []\nSESSION_ENGINE = 'django.contrib.sessions.backends.file'\n";
         let facts = test_facts(&[
-            ("proj/wsgi.py", "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'proj.settings.prod')\n"),
+            (
+                "proj/wsgi.py",
+                "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'proj.settings.prod')\n",
+            ),
             ("proj/settings/base.py", base),
             ("proj/settings/prod.py", prod),
             ("proj/settings/staging.py", other),

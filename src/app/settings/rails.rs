@@ -111,7 +111,10 @@ pub fn resolve(ctx: &Context, base: &str) -> Vec<Setting> {
     }
     let database = format!("{base}config/database.yml");
     if let Some(bytes) = ctx.text(&database) {
-        out.extend(merged_sqlite(&String::from_utf8_lossy(bytes), &database));
+        out.extend(super::database_yml::merged_sqlite(
+            &String::from_utf8_lossy(bytes),
+            &database,
+        ));
     }
     let carrierwave = format!("{base}config/initializers/carrierwave.rb");
     if let Some(bytes) = ctx.text(&carrierwave) {
@@ -142,12 +145,10 @@ pub fn resolve(ctx: &Context, base: &str) -> Vec<Setting> {
 
 static CACHE_STORE: LazyLock<regex::Regex> =
     LazyLock::new(|| crate::checks::regex(r"(?m)^[ \t]*config\.cache_store[ \t]*="));
-static COMMENTED_CACHE_STORE: LazyLock<regex::Regex> = LazyLock::new(|| {
-    crate::checks::regex(r"(?m)^[ \t]*#[ \t]*(config\.cache_store[ \t]*=[^\n]*)")
-});
-static CONFIGURE: LazyLock<regex::Regex> = LazyLock::new(|| {
-    crate::checks::regex(r"(?m)^[ \t]*\w+(?:::\w+)*\.configure[ \t]+do\b[^\n]*")
-});
+static COMMENTED_CACHE_STORE: LazyLock<regex::Regex> =
+    LazyLock::new(|| crate::checks::regex(r"(?m)^[ \t]*#[ \t]*(config\.cache_store[ \t]*=[^\n]*)"));
+static CONFIGURE: LazyLock<regex::Regex> =
+    LazyLock::new(|| crate::checks::regex(r"(?m)^[ \t]*\w+(?:::\w+)*\.configure[ \t]+do\b[^\n]*"));
 
 /// Rails' default cache store when neither production.rb nor config/application.rb
 /// sets one: a `:file_store` in tmp/cache of each container. Reported only when the
@@ -179,80 +180,6 @@ fn default_cache(ctx: &Context, base: &str, production: &str, raw: &[u8]) -> Opt
         detail: format!(
             "Rails' default cache store, a `:file_store` in tmp/cache of each container (no `config.cache_store` is set), where the app keeps its own data ({}:{})",
             cache_use.file, cache_use.start.line
-        ),
-    })
-}
-
-/// The top-level blocks of a YAML file: (key, anchor, the block's lines with their
-/// offsets), the key's own line excluded.
-fn yaml_blocks(text: &str) -> Vec<(&str, Option<&str>, Vec<(usize, &str)>)> {
-    let mut blocks: Vec<(&str, Option<&str>, Vec<(usize, &str)>)> = Vec::new();
-    let mut offset = 0;
-    for line in text.split_inclusive('\n') {
-        let at = offset;
-        offset += line.len();
-        let content = line.trim_end();
-        if content.trim_start().starts_with('#') || content.is_empty() {
-            continue;
-        }
-        if !content.starts_with([' ', '\t']) {
-            if let Some((key, rest)) = content.split_once(':') {
-                let anchor = rest.trim().strip_prefix('&').map(str::trim);
-                blocks.push((key.trim(), anchor, Vec::new()));
-            }
-        } else if let Some(block) = blocks.last_mut() {
-            block.2.push((at, content));
-        }
-    }
-    blocks
-}
-
-/// The `adapter:` of a block, itself or through the `<<: *anchor` it merges.
-fn adapter<'a>(blocks: &[(&str, Option<&str>, Vec<(usize, &'a str)>)], lines: &[(usize, &'a str)], depth: usize) -> Option<&'a str> {
-    let own = lines
-        .iter()
-        .find_map(|(_, l)| l.trim().strip_prefix("adapter:"))
-        .map(|v| v.trim().trim_matches(['"', '\'']));
-    own.or_else(|| {
-        let name = lines
-            .iter()
-            .find_map(|(_, l)| l.trim().strip_prefix("<<:"))?
-            .trim()
-            .strip_prefix('*')?;
-        let merged = blocks.iter().find(|b| b.1 == Some(name))?;
-        (depth < 4).then(|| adapter(blocks, &merged.2, depth + 1))?
-    })
-}
-
-/// The production section of database.yml taking the SQLite adapter from the block it
-/// merges (`<<: *default`): a database file on one container's disk. (A literal
-/// `adapter: sqlite3` in the section itself is `sqlite-in-production`'s.)
-fn merged_sqlite(text: &str, file: &str) -> Option<Setting> {
-    let blocks = yaml_blocks(text);
-    let production = blocks.iter().find(|b| b.0 == "production")?;
-    if production.2.iter().any(|(_, l)| l.trim().starts_with("adapter:")) {
-        return None;
-    }
-    let (at, merge) = production
-        .2
-        .iter()
-        .find(|(_, l)| l.trim().starts_with("<<:"))?;
-    let value = adapter(&blocks, &production.2, 0)?;
-    if !matches!(value, "sqlite3" | "sqlite") {
-        return None;
-    }
-    let lead = merge.len() - merge.trim_start().len();
-    Some(Setting {
-        key: Key::DatabaseEngine,
-        framework: Framework::Rails,
-        value: value.to_string(),
-        file: file.to_string(),
-        span: (at + lead, at + merge.len()),
-        variable: None,
-        local: true,
-        detail: format!(
-            "the `{value}` adapter the production section merges (`{}`), a database file on the container's disk",
-            merge.trim()
         ),
     })
 }
@@ -429,21 +356,6 @@ mod tests {
             &["BUCKET", "RAILS_LOG_TO_STDOUT"],
         );
         assert!(!declared[0].local && declared.len() == 2);
-    }
-
-    #[test]
-    fn database_yml_merge_keys() {
-        let sqlite = "default: &default\n  adapter: sqlite3\n  pool: 5\n\ndevelopment:\n  <<: *default\n\nproduction:\n  <<: *default\n  database: db/production.sqlite3\n";
-        let found = settings(&[("config/database.yml", sqlite)], &[]);
-        assert_eq!(found.len(), 1);
-        assert_eq!(
-            &sqlite[found[0].span.0..found[0].span.1],
-            "<<: *default"
-        );
-        let postgres = sqlite.replace("production:\n  <<: *default\n", "production:\n  <<: *default\n  adapter: postgresql\n");
-        assert!(settings(&[("config/database.yml", &postgres)], &[]).is_empty());
-        let pg_default = sqlite.replace("adapter: sqlite3", "adapter: postgresql");
-        assert!(settings(&[("config/database.yml", &pg_default)], &[]).is_empty());
     }
 
     #[test]
