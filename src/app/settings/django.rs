@@ -120,21 +120,9 @@ fn relative_file(ctx: &Context, file: &str, dots: usize, name: &str) -> Option<S
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::app::env::DeclaredEnv;
-    use crate::hosts::test_facts;
-    use std::collections::BTreeMap;
 
     fn chain(files: &[(&str, &str)], declared: &[(&str, &str)]) -> Option<Vec<String>> {
-        let facts = test_facts(files);
-        let config: BTreeMap<String, String> = declared
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-        let env = DeclaredEnv::declare(&config, &[], None, None);
-        production_chain(&Context {
-            files: &facts,
-            env: &env,
-        })
+        super::super::with_context(files, declared, production_chain)
     }
 
     const BASE: &str = "INSTALLED_APPS = ['django.contrib.sessions']\n";

@@ -300,6 +300,25 @@ pub(crate) fn is_local_host(value: &str) -> bool {
         || host.ends_with(".example.com")
 }
 
+/// Runs `f` on a context of these files, with `declared` as production's environment.
+#[cfg(test)]
+pub(crate) fn with_context<T>(
+    files: &[(&str, &str)],
+    declared: &[(&str, &str)],
+    f: impl FnOnce(&Context) -> T,
+) -> T {
+    let facts = crate::hosts::test_facts(files);
+    let config: std::collections::BTreeMap<String, String> = declared
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    let env = DeclaredEnv::declare(&config, &[], None, None);
+    f(&Context {
+        files: &facts,
+        env: &env,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
