@@ -129,7 +129,6 @@ pub fn resolve(ctx: &Context) -> Vec<Setting> {
             let key = match name {
                 "CACHE_TYPE" => Key::CacheStore,
                 "SESSION_TYPE" | "SESSION_ENGINE" => Key::SessionStore,
-                "DEFAULT_FILE_STORAGE" => Key::StorageDefault,
                 _ if STORAGE_KEY.is_match(name) => Key::StorageDefault,
                 _ if LOG_KEY.is_match(name) => Key::LogTargets,
                 _ => continue,
@@ -148,10 +147,7 @@ pub fn resolve(ctx: &Context) -> Vec<Setting> {
                         || lower.ends_with("sessions.backends.file")
                         || (lower.ends_with("sessions.backends.cache") && local_default_cache)
                 }
-                Key::StorageDefault => {
-                    matches!(lower.as_str(), "filesystem" | "local" | "file")
-                        || lower.ends_with(".filesystemstorage")
-                }
+                Key::StorageDefault => matches!(lower.as_str(), "filesystem" | "local" | "file"),
                 _ => true,
             };
             let fallback = in_else_branch(text, whole.start());
@@ -164,9 +160,6 @@ pub fn resolve(ctx: &Context) -> Vec<Setting> {
                 ),
                 Key::SessionStore if lower.ends_with(".file") => {
                     format!("{name} `{value}`, session files on the container's disk")
-                }
-                Key::StorageDefault if lower.ends_with(".filesystemstorage") => {
-                    format!("{name} `{value}`, uploads under MEDIA_ROOT on the container's disk")
                 }
                 _ if fallback => {
                     format!("{name} `{value}`, the fallback when the branch above is not taken")
@@ -182,20 +175,6 @@ pub fn resolve(ctx: &Context) -> Vec<Setting> {
                 variable,
                 local,
                 detail,
-            });
-        }
-        if !overridden("STORAGES")
-            && let Some(found) = FILE_STORAGE.find(text)
-        {
-            out.push(Setting {
-                key: Key::StorageDefault,
-                framework: Framework::Django,
-                value: "FileSystemStorage".into(),
-                file: file.to_string(),
-                span: (found.start(), found.end()),
-                variable: None,
-                local: true,
-                detail: "Django's FileSystemStorage as the default storage, uploads under MEDIA_ROOT on the container's disk".into(),
             });
         }
         if overridden("CACHES") {
@@ -217,11 +196,6 @@ pub fn resolve(ctx: &Context) -> Vec<Setting> {
     out
 }
 
-static FILE_STORAGE: LazyLock<regex::Regex> = LazyLock::new(|| {
-    crate::checks::regex(
-        r#"['"]default['"]\s*:\s*\{\s*['"]BACKEND['"]\s*:\s*['"]django\.core\.files\.storage\.FileSystemStorage['"]"#,
-    )
-});
 static DEFAULT_CACHE: LazyLock<regex::Regex> = LazyLock::new(|| {
     crate::checks::regex(r#"['"]default['"]\s*:\s*\{\s*['"]BACKEND['"]\s*:\s*['"]([\w.]+)['"]"#)
 });
@@ -332,7 +306,7 @@ mod tests {
             files: &facts,
             env: &env,
         });
-        // base.py's file sessions and file storage are overridden by prod.py, staging.py
+        // base.py's file sessions are overridden by prod.py, staging.py
         // is not loaded; prod.py's cache sessions use the default per-process cache.
         let got: Vec<_> = found
             .iter()
