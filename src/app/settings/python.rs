@@ -74,13 +74,6 @@ pub fn resolve(ctx: &Context) -> Vec<Setting> {
             )
         })
         .collect();
-    // Django's default cache is a LocMemCache in each process.
-    let local_default_cache = default_cache_is_local(
-        files
-            .iter()
-            .filter(|(f, _)| chain.as_ref().is_none_or(|c| c.iter().any(|x| x == f)))
-            .map(|(_, t)| t.as_str()),
-    );
     for (file, text) in &files {
         let (file, text) = (*file, text.as_str());
         let django = text.contains("INSTALLED_APPS") || text.contains("django");
@@ -128,7 +121,7 @@ pub fn resolve(ctx: &Context) -> Vec<Setting> {
             }
             let key = match name {
                 "CACHE_TYPE" => Key::CacheStore,
-                "SESSION_TYPE" | "SESSION_ENGINE" => Key::SessionStore,
+                "SESSION_TYPE" => Key::SessionStore,
                 _ if STORAGE_KEY.is_match(name) => Key::StorageDefault,
                 _ if LOG_KEY.is_match(name) => Key::LogTargets,
                 _ => continue,
@@ -142,11 +135,7 @@ pub fn resolve(ctx: &Context) -> Vec<Setting> {
                     lower.rsplit('.').next().unwrap_or(&lower),
                     "filesystem" | "filesystemcache" | "simple" | "simplecache"
                 ),
-                Key::SessionStore => {
-                    lower == "filesystem"
-                        || lower.ends_with("sessions.backends.file")
-                        || (lower.ends_with("sessions.backends.cache") && local_default_cache)
-                }
+                Key::SessionStore => lower == "filesystem",
                 Key::StorageDefault => matches!(lower.as_str(), "filesystem" | "local" | "file"),
                 _ => true,
             };
@@ -154,12 +143,6 @@ pub fn resolve(ctx: &Context) -> Vec<Setting> {
             let detail = match key {
                 Key::LogTargets => {
                     format!("{name} places the log files in a folder of the container")
-                }
-                Key::SessionStore if lower.ends_with(".cache") => format!(
-                    "{name} `{value}`, sessions in Django's default cache, a LocMemCache in each process"
-                ),
-                Key::SessionStore if lower.ends_with(".file") => {
-                    format!("{name} `{value}`, session files on the container's disk")
                 }
                 _ if fallback => {
                     format!("{name} `{value}`, the fallback when the branch above is not taken")
@@ -196,27 +179,11 @@ pub fn resolve(ctx: &Context) -> Vec<Setting> {
     out
 }
 
-static DEFAULT_CACHE: LazyLock<regex::Regex> = LazyLock::new(|| {
-    crate::checks::regex(r#"['"]default['"]\s*:\s*\{\s*['"]BACKEND['"]\s*:\s*['"]([\w.]+)['"]"#)
-});
-
 /// Whether a top-level `NAME =` assigns `name` in this settings text.
 fn assigns(text: &str, name: &str) -> bool {
     ASSIGN
         .captures_iter(text)
         .any(|c| c[1].is_empty() && &c[2] == name)
-}
-
-/// Whether Django's default cache is local to the process: no `CACHES` (Django's
-/// LocMemCache), or a literal local-memory or file backend under `default`.
-fn default_cache_is_local<'a>(texts: impl Iterator<Item = &'a str>) -> bool {
-    let texts: Vec<&str> = texts.filter(|t| assigns(t, "CACHES")).collect();
-    match texts.last() {
-        None => true,
-        Some(text) => DEFAULT_CACHE
-            .captures(text)
-            .is_some_and(|c| c[1].ends_with("LocMemCache") || c[1].ends_with("FileBasedCache")),
-    }
 }
 
 /// The literal an assignment gives production: a plain string, the fallback after
@@ -288,32 +255,32 @@ mod tests {
 
     #[test]
     fn the_production_chain_decides() {
-        let base = "INSTALLED_APPS = ['django.contrib.sessions']\nSESSION_ENGINE = 'django.contrib.sessions.backends.file'\nSTORAGES = {\n    'default': {'BACKEND': 'django.core.files.storage.FileSystemStorage'},\n}\n";
-        let prod = "from .base import *\n\nSTORAGES = {'default': {'BACKEND': 'storages.backends.s3.S3Storage'}}\nSESSION_ENGINE = 'django.contrib.sessions.backends.cache'\n";
-        let other =
-            "INSTALLED_APPS = []\nSESSION_ENGINE = 'django.contrib.sessions.backends.file'\n";
-        let facts = test_facts(&[
-            (
-                "proj/wsgi.py",
-                "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'proj.settings.prod')\n",
-            ),
-            ("proj/settings/base.py", base),
+        let file_cache = "INSTALLED_APPS = []\nCACHES = {'default': {'BACKEND': 'django.core.cache.backends.filebased.FileBasedCache'}}\n";
+        let prod = "from .base import *\n\nCACHES = {'default': {'BACKEND': 'django.core.cache.backends.redis.RedisCache'}}\n";
+        let settings = [
+            ("proj/settings/base.py", file_cache),
             ("proj/settings/prod.py", prod),
-            ("proj/settings/staging.py", other),
-        ]);
-        let env = DeclaredEnv::default();
-        let found = resolve(&Context {
-            files: &facts,
-            env: &env,
-        });
-        // base.py's file sessions are overridden by prod.py, staging.py
-        // is not loaded; prod.py's cache sessions use the default per-process cache.
-        let got: Vec<_> = found
-            .iter()
-            .map(|s| (s.key, s.file.as_str(), s.local))
-            .collect();
-        assert_eq!(got, [(Key::SessionStore, "proj/settings/prod.py", true)]);
-        assert!(found[0].detail.contains("LocMemCache"));
+            ("proj/settings/staging.py", file_cache),
+        ];
+        let wsgi = (
+            "proj/wsgi.py",
+            "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'proj.settings.prod')\n",
+        );
+        let files = |with_wsgi: bool| -> Vec<String> {
+            let mut all = settings.to_vec();
+            if with_wsgi {
+                all.push(wsgi);
+            }
+            super::super::with_context(&all, &[], |ctx| {
+                resolve(ctx).into_iter().map(|s| s.file).collect()
+            })
+        };
+        // prod.py overrides base.py's CACHES, and staging.py is not what production loads.
+        assert!(files(true).is_empty());
+        assert_eq!(
+            files(false),
+            ["proj/settings/base.py", "proj/settings/staging.py"]
+        );
     }
 
     #[test]
