@@ -139,6 +139,8 @@ pub struct FileFacts {
     pub config_savers: BTreeMap<String, String>,
     /// Calls of such helpers: (name, finding).
     pub saver_calls: Vec<(String, Finding)>,
+    /// Data the app code keeps in the framework's cache store (`Rails.cache.write`).
+    pub cache_uses: Vec<Finding>,
     /// Secret literals exported by a module: (name, finding on the literal).
     pub exported_secrets: Vec<(String, Finding)>,
     /// Names used as signing or verification keys (`jwt.sign(x, NAME)`).
@@ -180,6 +182,7 @@ pub struct RepoFacts {
     pub uploader_dirs: Vec<Finding>,
     pub config_savers: BTreeMap<String, String>,
     pub saver_calls: Vec<(String, Finding)>,
+    pub cache_uses: Vec<Finding>,
     pub exported_secrets: Vec<(String, Finding)>,
     pub signing_names: BTreeSet<String>,
     /// Whether a `vendor/` folder sits at the root (dependencies committed with the app).
@@ -295,6 +298,7 @@ impl RepoFacts {
                     Some((name.clone(), file.strip_prefix(&prefix)?.to_string()))
                 })
                 .collect(),
+            cache_uses: self.cache_uses.iter().filter_map(inside).collect(),
             manifest_stacks: self.manifest_stacks.clone(),
             health_terms: self.health_terms.clone(),
             ..RepoFacts::default()
@@ -437,6 +441,7 @@ impl RepoFacts {
                 *slot = at;
             }
         }
+        keep_first(&mut self.cache_uses, facts.cache_uses, |f| f);
         keep_first(
             &mut self.exported_secrets,
             facts.exported_secrets,

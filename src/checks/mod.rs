@@ -69,6 +69,7 @@ pub enum Check {
     FileLogDefault,
     OriginInSettings,
     DebugInSettings,
+    StartupMigrationsInSettings,
     ListenDefaultInSettings,
     DeployNamedConfig,
 }
@@ -146,6 +147,10 @@ const NAMES: &[(&str, Check)] = &[
     ("file-log-default", Check::FileLogDefault),
     ("origin-in-settings", Check::OriginInSettings),
     ("debug-in-settings", Check::DebugInSettings),
+    (
+        "startup-migrations-in-settings",
+        Check::StartupMigrationsInSettings,
+    ),
     ("listen-default-in-settings", Check::ListenDefaultInSettings),
     ("deploy-named-config", Check::DeployNamedConfig),
 ];
@@ -174,6 +179,7 @@ impl Check {
             | Check::FileLogDefault
             | Check::OriginInSettings
             | Check::DebugInSettings
+            | Check::StartupMigrationsInSettings
             | Check::ListenDefaultInSettings
             | Check::DeployNamedConfig => {
                 crate::app::settings::wants(name) || DEPLOY_FILES.contains(&name)
@@ -215,6 +221,7 @@ impl Check {
             Check::FileLogDefault => settings::file_log_default,
             Check::OriginInSettings => settings::origin_in_settings,
             Check::DebugInSettings => settings::debug_in_settings,
+            Check::StartupMigrationsInSettings => settings::startup_migrations,
             Check::ListenDefaultInSettings => settings::listen_default,
             Check::DeployNamedConfig => settings::deploy_named_config,
         };
@@ -231,6 +238,7 @@ impl Check {
             Check::UndeclaredSystemBinary => binaries::binary_facts(rule, file, facts),
             Check::InProcessScheduler => scheduler::scheduler_facts(rule, file, facts),
             Check::LocalWriteToAppDir => local_writes::local_write_facts(rule, file, facts),
+            Check::LocalBackendDefault => settings::cache_use_facts(rule, file, facts),
             Check::SecretInSourceModule => source_secrets::source_secret_facts(rule, file, facts),
             Check::MissingDependencyManifest => {
                 dependency_manifest::import_facts(rule, file, facts)
@@ -265,6 +273,7 @@ pub fn file_facts(
     facts.property_writes.retain(|(_, f)| keep(f));
     facts.uploader_dirs.retain(|f| keep(f));
     facts.saver_calls.retain(|(_, f)| keep(f));
+    facts.cache_uses.retain(|f| keep(f));
     facts.exported_secrets.retain(|(_, f)| keep(f));
     facts.package_import = facts.package_import.filter(|(_, f)| keep(f));
     facts

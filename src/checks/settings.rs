@@ -5,8 +5,30 @@
 use super::finding_at;
 use crate::app::App;
 use crate::app::settings::{Key, Setting};
+use crate::classify::Language;
 use crate::finding::Finding;
+use crate::repo::FileFacts;
 use crate::rules::Rule;
+use crate::source::SourceFile;
+use std::sync::LazyLock;
+
+/// Notes where Ruby code keeps data of its own in the cache store (`Rails.cache.write`,
+/// `Rails.cache.fetch`): what makes a per-container default cache lose that data.
+pub fn cache_use_facts(rule: &Rule, file: &SourceFile, facts: &mut FileFacts) {
+    static USE: LazyLock<regex::bytes::Regex> = LazyLock::new(|| {
+        regex::bytes::Regex::new(r"\bRails\.cache\.(?:write|fetch)\b").expect("valid regex")
+    });
+    if file.language != Language::Ruby {
+        return;
+    }
+    if let Some(found) = USE.find(&file.masked) {
+        let located = file.locate(found.start(), found.end());
+        let message = "the app keeps its own data in Rails.cache".to_string();
+        facts
+            .cache_uses
+            .push(rule.finding(&file.rel_path, located, message));
+    }
+}
 
 /// Sessions, cache or default storage on a backend local to one container.
 pub fn local_backend_default(rule: &Rule, app: &App) -> Vec<Finding> {
@@ -25,6 +47,11 @@ pub fn local_backend_default(rule: &Rule, app: &App) -> Vec<Finding> {
 /// The listen port or address from configuration defaults.
 pub fn listen_default(rule: &Rule, app: &App) -> Vec<Finding> {
     local(rule, app, &[Key::Port, Key::ListenHost])
+}
+
+/// Schema migrations the framework runs when each web instance starts.
+pub fn startup_migrations(rule: &Rule, app: &App) -> Vec<Finding> {
+    local(rule, app, &[Key::StartupMigrations])
 }
 
 /// Logs written to a file by default.

@@ -237,22 +237,9 @@ fn log_channel(ctx: &Context, config: &Config) -> Vec<Setting> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::app::env::DeclaredEnv;
-    use crate::hosts::test_facts;
-    use std::collections::BTreeMap;
 
     fn settings(files: &[(&str, &str)], declared: &[(&str, &str)]) -> Vec<Setting> {
-        let facts = test_facts(files);
-        let config: BTreeMap<String, String> = declared
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-        let env = DeclaredEnv::declare(&config, &[], None, None);
-        let ctx = Context {
-            files: &facts,
-            env: &env,
-        };
-        resolve(&ctx, "")
+        super::super::with_context(files, declared, |ctx| resolve(ctx, ""))
     }
 
     const SESSION: &str = "<?php\nreturn [\n    // 'driver' => 'redis',\n    'driver' => env('SESSION_DRIVER', 'file'),\n];\n";

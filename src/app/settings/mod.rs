@@ -8,12 +8,15 @@
 //! The walk keeps the settings files these modules read (`wants`): a bounded set of
 //! paths by name, at the root or in an app folder up to two levels down.
 
+mod database_yml;
+mod django;
 mod go;
 mod laravel;
 mod php;
 mod python;
 mod rails;
 mod spring;
+mod spring_migrations;
 mod symfony;
 
 use super::env::DeclaredEnv;
@@ -36,10 +39,11 @@ pub enum Key {
     /// A Spring property that code injects as the path of a file it writes
     /// (`detail` holds the property key).
     WrittenPath,
+    StartupMigrations,
 }
 
 impl Key {
-    pub const ALL: [Key; 11] = [
+    pub const ALL: [Key; 12] = [
         Key::SessionStore,
         Key::CacheStore,
         Key::StorageDefault,
@@ -51,6 +55,7 @@ impl Key {
         Key::DatabaseEngine,
         Key::Environments,
         Key::WrittenPath,
+        Key::StartupMigrations,
     ];
 
     pub fn name(self) -> &'static str {
@@ -66,6 +71,7 @@ impl Key {
             Key::DatabaseEngine => "database.engine",
             Key::Environments => "environments",
             Key::WrittenPath => "written.path",
+            Key::StartupMigrations => "migrations.at_start",
         }
     }
 
@@ -262,11 +268,13 @@ fn at_app_root(tail: &str) -> bool {
         "config/environments/production.rb",
         "config/application.rb",
         "config/storage.yml",
+        "config/database.yml",
         "config/initializers/carrierwave.rb",
     ];
     FIXED.contains(&tail)
         || laravel::is_config_file(tail)
         || python::is_settings_file(tail)
+        || django::is_entry_file(tail)
         || go::is_config_file(tail)
         || symfony::is_config_file(tail)
 }
@@ -300,6 +308,25 @@ pub(crate) fn is_local_host(value: &str) -> bool {
         || host.ends_with(".test")
         || host == "example.com"
         || host.ends_with(".example.com")
+}
+
+/// Runs `f` on a context of these files, with `declared` as production's environment.
+#[cfg(test)]
+pub(crate) fn with_context<T>(
+    files: &[(&str, &str)],
+    declared: &[(&str, &str)],
+    f: impl FnOnce(&Context) -> T,
+) -> T {
+    let facts = crate::hosts::test_facts(files);
+    let config: std::collections::BTreeMap<String, String> = declared
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    let env = DeclaredEnv::declare(&config, &[], None, None);
+    f(&Context {
+        files: &facts,
+        env: &env,
+    })
 }
 
 #[cfg(test)]

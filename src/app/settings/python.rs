@@ -63,16 +63,41 @@ static LOG_KEY: LazyLock<regex::Regex> =
 
 pub fn resolve(ctx: &Context) -> Vec<Setting> {
     let mut out = Vec::new();
-    for (file, bytes) in ctx.files(|rel| rel.ends_with(".py")) {
-        let text = String::from_utf8_lossy(&masked(file, bytes)).into_owned();
+    let chain = super::django::production_chain(ctx);
+    let files: Vec<(&str, String)> = ctx
+        .files(|rel| rel.ends_with(".py") && is_settings_file(rel))
+        .into_iter()
+        .map(|(file, bytes)| {
+            (
+                file,
+                String::from_utf8_lossy(&masked(file, bytes)).into_owned(),
+            )
+        })
+        .collect();
+    for (file, text) in &files {
+        let (file, text) = (*file, text.as_str());
         let django = text.contains("INSTALLED_APPS") || text.contains("django");
         let framework = if django {
             Framework::Django
         } else {
             Framework::Flask
         };
+        // With a known chain, Django settings outside it are not what production loads,
+        // and a name a later module of the chain assigns again is overridden there.
+        let later: Vec<&str> = match &chain {
+            Some(chain) if django => match chain.iter().position(|f| f == file) {
+                Some(at) => files
+                    .iter()
+                    .filter(|(f, _)| chain[at + 1..].iter().any(|x| x == f))
+                    .map(|(_, t)| t.as_str())
+                    .collect(),
+                None => continue,
+            },
+            _ => Vec::new(),
+        };
+        let overridden = |name: &str| later.iter().any(|t| assigns(t, name));
         let classes: Vec<(usize, String)> = CLASS
-            .captures_iter(&text)
+            .captures_iter(text)
             .map(|c| (c.get(0).expect("match").start(), c[1].to_string()))
             .collect();
         let in_dev_class = |offset: usize, indented: bool| {
@@ -83,7 +108,7 @@ pub fn resolve(ctx: &Context) -> Vec<Setting> {
                     .find(|(at, _)| *at < offset)
                     .is_some_and(|(_, name)| development_name(name))
         };
-        for caps in ASSIGN.captures_iter(&text) {
+        for caps in ASSIGN.captures_iter(text) {
             let whole = caps.get(0).expect("match");
             let indented = !caps[1].is_empty();
             if in_dev_class(whole.start(), indented) {
@@ -91,6 +116,9 @@ pub fn resolve(ctx: &Context) -> Vec<Setting> {
             }
             let name = &caps[2];
             let expr = caps.get(3).expect("group");
+            if overridden(name) {
+                continue;
+            }
             let key = match name {
                 "CACHE_TYPE" => Key::CacheStore,
                 "SESSION_TYPE" => Key::SessionStore,
@@ -111,7 +139,7 @@ pub fn resolve(ctx: &Context) -> Vec<Setting> {
                 Key::StorageDefault => matches!(lower.as_str(), "filesystem" | "local" | "file"),
                 _ => true,
             };
-            let fallback = in_else_branch(&text, whole.start());
+            let fallback = in_else_branch(text, whole.start());
             let detail = match key {
                 Key::LogTargets => {
                     format!("{name} places the log files in a folder of the container")
@@ -132,7 +160,10 @@ pub fn resolve(ctx: &Context) -> Vec<Setting> {
                 detail,
             });
         }
-        for found in FILE_CACHE.find_iter(&text) {
+        if overridden("CACHES") {
+            continue;
+        }
+        for found in FILE_CACHE.find_iter(text) {
             out.push(Setting {
                 key: Key::CacheStore,
                 framework: Framework::Django,
@@ -146,6 +177,13 @@ pub fn resolve(ctx: &Context) -> Vec<Setting> {
         }
     }
     out
+}
+
+/// Whether a top-level `NAME =` assigns `name` in this settings text.
+fn assigns(text: &str, name: &str) -> bool {
+    ASSIGN
+        .captures_iter(text)
+        .any(|c| c[1].is_empty() && &c[2] == name)
 }
 
 /// The literal an assignment gives production: a plain string, the fallback after
@@ -213,6 +251,36 @@ mod tests {
             ]
         );
         assert!(found.iter().any(|s| s.detail.contains("fallback")));
+    }
+
+    #[test]
+    fn the_production_chain_decides() {
+        let file_cache = "INSTALLED_APPS = []\nCACHES = {'default': {'BACKEND': 'django.core.cache.backends.filebased.FileBasedCache'}}\n";
+        let prod = "from .base import *\n\nCACHES = {'default': {'BACKEND': 'django.core.cache.backends.redis.RedisCache'}}\n";
+        let settings = [
+            ("proj/settings/base.py", file_cache),
+            ("proj/settings/prod.py", prod),
+            ("proj/settings/staging.py", file_cache),
+        ];
+        let wsgi = (
+            "proj/wsgi.py",
+            "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'proj.settings.prod')\n",
+        );
+        let files = |with_wsgi: bool| -> Vec<String> {
+            let mut all = settings.to_vec();
+            if with_wsgi {
+                all.push(wsgi);
+            }
+            super::super::with_context(&all, &[], |ctx| {
+                resolve(ctx).into_iter().map(|s| s.file).collect()
+            })
+        };
+        // prod.py overrides base.py's CACHES, and staging.py is not what production loads.
+        assert!(files(true).is_empty());
+        assert_eq!(
+            files(false),
+            ["proj/settings/base.py", "proj/settings/staging.py"]
+        );
     }
 
     #[test]

@@ -71,6 +71,11 @@ pub fn resolve(ctx: &Context, base: &str) -> Vec<Setting> {
                 detail,
             });
         }
+        if !out.iter().any(|s| s.key == Key::CacheStore)
+            && let Some(default) = default_cache(ctx, base, &production, bytes)
+        {
+            out.push(default);
+        }
         // Sessions in the cache are as local as the cache.
         let local_cache = out
             .iter()
@@ -104,6 +109,13 @@ pub fn resolve(ctx: &Context, base: &str) -> Vec<Setting> {
             });
         }
     }
+    let database = format!("{base}config/database.yml");
+    if let Some(bytes) = ctx.text(&database) {
+        out.extend(super::database_yml::merged_sqlite(
+            &String::from_utf8_lossy(bytes),
+            &database,
+        ));
+    }
     let carrierwave = format!("{base}config/initializers/carrierwave.rb");
     if let Some(bytes) = ctx.text(&carrierwave) {
         let text = String::from_utf8_lossy(&masked(&carrierwave, bytes)).into_owned();
@@ -129,6 +141,47 @@ pub fn resolve(ctx: &Context, base: &str) -> Vec<Setting> {
         }
     }
     out
+}
+
+static CACHE_STORE: LazyLock<regex::Regex> =
+    LazyLock::new(|| crate::checks::regex(r"(?m)^[ \t]*config\.cache_store[ \t]*="));
+static COMMENTED_CACHE_STORE: LazyLock<regex::Regex> =
+    LazyLock::new(|| crate::checks::regex(r"(?m)^[ \t]*#[ \t]*(config\.cache_store[ \t]*=[^\n]*)"));
+static CONFIGURE: LazyLock<regex::Regex> =
+    LazyLock::new(|| crate::checks::regex(r"(?m)^[ \t]*\w+(?:::\w+)*\.configure[ \t]+do\b[^\n]*"));
+
+/// Rails' default cache store when neither production.rb nor config/application.rb
+/// sets one: a `:file_store` in tmp/cache of each container. Reported only when the
+/// app code keeps its own data there (`Rails.cache.write`): page fragments in a
+/// per-container cache are only recomputed. The span is the generator's commented
+/// `# config.cache_store = ...` line, or the `configure do` line.
+fn default_cache(ctx: &Context, base: &str, production: &str, raw: &[u8]) -> Option<Setting> {
+    let application = format!("{base}config/application.rb");
+    if let Some(app) = ctx.text(&application)
+        && CACHE_STORE.is_match(&String::from_utf8_lossy(&masked(&application, app)))
+    {
+        return None;
+    }
+    let cache_use = ctx.files.cache_uses.first()?;
+    let text = String::from_utf8_lossy(raw);
+    let span = COMMENTED_CACHE_STORE
+        .captures(&text)
+        .and_then(|c| c.get(1))
+        .or_else(|| CONFIGURE.find(&text))
+        .map(|m| (m.start(), m.end()))?;
+    Some(Setting {
+        key: Key::CacheStore,
+        framework: Framework::Rails,
+        value: "file_store".into(),
+        file: production.to_string(),
+        span,
+        variable: None,
+        local: true,
+        detail: format!(
+            "Rails' default cache store, a `:file_store` in tmp/cache of each container (no `config.cache_store` is set), where the app keeps its own data ({}:{})",
+            cache_use.file, cache_use.start.line
+        ),
+    })
 }
 
 /// `:local`, `ENV['X'].present? ? :amazon : :local`, `ENV.fetch('X', 'local')`: the

@@ -5,6 +5,7 @@
 //! integration profile is a deployment too). `${VAR:default}` is the default unless
 //! production declares VAR.
 
+use super::spring_migrations::{self, MIGRATION_TOOLS};
 use super::{Context, Framework, Key, Resolved, Setting, is_local_host};
 use std::collections::BTreeMap;
 
@@ -67,6 +68,7 @@ pub fn resolve(ctx: &Context) -> Vec<Setting> {
         .flat_map(|(_, _, entries)| entries.iter().map(|e| (e.key.as_str(), ())))
         .collect();
     let mut out = Vec::new();
+    let mut migrations = Vec::new();
     for (file, is_base, entries) in &parsed {
         for entry in entries {
             // A profile file that sets the key decides for production.
@@ -89,6 +91,18 @@ pub fn resolve(ctx: &Context) -> Vec<Setting> {
                 });
             }
             let key = entry.key.to_ascii_lowercase();
+            if MIGRATION_TOOLS
+                .iter()
+                .any(|t| key.starts_with(&format!("spring.{t}.")))
+            {
+                migrations.push((
+                    *file,
+                    key.clone(),
+                    entry.span,
+                    value.clone(),
+                    variable.clone(),
+                ));
+            }
             let setting = |k, local, detail: String| Setting {
                 key: k,
                 framework: Framework::Spring,
@@ -135,6 +149,7 @@ pub fn resolve(ctx: &Context) -> Vec<Setting> {
             }
         }
     }
+    out.extend(spring_migrations::startup_migrations(&migrations));
     out
 }
 
@@ -275,6 +290,59 @@ mod tests {
         );
         assert!(found[0].detail.contains("https://admin.gouv.fr"));
         assert_eq!(found[2].variable.as_deref(), Some("LOG_FILE"));
+    }
+
+    fn migrations(files: &[(&str, &str)]) -> Vec<(String, String, Option<String>)> {
+        let facts = test_facts(files);
+        let env = DeclaredEnv::default();
+        resolve(&Context {
+            files: &facts,
+            env: &env,
+        })
+        .into_iter()
+        .filter(|s| s.key == Key::StartupMigrations)
+        .map(|s| (s.file, s.value, s.variable))
+        .collect()
+    }
+
+    #[test]
+    fn migrations_at_start_follow_the_profiles() {
+        let base = "spring.flyway.enabled=true\nspring.flyway.locations=classpath:/db/migration,classpath:/db/testdata\n";
+        let found = migrations(&[("src/main/resources/application.properties", base)]);
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert_eq!(found[1].1, "classpath:/db/migration,classpath:/db/testdata");
+        // The production profile keeps Flyway but drops the test data.
+        let prod = "spring.flyway.locations=classpath:/db/migration\n";
+        let found = migrations(&[
+            ("src/main/resources/application.properties", base),
+            ("deploy/application-prod.properties", prod),
+        ]);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].0, "src/main/resources/application.properties");
+        // Turned off by the production profile, or left to an undeclared variable's default.
+        let off = "spring.flyway.enabled=false\n";
+        assert!(
+            migrations(&[
+                ("src/main/resources/application.properties", base),
+                ("deploy/application-prod.properties", off),
+            ])
+            .is_empty()
+        );
+        let switch = "spring.liquibase.enabled=${LIQUIBASE_ON:true}\n";
+        assert_eq!(
+            migrations(&[("src/main/resources/application.properties", switch)]),
+            [(
+                "src/main/resources/application.properties".to_string(),
+                "true".to_string(),
+                Some("LIQUIBASE_ON".to_string())
+            )]
+        );
+        // Configured without `enabled`: Spring Boot's default runs it.
+        let yml = "spring:\n  flyway:\n    baseline-on-migrate: true\n";
+        assert_eq!(
+            migrations(&[("src/main/resources/application.yml", yml)]).len(),
+            1
+        );
     }
 
     #[test]
