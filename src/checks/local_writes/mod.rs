@@ -79,7 +79,7 @@ const APP_ROOT: &str = r#"\b(?:__dirname|__filename|__file__|__DIR__|process\.cw
 const PATH_LITERAL: &str = r#"['"`](?:\.{1,2}/|[\w.-]+/|/(?:var|srv|app|data|home|opt|usr/src)/|[\w-]+\.(?:json|csv|xlsx?|docx?|od[st]|pdf|png|jpe?g|gif|webp|svg|zip|html?|txt|xml)['"`])"#;
 
 /// Scratch space and things that are not the app's disk.
-const NOT_APP_DISK: &str = r#"(?i)\btmp\b|\btemp\b|tmpdir|tempfile|gettempdir|TempDir|sys_get_temp_dir|java\.io\.tmpdir|createTemp|/dev/|/proc/|://|\.log\b|\blogs?/|\bos\.devnull\b|\bBytesIO\b|\bStringIO\b"#;
+const NOT_APP_DISK: &str = r#"(?i)\btmp\b|\btemp\b|tmpdir|te?mp_(?:dir|path|folder)|tempfile|gettempdir|TempDir|sys_get_temp_dir|java\.io\.tmpdir|createTemp|/dev/|/proc/|://|\.log\b|\blogs?/|\bos\.devnull\b|\bBytesIO\b|\bStringIO\b|\b(?:application|text|image|audio|video|multipart)/[\w.+-]+['"`]"#;
 
 /// Folders whose code runs once, by hand or at build time. Django's
 /// `management/commands/` is not one of them: a command reads production's database, so
@@ -235,6 +235,21 @@ fn target_index(call: &str) -> usize {
     usize::from(last.starts_with("copy") || SECOND.contains(&last))
 }
 
+/// The name a method is called on, lowercased: the identifier before the `.` or `->`
+/// that precedes `method_start`.
+fn receiver(text: &[u8], method_start: usize) -> String {
+    let before = &text[..method_start];
+    let before = before
+        .strip_suffix(b".")
+        .or_else(|| before.strip_suffix(b"->"))
+        .unwrap_or(before);
+    let start = before
+        .iter()
+        .rposition(|b| !(b.is_ascii_alphanumeric() || *b == b'_'))
+        .map_or(0, |i| i + 1);
+    String::from_utf8_lossy(&before[start..]).to_ascii_lowercase()
+}
+
 /// The `index`th top-level argument of `args` (the call's text from its parenthesis).
 fn argument(args: &[u8], index: usize) -> &[u8] {
     let inner = args.get(1..).unwrap_or_default();
@@ -314,6 +329,13 @@ pub fn local_write_facts(rule: &Rule, file: &SourceFile, facts: &mut FileFacts) 
         ) else {
             continue;
         };
+        // A storage backend (`default_storage.save(...)`) writes wherever production's
+        // settings say: `local-file-storage` judges the backend, not each call.
+        if caps.name("method").is_some()
+            && receiver(&file.masked, call.start()).ends_with("storage")
+        {
+            continue;
+        }
         let args = call_arguments(&file.masked, whole.end() - 1);
         let name = String::from_utf8_lossy(call.as_bytes()).into_owned();
         if !write_applies(file.language, &name, args) || in_main_guard(&file.masked, whole.start())
@@ -414,6 +436,28 @@ mod testing {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn receivers_are_the_name_before_the_method() {
+        let text = b"default_storage.save(p, f); $this->storage->save(x); wb.save(r)";
+        let at = |needle: &[u8]| {
+            text.windows(needle.len())
+                .position(|w| w == needle)
+                .unwrap()
+        };
+        assert_eq!(receiver(text, at(b"save(p")), "default_storage");
+        assert_eq!(receiver(text, at(b"save(x")), "storage");
+        assert_eq!(receiver(text, at(b"save(r")), "wb");
+    }
+
+    #[test]
+    fn media_types_and_tmp_folders_are_no_app_folder() {
+        let none = BTreeMap::new();
+        let mime = b"\"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet\"";
+        assert!(resolves(mime, &none).is_none());
+        assert!(resolves(b"$this->get('uploads_tmp_dir').'entreprises.csv'", &none).is_none());
+        assert!(resolves(b"'exports/entreprises.csv'", &none).is_some());
+    }
 
     #[test]
     fn words_are_whole() {
