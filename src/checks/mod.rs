@@ -29,6 +29,7 @@ use crate::finding::Finding;
 use crate::repo::FileFacts;
 use crate::rules::{Matcher, Rule};
 use crate::source::SourceFile;
+use std::sync::OnceLock;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Check {
@@ -355,8 +356,21 @@ pub fn regex(source: &str) -> regex::Regex {
     regex::Regex::new(source).expect("a check's regex is valid")
 }
 
-/// Regexes of a check over code, one per language, compiled once for the whole run.
-pub type PerLanguage = std::sync::OnceLock<Vec<(Language, regex::bytes::Regex)>>;
+/// Regexes of a check over code, one per language, each compiled on first use for its
+/// language only: a small app in one language does not pay for the seven others.
+pub struct PerLanguage([OnceLock<Option<regex::bytes::Regex>>; Language::CODE.len()]);
+
+impl PerLanguage {
+    pub const fn new() -> PerLanguage {
+        PerLanguage([const { OnceLock::new() }; Language::CODE.len()])
+    }
+}
+
+impl Default for PerLanguage {
+    fn default() -> PerLanguage {
+        PerLanguage::new()
+    }
+}
 
 /// The cached regex for `language`, built by `pattern` on first use.
 pub fn per_language(
@@ -364,16 +378,10 @@ pub fn per_language(
     pattern: fn(Language) -> Option<String>,
     language: Language,
 ) -> Option<&'static regex::bytes::Regex> {
-    cache
-        .get_or_init(|| {
-            Language::CODE
-                .iter()
-                .filter_map(|l| Some((*l, bytes_regex(&pattern(*l)?))))
-                .collect()
-        })
-        .iter()
-        .find(|(l, _)| *l == language)
-        .map(|(_, r)| r)
+    let index = Language::CODE.iter().position(|l| *l == language)?;
+    cache.0[index]
+        .get_or_init(|| pattern(language).map(|p| bytes_regex(&p)))
+        .as_ref()
 }
 
 /// Like `regex`, over bytes (for masked file text). ASCII classes, as the rules' regexes:
