@@ -9,6 +9,7 @@ pub mod baseline;
 pub mod bounded;
 pub mod checks;
 pub mod classify;
+pub mod code_facts;
 pub mod config;
 pub mod detect;
 pub mod diff;

@@ -4,6 +4,7 @@
 //! bounded (root files, first-level folders, capped lists), never one entry per file.
 
 use crate::classify::{Language, Role, role_of};
+use crate::code_facts::CodeFacts;
 use crate::finding::Finding;
 use crate::tracked::{Status, Tracked};
 use crate::walk::SkipReason;
@@ -99,9 +100,6 @@ pub fn dependency_manifest(rel: &str) -> Option<&'static str> {
         .map(|(_, stack)| *stack)
 }
 
-/// At most this many code sites of one kind are kept for the checks.
-const MAX_SITES: usize = 64;
-
 /// An app found in a first-level folder (`api/package.json`).
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct SubApp {
@@ -114,37 +112,7 @@ pub struct SubApp {
 /// Facts found in one production code file by `checks::file_facts`.
 #[derive(Debug, Default)]
 pub struct FileFacts {
-    /// Where a long-running Node server or queue worker starts (`.listen(`, `new Worker(`).
-    pub server_start: Option<Finding>,
-    /// Whether the file handles SIGTERM (itself or through a shutdown library).
-    pub handles_sigterm: bool,
-    /// A SIGTERM handler or server shutdown that is commented out.
-    pub shutdown_commented_out: Option<Finding>,
-    /// Calls of system binaries: (binary name, the finding to report).
-    pub binary_calls: Vec<(String, Finding)>,
-    /// In-process schedulers started in this file.
-    pub schedulers: Vec<Finding>,
-    /// Go functions that loop on a ticker: (name, the finding on the ticker).
-    pub go_loops: Vec<(String, Finding)>,
-    /// Names of Go functions that a server file starts as goroutines (`go name(...)`),
-    /// with that file.
-    pub go_spawns: BTreeMap<String, String>,
-    /// Writes to a folder of the app reached through a name (`local-write-to-app-dir`).
-    pub local_writes: Vec<Finding>,
-    /// Writes whose path is an injected Spring property: (property key, finding).
-    pub property_writes: Vec<(String, Finding)>,
-    /// CarrierWave uploaders' `store_dir` folders, reported when storage is `:file`.
-    pub uploader_dirs: Vec<Finding>,
-    /// Helpers that write the app's configuration out: name → `file:line`.
-    pub config_savers: BTreeMap<String, String>,
-    /// Calls of such helpers: (name, finding).
-    pub saver_calls: Vec<(String, Finding)>,
-    /// Data the app code keeps in the framework's cache store (`Rails.cache.write`).
-    pub cache_uses: Vec<Finding>,
-    /// Secret literals exported by a module: (name, finding on the literal).
-    pub exported_secrets: Vec<(String, Finding)>,
-    /// Names used as signing or verification keys (`jwt.sign(x, NAME)`).
-    pub signing_names: BTreeSet<String>,
+    pub code: CodeFacts,
     /// The stack whose dependency manifest this file is.
     pub manifest: Option<&'static str>,
     /// The first import of a third-party package: (stack, finding).
@@ -168,23 +136,8 @@ pub struct RepoFacts {
     pub skipped_root: BTreeMap<String, SkipReason>,
     /// Apps in first-level folders, by folder name.
     pub sub_apps: BTreeMap<String, SubApp>,
-    /// The first (by path) file starting a Node server or queue worker.
-    pub server_start: Option<Finding>,
-    pub handles_sigterm: bool,
-    /// The first (by path) commented-out SIGTERM handler or server shutdown.
-    pub shutdown_commented_out: Option<Finding>,
-    pub binary_calls: Vec<(String, Finding)>,
-    pub schedulers: Vec<Finding>,
-    pub go_loops: Vec<(String, Finding)>,
-    pub go_spawns: BTreeMap<String, String>,
-    pub local_writes: Vec<Finding>,
-    pub property_writes: Vec<(String, Finding)>,
-    pub uploader_dirs: Vec<Finding>,
-    pub config_savers: BTreeMap<String, String>,
-    pub saver_calls: Vec<(String, Finding)>,
-    pub cache_uses: Vec<Finding>,
-    pub exported_secrets: Vec<(String, Finding)>,
-    pub signing_names: BTreeSet<String>,
+    /// Code sites noted in production code files.
+    pub code: CodeFacts,
     /// Whether a `vendor/` folder sits at the root (dependencies committed with the app).
     pub vendored: bool,
     /// Stacks with a dependency manifest anywhere in the repository.
@@ -256,13 +209,6 @@ impl RepoFacts {
     pub fn for_app(&self, dir: &str) -> Option<RepoFacts> {
         let prefix = format!("{dir}/");
         let files = self.app_files.get(dir)?;
-        let inside = |f: &Finding| -> Option<Finding> {
-            let file = f.file.strip_prefix(&prefix)?;
-            Some(Finding {
-                file: file.to_string(),
-                ..f.clone()
-            })
-        };
         let manifests: BTreeMap<String, Vec<u8>> = self
             .manifests
             .iter()
@@ -277,28 +223,7 @@ impl RepoFacts {
             root_files: files.clone(),
             manifests,
             in_git: self.in_git,
-            server_start: self.server_start.as_ref().and_then(inside),
-            handles_sigterm: self.handles_sigterm,
-            shutdown_commented_out: self.shutdown_commented_out.as_ref().and_then(inside),
-            binary_calls: self
-                .binary_calls
-                .iter()
-                .filter_map(|(b, f)| Some((b.clone(), inside(f)?)))
-                .collect(),
-            schedulers: self.schedulers.iter().filter_map(inside).collect(),
-            go_loops: self
-                .go_loops
-                .iter()
-                .filter_map(|(name, f)| Some((name.clone(), inside(f)?)))
-                .collect(),
-            go_spawns: self
-                .go_spawns
-                .iter()
-                .filter_map(|(name, file)| {
-                    Some((name.clone(), file.strip_prefix(&prefix)?.to_string()))
-                })
-                .collect(),
-            cache_uses: self.cache_uses.iter().filter_map(inside).collect(),
+            code: self.code.inside(&prefix),
             manifest_stacks: self.manifest_stacks.clone(),
             health_terms: self.health_terms.clone(),
             ..RepoFacts::default()
@@ -386,29 +311,7 @@ impl RepoFacts {
     /// Merges the facts of one file, keeping the lists bounded and independent of the
     /// order in which threads deliver files.
     pub fn add_file_facts(&mut self, facts: FileFacts) {
-        if let Some(start) = facts.server_start {
-            // The production entry point speaks for the app before a development one
-            // (`backend/server.ts` before `backend/dev.ts`), then the first by path.
-            fn rank(f: &Finding) -> (bool, impl Ord + '_) {
-                (named_for_development(&f.file), f.sort_key())
-            }
-            let earlier = self
-                .server_start
-                .as_ref()
-                .is_none_or(|kept| rank(&start) < rank(kept));
-            if earlier {
-                self.server_start = Some(start);
-            }
-        }
-        self.handles_sigterm |= facts.handles_sigterm;
-        if let Some(found) = facts.shutdown_commented_out
-            && self
-                .shutdown_commented_out
-                .as_ref()
-                .is_none_or(|kept| found.sort_key() < kept.sort_key())
-        {
-            self.shutdown_commented_out = Some(found);
-        }
+        self.code.merge(facts.code);
         self.manifest_stacks.extend(facts.manifest);
         if let Some((stack, found)) = facts.package_import {
             let entry = self
@@ -420,45 +323,7 @@ impl RepoFacts {
                 entry.1 = found;
             }
         }
-        keep_first(&mut self.binary_calls, facts.binary_calls, |(_, f)| f);
-        keep_first(&mut self.schedulers, facts.schedulers, |f| f);
-        keep_first(&mut self.go_loops, facts.go_loops, |(_, f)| f);
-        for (name, file) in facts.go_spawns {
-            // The first file by path, whatever order the threads deliver them in.
-            let kept = self.go_spawns.entry(name).or_insert_with(|| file.clone());
-            if file < *kept {
-                *kept = file;
-            }
-        }
-        keep_first(&mut self.local_writes, facts.local_writes, |f| f);
-        keep_first(&mut self.property_writes, facts.property_writes, |(_, f)| f);
-        keep_first(&mut self.uploader_dirs, facts.uploader_dirs, |f| f);
-        keep_first(&mut self.saver_calls, facts.saver_calls, |(_, f)| f);
-        for (name, at) in facts.config_savers {
-            // Files arrive in any order: keep the first definition by path.
-            let slot = self.config_savers.entry(name).or_insert_with(|| at.clone());
-            if at < *slot {
-                *slot = at;
-            }
-        }
-        keep_first(&mut self.cache_uses, facts.cache_uses, |f| f);
-        keep_first(
-            &mut self.exported_secrets,
-            facts.exported_secrets,
-            |(_, f)| f,
-        );
-        self.signing_names.extend(facts.signing_names);
     }
-}
-
-/// Adds `new` to `list`, keeping the `MAX_SITES` first by position.
-fn keep_first<T>(list: &mut Vec<T>, new: Vec<T>, finding: impl Fn(&T) -> &Finding) {
-    if new.is_empty() {
-        return;
-    }
-    list.extend(new);
-    list.sort_by(|a, b| finding(a).sort_key().cmp(&finding(b).sort_key()));
-    list.truncate(MAX_SITES);
 }
 
 /// Whether `root` or one of its parents holds `.git` (a folder, or a file in a worktree).
@@ -507,32 +372,9 @@ fn hosts_wants_contents(rel: &str) -> bool {
             .is_some_and(|name| name.ends_with(".json") && !name.contains('/'))
 }
 
-/// Whether a file's name marks it as a development entry point (`dev.ts`, `server.dev.js`,
-/// `local-server.js`).
-fn named_for_development(path: &str) -> bool {
-    let name = path.rsplit('/').next().unwrap_or(path);
-    name.split(['.', '-', '_'])
-        .any(|w| matches!(w, "dev" | "development" | "local"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_production_server_speaks_before_a_development_one() {
-        let registry = crate::rules::Registry::builtin().expect("rules load");
-        let rule = registry.get("no-sigterm-handler").expect("rule");
-        let mut facts = RepoFacts::default();
-        for file in ["backend/dev.ts", "backend/server.ts", "backend/z-local.ts"] {
-            facts.add_file_facts(FileFacts {
-                server_start: Some(rule.repo_finding(file, String::new())),
-                ..FileFacts::default()
-            });
-        }
-        let kept = facts.server_start.map(|f| f.file);
-        assert_eq!(kept.as_deref(), Some("backend/server.ts"));
-    }
 
     #[test]
     fn sub_app_files() {

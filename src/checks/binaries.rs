@@ -53,7 +53,7 @@ pub fn binary_facts(rule: &Rule, file: &SourceFile, facts: &mut FileFacts) {
             "the app runs the system binary `{name}`, which nothing in the repository installs"
         );
         let finding = rule.finding(&file.rel_path, file.locate(bin.start(), bin.end()), message);
-        facts.binary_calls.push((name, finding));
+        facts.code.binary_calls.push((name, finding));
     }
 }
 
@@ -93,6 +93,7 @@ pub fn undeclared_system_binary(_rule: &Rule, app: &App) -> Vec<Finding> {
             })
     };
     facts
+        .code
         .binary_calls
         .iter()
         .filter(|(binary, _)| !declared(binary))

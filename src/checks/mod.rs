@@ -265,17 +265,7 @@ pub fn file_facts(
             check.note_file_facts(rule, file, &mut facts);
         }
     }
-    facts.server_start = facts.server_start.filter(|f| keep(f));
-    facts.shutdown_commented_out = facts.shutdown_commented_out.filter(|f| keep(f));
-    facts.binary_calls.retain(|(_, f)| keep(f));
-    facts.schedulers.retain(|f| keep(f));
-    facts.go_loops.retain(|(_, f)| keep(f));
-    facts.local_writes.retain(|f| keep(f));
-    facts.property_writes.retain(|(_, f)| keep(f));
-    facts.uploader_dirs.retain(|f| keep(f));
-    facts.saver_calls.retain(|(_, f)| keep(f));
-    facts.cache_uses.retain(|f| keep(f));
-    facts.exported_secrets.retain(|(_, f)| keep(f));
+    facts.code.retain(&keep);
     facts.package_import = facts.package_import.filter(|(_, f)| keep(f));
     facts
 }

@@ -99,9 +99,11 @@ pub fn scheduler_facts(rule: &Rule, file: &SourceFile, facts: &mut FileFacts) {
             "an in-process scheduler (`{found}`) runs in the web process, once per container; a {} process or the host's scheduler should own it",
             owner_hint(file.language)
         );
-        facts
-            .schedulers
-            .push(rule.finding(&file.rel_path, file.locate(start, m.end()), message));
+        facts.code.schedulers.push(rule.finding(
+            &file.rel_path,
+            file.locate(start, m.end()),
+            message,
+        ));
     }
 }
 
@@ -144,7 +146,7 @@ fn go_loop_facts(rule: &Rule, file: &SourceFile, facts: &mut FileFacts) {
         let end = block_end(text, whole.end(), b"");
         if let Some(found) = ticker(whole.end(), end) {
             let name = String::from_utf8_lossy(name.as_bytes()).into_owned();
-            facts.go_loops.push((name, found));
+            facts.code.go_loops.push((name, found));
         }
     }
     if !GO_SERVER_SETUP.is_match(text) {
@@ -155,12 +157,13 @@ fn go_loop_facts(rule: &Rule, file: &SourceFile, facts: &mut FileFacts) {
             let (whole, indent) = (caps.get(0)?, caps.get(1)?);
             ticker(whole.end(), block_end(text, whole.end(), indent.as_bytes()))
         });
-        facts.schedulers.extend(goroutines.take(1));
+        facts.code.schedulers.extend(goroutines.take(1));
     }
     for caps in GO_CALL.captures_iter(text) {
         if let Some(name) = caps.get(1) {
             let name = String::from_utf8_lossy(name.as_bytes()).into_owned();
             facts
+                .code
                 .go_spawns
                 .entry(name)
                 .or_insert_with(|| file.rel_path.clone());
@@ -222,8 +225,8 @@ pub fn in_process_scheduler(_rule: &Rule, app: &App) -> Vec<Finding> {
         return Vec::new();
     }
     // Ticker loops that a server file starts with `go name(...)`.
-    let spawned = facts.go_loops.iter().filter_map(|(name, found)| {
-        let by = facts.go_spawns.get(name)?;
+    let spawned = facts.code.go_loops.iter().filter_map(|(name, found)| {
+        let by = facts.code.go_spawns.get(name)?;
         let mut found = found.clone();
         found.message = found
             .message
@@ -231,6 +234,7 @@ pub fn in_process_scheduler(_rule: &Rule, app: &App) -> Vec<Finding> {
         Some(found)
     });
     let mut findings: Vec<Finding> = facts
+        .code
         .schedulers
         .iter()
         .cloned()
@@ -267,22 +271,32 @@ mod tests {
     fn a_ticker_goroutine_beside_the_router_is_a_scheduler() {
         let router = "package router\n\nfunc Create() *gin.Engine {\n\tg := gin.New()\n\tgo func() {\n\t\tt := time.NewTicker(time.Minute)\n\t\tfor range t.C {\n\t\t\tpurge()\n\t\t}\n\t}()\n\treturn g\n}\n";
         let facts = go_facts("router/router.go", router);
-        assert_eq!(facts.schedulers.len(), 1);
-        assert_eq!(facts.schedulers[0].start.line, 6);
+        assert_eq!(facts.code.schedulers.len(), 1);
+        assert_eq!(facts.code.schedulers[0].start.line, 6);
         // The same goroutine in a handler file, once per connection, is not.
         let handler = router.replace("gin.New()", "c.Writer");
-        assert!(go_facts("api/stream.go", &handler).schedulers.is_empty());
+        assert!(
+            go_facts("api/stream.go", &handler)
+                .code
+                .schedulers
+                .is_empty()
+        );
     }
 
     #[test]
     fn ticker_functions_and_the_goroutines_a_server_starts() {
         let jobs = "package app\n\nfunc runQueue(a *App) {\n\tt := time.NewTicker(time.Minute)\n\tfor {\n\t\t<-t.C\n\t}\n}\n\nfunc (c *client) ping() {\n\tfor range time.Tick(time.Second) {\n\t}\n}\n";
         let facts = go_facts("jobs.go", jobs);
-        let names: Vec<&str> = facts.go_loops.iter().map(|(n, _)| n.as_str()).collect();
+        let names: Vec<&str> = facts
+            .code
+            .go_loops
+            .iter()
+            .map(|(n, _)| n.as_str())
+            .collect();
         assert_eq!(names, ["runQueue", "ping"]);
-        assert!(facts.go_spawns.is_empty(), "jobs.go starts no server");
+        assert!(facts.code.go_spawns.is_empty(), "jobs.go starts no server");
         let serve = "package app\n\nfunc Serve(a *App) {\n\tgo runQueue(a)\n\thttp.ListenAndServe(\":\"+port, nil)\n}\n";
-        let spawns = go_facts("app.go", serve).go_spawns;
+        let spawns = go_facts("app.go", serve).code.go_spawns;
         assert_eq!(spawns.get("runQueue").map(String::as_str), Some("app.go"));
     }
 
@@ -300,12 +314,12 @@ mod tests {
         let mut facts = FileFacts::default();
         scheduler_facts(rule, &file, &mut facts);
         assert_eq!(
-            facts.schedulers.len(),
+            facts.code.schedulers.len(),
             1,
             "{:?}",
             String::from_utf8_lossy(&file.masked)
         );
-        assert_eq!(facts.schedulers[0].start.line, 5);
-        assert!(facts.schedulers[0].message.contains("(`setInterval`)"));
+        assert_eq!(facts.code.schedulers[0].start.line, 5);
+        assert!(facts.code.schedulers[0].message.contains("(`setInterval`)"));
     }
 }

@@ -25,6 +25,7 @@ pub fn cache_use_facts(rule: &Rule, file: &SourceFile, facts: &mut FileFacts) {
         let located = file.locate(found.start(), found.end());
         let message = "the app keeps its own data in Rails.cache".to_string();
         facts
+            .code
             .cache_uses
             .push(rule.finding(&file.rel_path, located, message));
     }

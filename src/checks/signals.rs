@@ -72,7 +72,7 @@ pub fn node_server_facts(rule: &Rule, file: &SourceFile, facts: &mut FileFacts) 
     let handles = HANDLES.get_or_init(|| bytes_regex(
         r"SIGTERM|createTerminus|http-terminator|lightship|close-with-grace|enableShutdownHooks|stoppable",
     ));
-    facts.handles_sigterm |= handles.is_match(&file.masked);
+    facts.code.handles_sigterm |= handles.is_match(&file.masked);
     // Code that installs a handler, as opposed to prose that mentions the signal.
     let handler = HANDLER.get_or_init(|| bytes_regex(
         r#"\bprocess\.(?:on|once|addListener)\(\s*['"`]SIGTERM|\bcreateTerminus\(|\.enableShutdownHooks\(|\bcloseWithGrace\("#,
@@ -100,7 +100,7 @@ pub fn go_server_facts(rule: &Rule, file: &SourceFile, facts: &mut FileFacts) {
     let notify = NOTIFY.get_or_init(|| {
         bytes_regex(r"\bsignal\.Notify(?:Context)?\(|fvbock/endless|facebookgo/grace|gin-contrib/graceful|tylerb/graceful|\bgraceful\.")
     });
-    facts.handles_sigterm |= notify.is_match(&file.masked);
+    facts.code.handles_sigterm |= notify.is_match(&file.masked);
     let handler = HANDLER.get_or_init(|| {
         bytes_regex(r"\bsignal\.Notify(?:Context)?\(|\.Shutdown(?:WithContext|WithTimeout)?\(")
     });
@@ -126,7 +126,7 @@ fn note_server_start(
             .or_else(|| caps.get(0))
     });
     if let Some(m) = found {
-        facts.server_start = Some(rule.finding(
+        facts.code.server_start = Some(rule.finding(
             &file.rel_path,
             file.locate(m.start(), m.end()),
             String::new(),
@@ -146,10 +146,10 @@ fn note_commented_out(
         .find_iter(&file.text)
         .find(|m| file.masked.get(m.start()) != file.text.get(m.start()));
     if let Some(m) = commented
-        && facts.shutdown_commented_out.is_none()
+        && facts.code.shutdown_commented_out.is_none()
     {
         let message = "the SIGTERM handling here is commented out and no other code handles it, so a restart cuts requests and jobs off".to_string();
-        facts.shutdown_commented_out =
+        facts.code.shutdown_commented_out =
             Some(rule.finding(&file.rel_path, file.locate(m.start(), m.end()), message));
     }
 }
@@ -197,7 +197,8 @@ pub(super) fn in_browser_folder(path: &str) -> bool {
 /// traffic and on the host's routing, which the code does not show.
 pub fn no_sigterm_handler(_rule: &Rule, app: &App) -> Vec<Finding> {
     let facts = &app.inventory;
-    let (Some(start), Some(commented)) = (&facts.server_start, &facts.shutdown_commented_out)
+    let (Some(start), Some(commented)) =
+        (&facts.code.server_start, &facts.code.shutdown_commented_out)
     else {
         return Vec::new();
     };
@@ -208,7 +209,7 @@ pub fn no_sigterm_handler(_rule: &Rule, app: &App) -> Vec<Finding> {
     } else {
         facts.has("package.json") && !framework_server(app)
     };
-    if facts.handles_sigterm || !judged {
+    if facts.code.handles_sigterm || !judged {
         return Vec::new();
     }
     vec![commented.clone()]
@@ -236,28 +237,31 @@ mod tests {
             Language::Javascript,
             "app.listen(port);\n// process.on('SIGTERM', () => server.close());\n",
         );
-        let found = commented.shutdown_commented_out.expect("commented handler");
+        let found = commented
+            .code
+            .shutdown_commented_out
+            .expect("commented handler");
         assert_eq!(found.start.line, 2);
-        assert!(!commented.handles_sigterm);
-        assert!(commented.server_start.is_some());
+        assert!(!commented.code.handles_sigterm);
+        assert!(commented.code.server_start.is_some());
         let prose = facts_of(
             "server.js",
             Language::Javascript,
             "// the host sends SIGTERM, then SIGKILL\napp.listen(port);\n",
         );
-        assert!(prose.shutdown_commented_out.is_none());
+        assert!(prose.code.shutdown_commented_out.is_none());
         let go = facts_of(
             "main.go",
             Language::Go,
             "func main() {\n\t// go func() { <-stop; srv.Shutdown(ctx) }()\n\tsrv.ListenAndServe()\n}\n",
         );
-        assert!(go.shutdown_commented_out.is_some());
+        assert!(go.code.shutdown_commented_out.is_some());
         let handled = facts_of(
             "main.go",
             Language::Go,
             "signal.Notify(c, syscall.SIGTERM)\n// srv.Shutdown(ctx)\nhttp.ListenAndServe(addr, nil)\n",
         );
-        assert!(handled.handles_sigterm);
+        assert!(handled.code.handles_sigterm);
     }
 
     #[test]

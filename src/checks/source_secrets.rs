@@ -55,7 +55,7 @@ pub fn source_secret_facts(rule: &Rule, file: &SourceFile, facts: &mut FileFacts
     for caps in uses.captures_iter(&file.masked) {
         if let Some(name) = caps.name("name") {
             let name = String::from_utf8_lossy(name.as_bytes()).into_owned();
-            facts.signing_names.insert(name);
+            facts.code.signing_names.insert(name);
         }
     }
     // Object keys count only in modules that export an object (a config module).
@@ -89,16 +89,17 @@ pub fn source_secret_facts(rule: &Rule, file: &SourceFile, facts: &mut FileFacts
             file.locate(value.start(), value.end()),
             message,
         );
-        facts.exported_secrets.push((name_text, finding));
+        facts.code.exported_secrets.push((name_text, finding));
     }
 }
 
 pub fn secret_in_source_module(_rule: &Rule, app: &App) -> Vec<Finding> {
     let facts = &app.inventory;
     facts
+        .code
         .exported_secrets
         .iter()
-        .filter(|(name, _)| facts.signing_names.contains(name))
+        .filter(|(name, _)| facts.code.signing_names.contains(name))
         .map(|(_, f)| f.clone())
         .collect()
 }

@@ -199,7 +199,11 @@ impl Context<'_> {
 
     /// Whether code injects the Spring property `key` as the path of a file it writes.
     pub fn written_property(&self, key: &str) -> bool {
-        self.files.property_writes.iter().any(|(k, _)| k == key)
+        self.files
+            .code
+            .property_writes
+            .iter()
+            .any(|(k, _)| k == key)
     }
 
     /// Whether production declares `name`.

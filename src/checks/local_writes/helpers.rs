@@ -136,10 +136,10 @@ fn declaration(language: Language, text: &[u8], at: usize) -> bool {
 pub fn saver_calls(app: &App) -> Vec<Finding> {
     let facts = &app.inventory;
     facts
-        .saver_calls
+        .code.saver_calls
         .iter()
         .filter_map(|(name, call)| {
-            let defined = facts.config_savers.get(name)?;
+            let defined = facts.code.config_savers.get(name)?;
             let mut call = call.clone();
             call.message = format!(
                 "`{name}` ({defined}) rewrites the app's configuration file at run time, on this instance's own disk: lost on restart and not seen by the other instances"

@@ -310,12 +310,12 @@ pub fn local_write_facts(rule: &Rule, file: &SourceFile, facts: &mut FileFacts) 
     };
     let one_off = one_off(file);
     let mut calls = Vec::new();
-    helpers::saver_facts(rule, file, &mut facts.config_savers, &mut calls);
+    helpers::saver_facts(rule, file, &mut facts.code.config_savers, &mut calls);
     if !one_off {
-        facts.saver_calls.extend(calls);
+        facts.code.saver_calls.extend(calls);
     }
     if file.language == Language::Ruby {
-        uploaders::store_dir_facts(rule, file, &mut facts.uploader_dirs);
+        uploaders::store_dir_facts(rule, file, &mut facts.code.uploader_dirs);
     }
     if !writes.is_match(&file.masked) || one_off {
         return;
@@ -372,14 +372,14 @@ pub fn local_write_facts(rule: &Rule, file: &SourceFile, facts: &mut FileFacts) 
         );
         let finding = rule.finding(&file.rel_path, located, message);
         match properties::property_key(&place) {
-            Some(key) => facts.property_writes.push((key, finding)),
-            None => facts.local_writes.push(finding),
+            Some(key) => facts.code.property_writes.push((key, finding)),
+            None => facts.code.local_writes.push(finding),
         }
     }
 }
 
 pub fn local_write_to_app_dir(rule: &Rule, app: &App) -> Vec<Finding> {
-    let mut findings = app.inventory.local_writes.clone();
+    let mut findings = app.inventory.code.local_writes.clone();
     findings.extend(properties::property_writes(rule, app));
     findings.extend(uploaders::store_dirs(app));
     findings.extend(helpers::saver_calls(app));

@@ -57,6 +57,7 @@ pub fn property_writes(rule: &Rule, app: &App) -> Vec<Finding> {
         };
         let writes: Vec<&Finding> = app
             .inventory
+            .code
             .property_writes
             .iter()
             .filter(|(key, _)| *key == setting.detail)

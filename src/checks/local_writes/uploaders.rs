@@ -78,7 +78,7 @@ pub fn store_dirs(app: &App) -> Vec<Finding> {
         storage.span.0,
     );
     app.inventory
-        .uploader_dirs
+        .code.uploader_dirs
         .iter()
         .map(|f| {
             let mut f = f.clone();
@@ -120,7 +120,10 @@ mod tests {
                     initializer.as_bytes().to_vec(),
                 )]
                 .into(),
-                uploader_dirs: vec![dir.clone()],
+                code: crate::code_facts::CodeFacts {
+                    uploader_dirs: vec![dir.clone()],
+                    ..Default::default()
+                },
                 ..Default::default()
             };
             App::build(facts, &Default::default())
