@@ -36,222 +36,264 @@ struct Planted {
     hidden: String,
 }
 
-fn planted(
-    file: &'static str,
-    rule: &'static str,
-    before: &str,
-    hidden: String,
-    after: &str,
-) -> Planted {
-    Planted {
-        file,
-        line: format!("{before}{hidden}{after}"),
-        rule,
-        hidden,
-    }
-}
-
 /// One secret of every kind the rules find: each provider format of `hardcoded-secret`,
 /// each pattern of `hardcoded-credential` and `signing-secret-literal`, a password in a
-/// backing-service URL, and a value in a committed `.env`.
+/// backing-service URL, and a value in a committed `.env`. In each line,
+/// `{seed:ALPHABET:len}` is a random part that must never be printed (from the first
+/// such part to the last), `[seed:ALPHABET:len]` one that may be (a Sentry key's public
+/// half).
+const PLANTED: &[(&str, &str, &str)] = &[
+    (
+        "src/keys.js",
+        "hardcoded-secret",
+        "const a = 'AKIA{1:UPPER32:16}';",
+    ),
+    (
+        "src/keys.js",
+        "hardcoded-secret",
+        "const b = 'ghp_{2:ALNUM:36}';",
+    ),
+    (
+        "src/keys.js",
+        "hardcoded-secret",
+        "const c = 'glpat-{3:ALNUM:20}';",
+    ),
+    (
+        "src/keys.js",
+        "hardcoded-secret",
+        "const d = 'xoxb-{4:ALNUM:24}';",
+    ),
+    (
+        "src/keys.js",
+        "hardcoded-secret",
+        "const e = 'https://hooks.slack.com/services/T0A1B2C3D/B4E5F6G7H/{5:ALNUM:24}';",
+    ),
+    (
+        "src/keys.js",
+        "hardcoded-secret",
+        "const f = 'sk_live_{6:ALNUM:24}';",
+    ),
+    (
+        "src/keys.js",
+        "hardcoded-secret",
+        "const g = 'SG.{7:ALNUM:22}.{8:ALNUM:43}';",
+    ),
+    (
+        "src/keys.js",
+        "hardcoded-secret",
+        "const h = 'xkeysib-{9:HEX:64}-{10:ALNUM:16}';",
+    ),
+    (
+        "src/keys.js",
+        "hardcoded-secret",
+        "const i = 'key-{11:HEX:32}';",
+    ),
+    (
+        "src/keys.js",
+        "hardcoded-secret",
+        "const j = 'SK{12:HEX:32}';",
+    ),
+    (
+        "src/keys.js",
+        "hardcoded-secret",
+        "const k = 'AIza{13:ALNUM:35}';",
+    ),
+    (
+        "src/keys.js",
+        "hardcoded-secret",
+        "const l = 'tk-us-{14:ALNUM:48}';",
+    ),
+    (
+        "src/keys.js",
+        "hardcoded-secret",
+        "const m = 'HRKU-AA{15:ALNUM:58}';",
+    ),
+    (
+        "src/keys.js",
+        "hardcoded-secret",
+        "const n = 'npm_{16:ALNUM:36}';",
+    ),
+    (
+        "src/keys.js",
+        "hardcoded-secret",
+        "const o = { aws_secret_access_key: '{17:B64:40}' };",
+    ),
+    (
+        "src/keys.js",
+        "hardcoded-secret",
+        "const p = 'glrt-{18:ALNUM:24}';",
+    ),
+    (
+        "src/keys.js",
+        "hardcoded-secret",
+        "const q = 'xapp-1-A0123ABCD-2938475610293-{19:LOWER_NUM:40}';",
+    ),
+    (
+        "src/keys.js",
+        "hardcoded-secret",
+        "const r = 'whsec_{20:ALNUM:32}';",
+    ),
+    (
+        "src/keys.js",
+        "hardcoded-secret",
+        "const t = { MJ_APIKEY_PRIVATE: '{21:HEX:32}' };",
+    ),
+    (
+        "src/keys.js",
+        "hardcoded-secret",
+        "const u = { TWILIO_AUTH_TOKEN: '{22:HEX:32}' };",
+    ),
+    (
+        "src/keys.js",
+        "hardcoded-secret",
+        "const v = 'https://[23:HEX:32]:{24:HEX:32}@o1.ingest.sentry.io/42';",
+    ),
+    (
+        "src/keys.js",
+        "hardcoded-secret",
+        "const w = 'DefaultEndpointsProtocol=https;AccountKey={25:ALNUM:86}==';",
+    ),
+    (
+        "src/keys.js",
+        "hardcoded-secret",
+        "const x = 'dop_v1_{26:HEX:64}';",
+    ),
+    (
+        "src/keys.js",
+        "hardcoded-secret",
+        "const y = 'sk-proj-{27:ALNUM:24}T3BlbkFJ{28:ALNUM:24}';",
+    ),
+    (
+        "src/keys.js",
+        "hardcoded-secret",
+        "const z = 'sk-ant-api03-{29:ALNUM:90}';",
+    ),
+    (
+        "src/keys.js",
+        "hardcoded-secret",
+        "const aa = 'shpat_{30:HEX:32}';",
+    ),
+    (
+        "src/keys.js",
+        "hardcoded-secret",
+        "const ab = 'pypi-AgEIcHlwaS5vcmc{31:ALNUM:60}';",
+    ),
+    (
+        "src/keys.js",
+        "hardcoded-secret",
+        "const ac = { TELEGRAM_BOT_TOKEN: '538291746:AA{32:ALNUM:33}' };",
+    ),
+    (
+        "config/sa.json",
+        "hardcoded-secret",
+        "{\"private_key\": \"-----BEGIN PRIVATE KEY-----\\n{33:B64:64}\\n-----END PRIVATE KEY-----\\n\"}",
+    ),
+    (
+        "app/settings.py",
+        "hardcoded-credential",
+        "DB_PASSWORD = \"{40:ALNUM:14}\"",
+    ),
+    (
+        "app/geo.py",
+        "hardcoded-credential",
+        "geocoder_api_key = \"{41:ALNUM:32}\"",
+    ),
+    (
+        "config/app.yml",
+        "hardcoded-credential",
+        "mailer_password: {42:ALNUM:14}",
+    ),
+    (
+        "config/app.properties",
+        "hardcoded-credential",
+        "service.token={43:ALNUM:24}",
+    ),
+    (
+        "web/settings.py",
+        "signing-secret-literal",
+        "SECRET_KEY = \"{50:ALNUM:40}\"",
+    ),
+    (
+        "src/session.js",
+        "signing-secret-literal",
+        "app.use(session({ secret: '{51:ALNUM:20}' }));",
+    ),
+    (
+        "src/token.js",
+        "signing-secret-literal",
+        "const t = jwt.sign(payload, '{52:ALNUM:20}');",
+    ),
+    (
+        "config/secrets.yml",
+        "signing-secret-literal",
+        "production:\n  secret_key_base: {53:HEX:64}",
+    ),
+    (
+        "src/db.js",
+        "backing-service-url",
+        "const db = 'postgres://app:{60:ALNUM:16}@db.internal:5432/app';",
+    ),
+    (".env", "committed-dotenv", "SESSION_TOKEN={61:ALNUM:24}"),
+];
+
 fn secrets() -> Vec<Planted> {
-    let s = |seed: u64, alphabet: &str, len: usize| random(alphabet, len, seed);
-    let js = "src/keys.js";
-    let secret = "hardcoded-secret";
-    let mut all = vec![
-        planted(js, secret, "const a = 'AKIA", s(1, UPPER32, 16), "';"),
-        planted(js, secret, "const b = 'ghp_", s(2, ALNUM, 36), "';"),
-        planted(js, secret, "const c = 'glpat-", s(3, ALNUM, 20), "';"),
-        planted(js, secret, "const d = 'xoxb-", s(4, ALNUM, 24), "';"),
-        planted(
-            js,
-            secret,
-            "const e = 'https://hooks.slack.com/services/T0A1B2C3D/B4E5F6G7H/",
-            s(5, ALNUM, 24),
-            "';",
-        ),
-        planted(js, secret, "const f = 'sk_live_", s(6, ALNUM, 24), "';"),
-        planted(
-            js,
-            secret,
-            "const g = 'SG.",
-            format!("{}.{}", s(7, ALNUM, 22), s(8, ALNUM, 43)),
-            "';",
-        ),
-        planted(
-            js,
-            secret,
-            "const h = 'xkeysib-",
-            format!("{}-{}", s(9, HEX, 64), s(10, ALNUM, 16)),
-            "';",
-        ),
-        planted(js, secret, "const i = 'key-", s(11, HEX, 32), "';"),
-        planted(js, secret, "const j = 'SK", s(12, HEX, 32), "';"),
-        planted(js, secret, "const k = 'AIza", s(13, ALNUM, 35), "';"),
-        planted(js, secret, "const l = 'tk-us-", s(14, ALNUM, 48), "';"),
-        planted(js, secret, "const m = 'HRKU-AA", s(15, ALNUM, 58), "';"),
-        planted(js, secret, "const n = 'npm_", s(16, ALNUM, 36), "';"),
-        planted(
-            js,
-            secret,
-            "const o = { aws_secret_access_key: '",
-            s(17, B64, 40),
-            "' };",
-        ),
-        planted(js, secret, "const p = 'glrt-", s(18, ALNUM, 24), "';"),
-        planted(
-            js,
-            secret,
-            "const q = 'xapp-1-A0123ABCD-2938475610293-",
-            s(19, LOWER_NUM, 40),
-            "';",
-        ),
-        planted(js, secret, "const r = 'whsec_", s(20, ALNUM, 32), "';"),
-        planted(
-            js,
-            secret,
-            "const t = { MJ_APIKEY_PRIVATE: '",
-            s(21, HEX, 32),
-            "' };",
-        ),
-        planted(
-            js,
-            secret,
-            "const u = { TWILIO_AUTH_TOKEN: '",
-            s(22, HEX, 32),
-            "' };",
-        ),
-        planted(
-            js,
-            secret,
-            &format!("const v = 'https://{}:", s(23, HEX, 32)),
-            s(24, HEX, 32),
-            "@o1.ingest.sentry.io/42';",
-        ),
-        planted(
-            js,
-            secret,
-            "const w = 'DefaultEndpointsProtocol=https;AccountKey=",
-            s(25, ALNUM, 86),
-            "==';",
-        ),
-        planted(js, secret, "const x = 'dop_v1_", s(26, HEX, 64), "';"),
-        planted(
-            js,
-            secret,
-            "const y = 'sk-proj-",
-            format!("{}T3BlbkFJ{}", s(27, ALNUM, 24), s(28, ALNUM, 24)),
-            "';",
-        ),
-        planted(
-            js,
-            secret,
-            "const z = 'sk-ant-api03-",
-            s(29, ALNUM, 90),
-            "';",
-        ),
-        planted(js, secret, "const aa = 'shpat_", s(30, HEX, 32), "';"),
-        planted(
-            js,
-            secret,
-            "const ab = 'pypi-AgEIcHlwaS5vcmc",
-            s(31, ALNUM, 60),
-            "';",
-        ),
-        planted(
-            js,
-            secret,
-            "const ac = { TELEGRAM_BOT_TOKEN: '538291746:AA",
-            s(32, ALNUM, 33),
-            "' };",
-        ),
-        planted(
-            "config/sa.json",
-            secret,
-            "{\"private_key\": \"-----BEGIN PRIVATE KEY-----\\n",
-            s(33, B64, 64),
-            "\\n-----END PRIVATE KEY-----\\n\"}",
-        ),
-    ];
-    let credential = "hardcoded-credential";
-    all.extend([
-        planted(
-            "app/settings.py",
-            credential,
-            "DB_PASSWORD = \"",
-            s(40, ALNUM, 14),
-            "\"",
-        ),
-        planted(
-            "app/geo.py",
-            credential,
-            "geocoder_api_key = \"",
-            s(41, ALNUM, 32),
-            "\"",
-        ),
-        planted(
-            "config/app.yml",
-            credential,
-            "mailer_password: ",
-            s(42, ALNUM, 14),
-            "",
-        ),
-        planted(
-            "config/app.properties",
-            credential,
-            "service.token=",
-            s(43, ALNUM, 24),
-            "",
-        ),
-    ]);
-    let signing = "signing-secret-literal";
-    all.extend([
-        planted(
-            "web/settings.py",
-            signing,
-            "SECRET_KEY = \"",
-            s(50, ALNUM, 40),
-            "\"",
-        ),
-        planted(
-            "src/session.js",
-            signing,
-            "app.use(session({ secret: '",
-            s(51, ALNUM, 20),
-            "' }));",
-        ),
-        planted(
-            "src/token.js",
-            signing,
-            "const t = jwt.sign(payload, '",
-            s(52, ALNUM, 20),
-            "');",
-        ),
-        planted(
-            "config/secrets.yml",
-            signing,
-            "production:\n  secret_key_base: ",
-            s(53, HEX, 64),
-            "",
-        ),
-    ]);
-    all.extend([
-        planted(
-            "src/db.js",
-            "backing-service-url",
-            "const db = 'postgres://app:",
-            s(60, ALNUM, 16),
-            "@db.internal:5432/app';",
-        ),
-        planted(
-            ".env",
-            "committed-dotenv",
-            "SESSION_TOKEN=",
-            s(61, ALNUM, 24),
-            "",
-        ),
-    ]);
-    all
+    PLANTED
+        .iter()
+        .map(|&(file, rule, template)| {
+            let (line, hidden) = expand(template);
+            Planted {
+                file,
+                line,
+                rule,
+                hidden,
+            }
+        })
+        .collect()
+}
+
+/// The line a template stands for, and its hidden part.
+fn expand(template: &str) -> (String, String) {
+    let mut line = String::new();
+    let mut hidden = (usize::MAX, 0);
+    let mut rest = template;
+    while let Some(open) = rest.find(['{', '[']) {
+        line.push_str(&rest[..open]);
+        let close = if rest[open..].starts_with('{') {
+            '}'
+        } else {
+            ']'
+        };
+        let random = rest[open + 1..]
+            .split_once(close)
+            .and_then(|(spec, after)| {
+                let mut fields = spec.split(':');
+                let seed = fields.next()?.parse().ok()?;
+                let alphabet = match fields.next()? {
+                    "ALNUM" => ALNUM,
+                    "HEX" => HEX,
+                    "UPPER32" => UPPER32,
+                    "LOWER_NUM" => LOWER_NUM,
+                    "B64" => B64,
+                    _ => return None,
+                };
+                let len = fields.next()?.parse().ok()?;
+                Some((random(alphabet, len, seed), after))
+            });
+        let Some((value, after)) = random else {
+            line.push_str(&rest[open..=open]);
+            rest = &rest[open + 1..];
+            continue;
+        };
+        if close == '}' {
+            hidden = (hidden.0.min(line.len()), line.len() + value.len());
+        }
+        line.push_str(&value);
+        rest = after;
+    }
+    line.push_str(rest);
+    let hidden = line.get(hidden.0..hidden.1).unwrap_or_default().to_string();
+    assert!(!hidden.is_empty(), "no hidden part in {template}");
+    (line, hidden)
 }
 
 /// A repository holding every planted secret, one per line.
