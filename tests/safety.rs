@@ -41,198 +41,47 @@ struct Planted {
 /// backing-service URL, and a value in a committed `.env`. In each line,
 /// `{seed:ALPHABET:len}` is a random part that must never be printed (from the first
 /// such part to the last), `[seed:ALPHABET:len]` one that may be (a Sentry key's public
-/// half).
+/// half). One line each, as a table.
+#[rustfmt::skip]
 const PLANTED: &[(&str, &str, &str)] = &[
-    (
-        "src/keys.js",
-        "hardcoded-secret",
-        "const a = 'AKIA{1:UPPER32:16}';",
-    ),
-    (
-        "src/keys.js",
-        "hardcoded-secret",
-        "const b = 'ghp_{2:ALNUM:36}';",
-    ),
-    (
-        "src/keys.js",
-        "hardcoded-secret",
-        "const c = 'glpat-{3:ALNUM:20}';",
-    ),
-    (
-        "src/keys.js",
-        "hardcoded-secret",
-        "const d = 'xoxb-{4:ALNUM:24}';",
-    ),
-    (
-        "src/keys.js",
-        "hardcoded-secret",
-        "const e = 'https://hooks.slack.com/services/T0A1B2C3D/B4E5F6G7H/{5:ALNUM:24}';",
-    ),
-    (
-        "src/keys.js",
-        "hardcoded-secret",
-        "const f = 'sk_live_{6:ALNUM:24}';",
-    ),
-    (
-        "src/keys.js",
-        "hardcoded-secret",
-        "const g = 'SG.{7:ALNUM:22}.{8:ALNUM:43}';",
-    ),
-    (
-        "src/keys.js",
-        "hardcoded-secret",
-        "const h = 'xkeysib-{9:HEX:64}-{10:ALNUM:16}';",
-    ),
-    (
-        "src/keys.js",
-        "hardcoded-secret",
-        "const i = 'key-{11:HEX:32}';",
-    ),
-    (
-        "src/keys.js",
-        "hardcoded-secret",
-        "const j = 'SK{12:HEX:32}';",
-    ),
-    (
-        "src/keys.js",
-        "hardcoded-secret",
-        "const k = 'AIza{13:ALNUM:35}';",
-    ),
-    (
-        "src/keys.js",
-        "hardcoded-secret",
-        "const l = 'tk-us-{14:ALNUM:48}';",
-    ),
-    (
-        "src/keys.js",
-        "hardcoded-secret",
-        "const m = 'HRKU-AA{15:ALNUM:58}';",
-    ),
-    (
-        "src/keys.js",
-        "hardcoded-secret",
-        "const n = 'npm_{16:ALNUM:36}';",
-    ),
-    (
-        "src/keys.js",
-        "hardcoded-secret",
-        "const o = { aws_secret_access_key: '{17:B64:40}' };",
-    ),
-    (
-        "src/keys.js",
-        "hardcoded-secret",
-        "const p = 'glrt-{18:ALNUM:24}';",
-    ),
-    (
-        "src/keys.js",
-        "hardcoded-secret",
-        "const q = 'xapp-1-A0123ABCD-2938475610293-{19:LOWER_NUM:40}';",
-    ),
-    (
-        "src/keys.js",
-        "hardcoded-secret",
-        "const r = 'whsec_{20:ALNUM:32}';",
-    ),
-    (
-        "src/keys.js",
-        "hardcoded-secret",
-        "const t = { MJ_APIKEY_PRIVATE: '{21:HEX:32}' };",
-    ),
-    (
-        "src/keys.js",
-        "hardcoded-secret",
-        "const u = { TWILIO_AUTH_TOKEN: '{22:HEX:32}' };",
-    ),
-    (
-        "src/keys.js",
-        "hardcoded-secret",
-        "const v = 'https://[23:HEX:32]:{24:HEX:32}@o1.ingest.sentry.io/42';",
-    ),
-    (
-        "src/keys.js",
-        "hardcoded-secret",
-        "const w = 'DefaultEndpointsProtocol=https;AccountKey={25:ALNUM:86}==';",
-    ),
-    (
-        "src/keys.js",
-        "hardcoded-secret",
-        "const x = 'dop_v1_{26:HEX:64}';",
-    ),
-    (
-        "src/keys.js",
-        "hardcoded-secret",
-        "const y = 'sk-proj-{27:ALNUM:24}T3BlbkFJ{28:ALNUM:24}';",
-    ),
-    (
-        "src/keys.js",
-        "hardcoded-secret",
-        "const z = 'sk-ant-api03-{29:ALNUM:90}';",
-    ),
-    (
-        "src/keys.js",
-        "hardcoded-secret",
-        "const aa = 'shpat_{30:HEX:32}';",
-    ),
-    (
-        "src/keys.js",
-        "hardcoded-secret",
-        "const ab = 'pypi-AgEIcHlwaS5vcmc{31:ALNUM:60}';",
-    ),
-    (
-        "src/keys.js",
-        "hardcoded-secret",
-        "const ac = { TELEGRAM_BOT_TOKEN: '538291746:AA{32:ALNUM:33}' };",
-    ),
-    (
-        "config/sa.json",
-        "hardcoded-secret",
-        "{\"private_key\": \"-----BEGIN PRIVATE KEY-----\\n{33:B64:64}\\n-----END PRIVATE KEY-----\\n\"}",
-    ),
-    (
-        "app/settings.py",
-        "hardcoded-credential",
-        "DB_PASSWORD = \"{40:ALNUM:14}\"",
-    ),
-    (
-        "app/geo.py",
-        "hardcoded-credential",
-        "geocoder_api_key = \"{41:ALNUM:32}\"",
-    ),
-    (
-        "config/app.yml",
-        "hardcoded-credential",
-        "mailer_password: {42:ALNUM:14}",
-    ),
-    (
-        "config/app.properties",
-        "hardcoded-credential",
-        "service.token={43:ALNUM:24}",
-    ),
-    (
-        "web/settings.py",
-        "signing-secret-literal",
-        "SECRET_KEY = \"{50:ALNUM:40}\"",
-    ),
-    (
-        "src/session.js",
-        "signing-secret-literal",
-        "app.use(session({ secret: '{51:ALNUM:20}' }));",
-    ),
-    (
-        "src/token.js",
-        "signing-secret-literal",
-        "const t = jwt.sign(payload, '{52:ALNUM:20}');",
-    ),
-    (
-        "config/secrets.yml",
-        "signing-secret-literal",
-        "production:\n  secret_key_base: {53:HEX:64}",
-    ),
-    (
-        "src/db.js",
-        "backing-service-url",
-        "const db = 'postgres://app:{60:ALNUM:16}@db.internal:5432/app';",
-    ),
+    ("src/keys.js", "hardcoded-secret", "const a = 'AKIA{1:UPPER32:16}';"),
+    ("src/keys.js", "hardcoded-secret", "const b = 'ghp_{2:ALNUM:36}';"),
+    ("src/keys.js", "hardcoded-secret", "const c = 'glpat-{3:ALNUM:20}';"),
+    ("src/keys.js", "hardcoded-secret", "const d = 'xoxb-{4:ALNUM:24}';"),
+    ("src/keys.js", "hardcoded-secret", "const e = 'https://hooks.slack.com/services/T0A1B2C3D/B4E5F6G7H/{5:ALNUM:24}';"),
+    ("src/keys.js", "hardcoded-secret", "const f = 'sk_live_{6:ALNUM:24}';"),
+    ("src/keys.js", "hardcoded-secret", "const g = 'SG.{7:ALNUM:22}.{8:ALNUM:43}';"),
+    ("src/keys.js", "hardcoded-secret", "const h = 'xkeysib-{9:HEX:64}-{10:ALNUM:16}';"),
+    ("src/keys.js", "hardcoded-secret", "const i = 'key-{11:HEX:32}';"),
+    ("src/keys.js", "hardcoded-secret", "const j = 'SK{12:HEX:32}';"),
+    ("src/keys.js", "hardcoded-secret", "const k = 'AIza{13:ALNUM:35}';"),
+    ("src/keys.js", "hardcoded-secret", "const l = 'tk-us-{14:ALNUM:48}';"),
+    ("src/keys.js", "hardcoded-secret", "const m = 'HRKU-AA{15:ALNUM:58}';"),
+    ("src/keys.js", "hardcoded-secret", "const n = 'npm_{16:ALNUM:36}';"),
+    ("src/keys.js", "hardcoded-secret", "const o = { aws_secret_access_key: '{17:B64:40}' };"),
+    ("src/keys.js", "hardcoded-secret", "const p = 'glrt-{18:ALNUM:24}';"),
+    ("src/keys.js", "hardcoded-secret", "const q = 'xapp-1-A0123ABCD-2938475610293-{19:LOWER_NUM:40}';"),
+    ("src/keys.js", "hardcoded-secret", "const r = 'whsec_{20:ALNUM:32}';"),
+    ("src/keys.js", "hardcoded-secret", "const t = { MJ_APIKEY_PRIVATE: '{21:HEX:32}' };"),
+    ("src/keys.js", "hardcoded-secret", "const u = { TWILIO_AUTH_TOKEN: '{22:HEX:32}' };"),
+    ("src/keys.js", "hardcoded-secret", "const v = 'https://[23:HEX:32]:{24:HEX:32}@o1.ingest.sentry.io/42';"),
+    ("src/keys.js", "hardcoded-secret", "const w = 'DefaultEndpointsProtocol=https;AccountKey={25:ALNUM:86}==';"),
+    ("src/keys.js", "hardcoded-secret", "const x = 'dop_v1_{26:HEX:64}';"),
+    ("src/keys.js", "hardcoded-secret", "const y = 'sk-proj-{27:ALNUM:24}T3BlbkFJ{28:ALNUM:24}';"),
+    ("src/keys.js", "hardcoded-secret", "const z = 'sk-ant-api03-{29:ALNUM:90}';"),
+    ("src/keys.js", "hardcoded-secret", "const aa = 'shpat_{30:HEX:32}';"),
+    ("src/keys.js", "hardcoded-secret", "const ab = 'pypi-AgEIcHlwaS5vcmc{31:ALNUM:60}';"),
+    ("src/keys.js", "hardcoded-secret", "const ac = { TELEGRAM_BOT_TOKEN: '538291746:AA{32:ALNUM:33}' };"),
+    ("config/sa.json", "hardcoded-secret", "{\"private_key\": \"-----BEGIN PRIVATE KEY-----\\n{33:B64:64}\\n-----END PRIVATE KEY-----\\n\"}"),
+    ("app/settings.py", "hardcoded-credential", "DB_PASSWORD = \"{40:ALNUM:14}\""),
+    ("app/geo.py", "hardcoded-credential", "geocoder_api_key = \"{41:ALNUM:32}\""),
+    ("config/app.yml", "hardcoded-credential", "mailer_password: {42:ALNUM:14}"),
+    ("config/app.properties", "hardcoded-credential", "service.token={43:ALNUM:24}"),
+    ("web/settings.py", "signing-secret-literal", "SECRET_KEY = \"{50:ALNUM:40}\""),
+    ("src/session.js", "signing-secret-literal", "app.use(session({ secret: '{51:ALNUM:20}' }));"),
+    ("src/token.js", "signing-secret-literal", "const t = jwt.sign(payload, '{52:ALNUM:20}');"),
+    ("config/secrets.yml", "signing-secret-literal", "production:\n  secret_key_base: {53:HEX:64}"),
+    ("src/db.js", "backing-service-url", "const db = 'postgres://app:{60:ALNUM:16}@db.internal:5432/app';"),
     (".env", "committed-dotenv", "SESSION_TOKEN={61:ALNUM:24}"),
 ];
 
