@@ -68,6 +68,15 @@ pub struct Manifests {
 }
 
 impl Manifests {
+    /// The command of the Procfile's `web:` process.
+    pub fn procfile_web(&self) -> Option<&str> {
+        self.procfile
+            .iter()
+            .flatten()
+            .find(|d| d.name == "web")
+            .map(|d| d.command.as_str())
+    }
+
     pub fn parse(facts: &RepoFacts) -> Manifests {
         let bytes = |name: &str| facts.manifest(name);
         let text = |name: &str| facts.manifest_text(name);

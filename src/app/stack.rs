@@ -5,7 +5,6 @@
 use super::deps::GoMod;
 use super::dockerfile::Dockerfile;
 use super::processes::{Kind, Origin, Process};
-use super::procfile::ProcessDecl;
 use super::{Manifests, ok};
 use crate::repo::{CLEVER_DIR, RepoFacts};
 use serde::Serialize;
@@ -335,8 +334,6 @@ pub struct Stack {
     /// Files in `clevercloud/`.
     pub clever_files: Vec<String>,
     #[serde(skip)]
-    pub procfile: Option<Vec<ProcessDecl>>,
-    #[serde(skip)]
     pub deps: Vec<String>,
 }
 
@@ -374,14 +371,6 @@ impl Stack {
     /// The version pin of a language that its hosts read first.
     pub fn version_of(&self, lang: Lang) -> Option<&VersionPin> {
         self.versions.iter().find(|v| v.lang == lang)
-    }
-
-    pub fn procfile_web(&self) -> Option<&str> {
-        let decls = self.procfile.as_ref()?;
-        decls
-            .iter()
-            .find(|d| d.name == "web")
-            .map(|d| d.command.as_str())
     }
 }
 
@@ -449,7 +438,6 @@ pub fn detect(facts: &RepoFacts, manifests: &Manifests, processes: &[Process]) -
         .collect();
     stack.package_manager = package_manager(facts, manifests, &stack);
     stack.versions = version_pins(manifests);
-    stack.procfile = manifests.procfile.clone();
     read_starts(manifests, processes, &mut stack);
     stack.django_project = manifests
         .django_settings
@@ -643,6 +631,18 @@ mod tests {
     }
 
     #[test]
+    fn the_procfile_web_command_is_read_once_in_the_manifests() {
+        let app = crate::app::App::build(
+            facts(&[(
+                "Procfile",
+                "release: ./migrate\nweb: gunicorn mysite.wsgi\n",
+            )]),
+            &Default::default(),
+        );
+        assert_eq!(app.manifests.procfile_web(), Some("gunicorn mysite.wsgi"));
+    }
+
+    #[test]
     fn node_stack() {
         let stack = detect(&facts(&[
             (
@@ -689,7 +689,6 @@ mod tests {
         assert_eq!(stack.health_libraries, vec!["fhir.resources"]);
         assert_eq!(stack.versions[0].source, "runtime.txt");
         assert_eq!(stack.processes[0].source, "Procfile worker:");
-        assert_eq!(stack.procfile_web(), Some("gunicorn mysite.wsgi"));
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! where to store files, which compliance labels it holds (platforms.md §1-3).
 
 use super::{Compliance, Host};
+use crate::app::App;
 use crate::app::stack::{Lang, ServiceKind, Stack, Start};
 use crate::finding::Finding;
 use crate::repo::RepoFacts;
@@ -71,9 +72,11 @@ pub fn start(host: Host, stack: &Stack) -> Option<Start> {
 }
 
 /// Environment variables, addons and hooks to set on the host.
-pub fn setup(host: Host, stack: &Stack, findings: &[Finding]) -> Vec<String> {
+pub fn setup(host: Host, app: &App, findings: &[Finding]) -> Vec<String> {
+    let stack = &app.stack;
     let mut out = Vec::new();
-    let postdeploy = stack
+    let postdeploy = app
+        .manifests
         .procfile
         .iter()
         .flatten()
@@ -98,7 +101,7 @@ pub fn setup(host: Host, stack: &Stack, findings: &[Finding]) -> Vec<String> {
                 }
             }
         }
-        Host::CleverCloud => clever_setup(stack, postdeploy.map(|d| d.command.as_str()), &mut out),
+        Host::CleverCloud => clever_setup(app, postdeploy.map(|d| d.command.as_str()), &mut out),
         Host::Scaleway => {
             if !stack.dockerfile {
                 out.push("build a linux/amd64 image: add a Dockerfile (`twelve init --platform scaleway`) or let `scw container deploy` use Paketo buildpacks".into());
@@ -147,8 +150,9 @@ fn manual_var(kind: ServiceKind) -> &'static str {
     }
 }
 
-fn clever_setup(stack: &Stack, hook: Option<&str>, out: &mut Vec<String>) {
-    let web = stack.procfile_web();
+fn clever_setup(app: &App, hook: Option<&str>, out: &mut Vec<String>) {
+    let stack = &app.stack;
+    let web = app.manifests.procfile_web();
     match stack.app_language() {
         Some(Lang::Python) => {
             let module = stack

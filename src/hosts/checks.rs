@@ -44,7 +44,7 @@ pub fn run(app: &App) -> Vec<PlatformIssue> {
     let stack = &app.stack;
     let mut issues = Vec::new();
     issues.extend(mixed_root(stack));
-    issues.extend(extra_process_types(stack));
+    issues.extend(extra_process_types(app));
     issues.extend(dockerfile_only(stack));
     issues.extend(development_image(app));
     issues.extend(submodules(app));
@@ -183,8 +183,9 @@ fn mixed_root(stack: &Stack) -> Option<PlatformIssue> {
 }
 
 /// Row 10: Procfile process types besides `web` (and the hooks).
-fn extra_process_types(stack: &Stack) -> Option<PlatformIssue> {
-    let names: Vec<&str> = stack
+fn extra_process_types(app: &App) -> Option<PlatformIssue> {
+    let names: Vec<&str> = app
+        .manifests
         .procfile
         .iter()
         .flatten()

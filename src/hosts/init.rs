@@ -5,7 +5,6 @@
 use super::Host;
 use crate::app::App;
 use crate::app::stack::{Lang, ServiceKind, Stack};
-use crate::repo::RepoFacts;
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -24,12 +23,12 @@ pub struct Plan {
 /// or folder). Variables that production already declares (twelve.toml
 /// `[production.env]`, scalingo.json...) are not proposed again.
 pub fn plan(host: Host, app: &App, name: &str) -> Plan {
-    let (stack, facts) = (&app.stack, &app.inventory);
+    let facts = &app.inventory;
     let mut plan = Plan::default();
     match host {
-        Host::Scalingo => scalingo(stack, facts, name, &mut plan),
-        Host::CleverCloud => clever(stack, &mut plan),
-        Host::Scaleway => scaleway(stack, facts, &mut plan),
+        Host::Scalingo => scalingo(app, name, &mut plan),
+        Host::CleverCloud => clever(app, &mut plan),
+        Host::Scaleway => scaleway(app, &mut plan),
     }
     plan.files.retain(|(path, _)| !facts.has(path));
     plan.env.retain(|(name, _)| !app.env.declares(name));
@@ -38,8 +37,9 @@ pub fn plan(host: Host, app: &App, name: &str) -> Plan {
 
 /// The command that serves the app, from what the repository declares or the
 /// framework's convention; `None` when it cannot be told.
-fn web_command(stack: &Stack, facts: &RepoFacts) -> Option<String> {
-    if let Some(web) = stack.procfile_web() {
+fn web_command(app: &App) -> Option<String> {
+    let (stack, facts) = (&app.stack, &app.inventory);
+    if let Some(web) = app.manifests.procfile_web() {
         return Some(web.to_string());
     }
     let declared = stack
@@ -82,9 +82,10 @@ fn migration(stack: &Stack) -> Option<&'static str> {
     }
 }
 
-fn scalingo(stack: &Stack, facts: &RepoFacts, name: &str, plan: &mut Plan) {
+fn scalingo(app: &App, name: &str, plan: &mut Plan) {
+    let (stack, facts) = (&app.stack, &app.inventory);
     let has_default = matches!(stack.app_language(), Some(Lang::Php | Lang::Ruby));
-    let web = web_command(stack, facts);
+    let web = web_command(app);
     let mut procfile = String::new();
     match (&web, has_default) {
         (Some(web), _) => {
@@ -97,7 +98,8 @@ fn scalingo(stack: &Stack, facts: &RepoFacts, name: &str, plan: &mut Plan) {
     }
     if let Some(cmd) = migration(stack) {
         if facts.has("Procfile") {
-            let has_hook = stack
+            let has_hook = app
+                .manifests
                 .procfile
                 .iter()
                 .flatten()
@@ -150,7 +152,8 @@ fn scalingo(stack: &Stack, facts: &RepoFacts, name: &str, plan: &mut Plan) {
     }
 }
 
-fn clever(stack: &Stack, plan: &mut Plan) {
+fn clever(app: &App, plan: &mut Plan) {
+    let stack = &app.stack;
     let mut env = |k: &str, v: String| plan.env.push((k.to_string(), v));
     match stack.app_language() {
         Some(Lang::Python) => {
@@ -184,7 +187,7 @@ fn clever(stack: &Stack, plan: &mut Plan) {
         _ => {}
     }
     let mut worker = 0;
-    for decl in stack.procfile.iter().flatten() {
+    for decl in app.manifests.procfile.iter().flatten() {
         match decl.name.as_str() {
             "web" => {}
             "postdeploy" | "release" if migration(stack).is_none() => {
@@ -205,7 +208,7 @@ fn clever(stack: &Stack, plan: &mut Plan) {
             .iter()
             .any(|s| s.source.starts_with("package.json"))
     {
-        match stack.procfile_web() {
+        match app.manifests.procfile_web() {
             Some(web) => plan.env.push(("CC_RUN_COMMAND".into(), web.to_string())),
             None => plan
                 .notes
@@ -235,9 +238,10 @@ fn clever_type(stack: &Stack) -> &'static str {
     }
 }
 
-fn scaleway(stack: &Stack, facts: &RepoFacts, plan: &mut Plan) {
+fn scaleway(app: &App, plan: &mut Plan) {
+    let stack = &app.stack;
     if !stack.dockerfile {
-        match dockerfile(stack, facts) {
+        match dockerfile(app) {
             Some(text) => {
                 plan.files.push(("Dockerfile".into(), text));
                 plan.files.push((".dockerignore".into(), ".git\n.env\nnode_modules\n__pycache__\n*.log\n".into()));
@@ -284,10 +288,11 @@ fn version_major_minor(stack: &Stack, lang: Lang, default: &str, parts: usize) -
         .unwrap_or_else(|| default.to_string())
 }
 
-fn dockerfile(stack: &Stack, facts: &RepoFacts) -> Option<String> {
+fn dockerfile(app: &App) -> Option<String> {
+    let (stack, facts) = (&app.stack, &app.inventory);
     match stack.app_language()? {
         Lang::Node => {
-            let web = web_command(stack, facts)?;
+            let web = web_command(app)?;
             let install = if facts.has("package-lock.json") {
                 "npm ci --omit=dev"
             } else {
@@ -300,7 +305,7 @@ fn dockerfile(stack: &Stack, facts: &RepoFacts) -> Option<String> {
             ))
         }
         Lang::Python if facts.has("requirements.txt") => {
-            let web = web_command(stack, facts)?;
+            let web = web_command(app)?;
             let cmd = match migration(stack) {
                 Some(m) => format!("{m} && exec {web}"),
                 None => format!("exec {web}"),

@@ -142,7 +142,7 @@ pub fn assess(
             causes,
             runtime: runtimes[host as usize].clone(),
             start: advice::start(host, &stack),
-            setup: advice::setup(host, &stack, findings),
+            setup: advice::setup(host, app, findings),
             storage: advice::storage(host, findings),
             compliance: label.and_then(Result::ok),
         });
