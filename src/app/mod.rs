@@ -35,6 +35,16 @@ use std::sync::LazyLock;
 /// A manifest that was found; `Err` when it does not parse.
 pub type Parsed<T> = Option<Result<T, ParseError>>;
 
+/// The entries of a list file, one a line (`.buildpacks`, `Aptfile`): blank lines and
+/// `#` comments left out.
+fn entries(text: &str) -> Vec<String> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(String::from)
+        .collect()
+}
+
 /// Every root deployment manifest, parsed once.
 #[derive(Debug, Clone, Default)]
 pub struct Manifests {
@@ -58,6 +68,8 @@ pub struct Manifests {
     pub app_manifests: Vec<(&'static str, Result<serde_json::Value, ParseError>)>,
     /// The buildpacks `.buildpacks` lists.
     pub buildpacks: Option<Vec<String>>,
+    /// The system packages (or `.deb` URLs) Scalingo's apt buildpack installs from `Aptfile`.
+    pub aptfile: Option<Vec<String>>,
     /// Whether a root compose file builds an image (a `build:` key).
     pub compose_builds: bool,
     /// The settings module manage.py sets (`DJANGO_SETTINGS_MODULE`).
@@ -120,13 +132,8 @@ impl Manifests {
                 .into_iter()
                 .filter_map(|name| Some((name, formats::json(bytes(name)?))))
                 .collect(),
-            buildpacks: text(".buildpacks").map(|t| {
-                t.lines()
-                    .map(str::trim)
-                    .filter(|l| !l.is_empty() && !l.starts_with('#'))
-                    .map(String::from)
-                    .collect()
-            }),
+            buildpacks: text(".buildpacks").map(|t| entries(&t)),
+            aptfile: text("Aptfile").map(|t| entries(&t)),
             compose_builds: COMPOSE_FILES
                 .iter()
                 .filter_map(|name| text(name))

@@ -74,10 +74,20 @@ fn packages_of(binary: &str) -> &[&str] {
 
 pub fn undeclared_system_binary(_rule: &Rule, app: &App) -> Vec<Finding> {
     let facts = &app.inventory;
-    let declared_text: String = [".buildpacks", "Aptfile", "Dockerfile"]
+    let manifests = &app.manifests;
+    // What the build installs: buildpacks, Aptfile packages, and the image's instructions
+    // (its base image and RUN lines).
+    let dockerfile = manifests
+        .dockerfile
         .iter()
-        .filter_map(|name| facts.manifest(name))
-        .map(|text| String::from_utf8_lossy(text).to_ascii_lowercase())
+        .flat_map(|d| d.instructions.iter().map(|i| &i.argument));
+    let declared_text: String = manifests
+        .buildpacks
+        .iter()
+        .flatten()
+        .chain(manifests.aptfile.iter().flatten())
+        .chain(dockerfile)
+        .map(|text| text.to_ascii_lowercase())
         .collect::<Vec<_>>()
         .join("\n");
     let declared = |binary: &str| {
@@ -99,4 +109,31 @@ pub fn undeclared_system_binary(_rule: &Rule, app: &App) -> Vec<Finding> {
         .filter(|(binary, _)| !declared(binary))
         .map(|(_, finding)| finding.clone())
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::App;
+    use crate::hosts::test_facts;
+
+    fn undeclared(files: &[(&str, &str)]) -> usize {
+        let registry = crate::rules::Registry::builtin().expect("rules load");
+        let rule = registry.get("undeclared-system-binary").expect("rule");
+        let mut facts = test_facts(files);
+        facts.code.binary_calls = vec![(
+            "convert".to_string(),
+            rule.repo_finding("app/thumbs.py", String::new()),
+        )];
+        undeclared_system_binary(rule, &App::build(facts, &Default::default())).len()
+    }
+
+    #[test]
+    fn the_build_files_declare_a_binary_by_its_package() {
+        assert_eq!(undeclared(&[]), 1);
+        assert_eq!(undeclared(&[("Aptfile", "imagemagick\n")]), 0);
+        assert_eq!(undeclared(&[("Aptfile", "# imagemagick, one day\n")]), 1);
+        let image = "FROM python:3.12\nRUN apt-get update && apt-get install -y imagemagick\n";
+        assert_eq!(undeclared(&[("Dockerfile", image)]), 0);
+    }
 }
