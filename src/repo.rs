@@ -124,6 +124,12 @@ pub struct FileFacts {
     pub binary_calls: Vec<(String, Finding)>,
     /// In-process schedulers started in this file.
     pub schedulers: Vec<Finding>,
+    /// Switches that run an app's decorated jobs (NestJS `ScheduleModule.forRoot()`,
+    /// Spring `@EnableScheduling`).
+    pub scheduler_modules: Vec<Finding>,
+    /// Decorated jobs (`@Cron`, `@Interval`, `@Scheduled`): whether the job's effects reach
+    /// beyond its process (not only a refresh of its own fields), and the job's finding.
+    pub scheduled_jobs: Vec<(bool, Finding)>,
     /// Go functions that loop on a ticker: (name, the finding on the ticker).
     pub go_loops: Vec<(String, Finding)>,
     /// Names of Go functions that a server file starts as goroutines (`go name(...)`),
@@ -175,6 +181,8 @@ pub struct RepoFacts {
     pub shutdown_commented_out: Option<Finding>,
     pub binary_calls: Vec<(String, Finding)>,
     pub schedulers: Vec<Finding>,
+    pub scheduler_modules: Vec<Finding>,
+    pub scheduled_jobs: Vec<(bool, Finding)>,
     pub go_loops: Vec<(String, Finding)>,
     pub go_spawns: BTreeMap<String, String>,
     pub local_writes: Vec<Finding>,
@@ -286,6 +294,12 @@ impl RepoFacts {
                 .filter_map(|(b, f)| Some((b.clone(), inside(f)?)))
                 .collect(),
             schedulers: self.schedulers.iter().filter_map(inside).collect(),
+            scheduler_modules: self.scheduler_modules.iter().filter_map(inside).collect(),
+            scheduled_jobs: self
+                .scheduled_jobs
+                .iter()
+                .filter_map(|(shared, f)| Some((*shared, inside(f)?)))
+                .collect(),
             go_loops: self
                 .go_loops
                 .iter()
@@ -422,6 +436,8 @@ impl RepoFacts {
         }
         keep_first(&mut self.binary_calls, facts.binary_calls, |(_, f)| f);
         keep_first(&mut self.schedulers, facts.schedulers, |f| f);
+        keep_first(&mut self.scheduler_modules, facts.scheduler_modules, |f| f);
+        keep_first(&mut self.scheduled_jobs, facts.scheduled_jobs, |(_, f)| f);
         keep_first(&mut self.go_loops, facts.go_loops, |(_, f)| f);
         for (name, file) in facts.go_spawns {
             // The first file by path, whatever order the threads deliver them in.

@@ -269,6 +269,8 @@ pub fn file_facts(
     facts.shutdown_commented_out = facts.shutdown_commented_out.filter(|f| keep(f));
     facts.binary_calls.retain(|(_, f)| keep(f));
     facts.schedulers.retain(|f| keep(f));
+    facts.scheduler_modules.retain(|f| keep(f));
+    facts.scheduled_jobs.retain(|(_, f)| keep(f));
     facts.go_loops.retain(|(_, f)| keep(f));
     facts.local_writes.retain(|f| keep(f));
     facts.property_writes.retain(|(_, f)| keep(f));
