@@ -2,7 +2,7 @@
 //! web container (§5 #11). A scheduler in its own entry point, declared as a non-web
 //! Procfile process (`clock: node clock.js`), is the twelve-factor way and is not flagged.
 
-use super::{PerLanguage, bytes_regex, per_language};
+use super::{PerLanguage, bytes_regex, on_commands, per_language, regex};
 use crate::app::App;
 use crate::app::processes::{Kind, Origin};
 use crate::classify::Language;
@@ -314,7 +314,7 @@ fn web_loop(file: &SourceFile) -> Option<regex::bytes::Match<'_>> {
     entry.is_match(&file.masked).then_some(found)
 }
 
-pub fn in_process_scheduler(_rule: &Rule, app: &App) -> Vec<Finding> {
+pub fn in_process_scheduler(rule: &Rule, app: &App) -> Vec<Finding> {
     let facts = &app.inventory;
     let processes: Vec<_> = app
         .processes
@@ -363,9 +363,26 @@ pub fn in_process_scheduler(_rule: &Rule, app: &App) -> Vec<Finding> {
         .chain(jobs)
         .filter(|f| !own_process(&f.file))
         .collect();
+    findings.extend(crontab_at_start(rule, app));
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     findings.dedup_by(|a, b| a.file == b.file && a.start.line == b.start.line);
     findings
+}
+
+/// A web start command (or the start script it runs) that installs `whenever`'s schedule as
+/// the container's crontab: the cron daemon beside the server runs the jobs in every web
+/// container.
+fn crontab_at_start(rule: &Rule, app: &App) -> Vec<Finding> {
+    let whenever = regex(r"^whenever\b.*(?:--update-crontab|--write-crontab|\s-[wi](?:\s|$))");
+    let web = app.processes.iter().filter(|p| p.is_web());
+    on_commands(rule, app, web, |_, segments, i| {
+        let seg = segments[i].text;
+        whenever.is_match(seg).then(|| {
+            format!(
+                "the web start command installs `whenever`'s schedule as a crontab (`{seg}`): a cron daemon in every web container runs the jobs; the host's scheduler should own them"
+            )
+        })
+    })
 }
 
 #[cfg(test)]
