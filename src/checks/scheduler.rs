@@ -400,6 +400,29 @@ mod tests {
     }
 
     #[test]
+    fn decorated_jobs_that_only_refresh_their_instance_are_noted_apart() {
+        let registry = crate::rules::Registry::builtin().expect("rules load");
+        let rule = registry.get("in-process-scheduler").expect("rule");
+        let code = "export class Zones {\n  @Cron(CronExpression.EVERY_10_SECONDS)\n  async poll() {\n    if (await this.changed()) {\n      this.reload();\n    }\n  }\n\n  async reload() {\n    this.zones = await this.repo.find();\n  }\n\n  @Interval(60000)\n  async digest() {\n    await this.repo.save(this.zones);\n  }\n}\n";
+        let file = SourceFile::new(
+            "src/zones.service.ts".into(),
+            Language::Typescript,
+            Role::Source,
+            code.into(),
+        );
+        let mut facts = FileFacts::default();
+        scheduler_facts(rule, &file, &mut facts);
+        let jobs: Vec<(bool, usize)> = facts
+            .scheduled_jobs
+            .iter()
+            .map(|(shared, f)| (*shared, f.start.line))
+            .collect();
+        assert_eq!(jobs, [(false, 2), (true, 13)]);
+        assert!(facts.scheduled_jobs[1].1.message.contains("`@Interval` on `digest`"));
+        assert!(facts.schedulers.is_empty() && facts.scheduler_modules.is_empty());
+    }
+
+    #[test]
     fn gofmt_blocks_end_at_their_indentation() {
         let text = b"go func() {\n\tif x {\n\t}\n}()\nnext()\n";
         assert_eq!(block_end(text, 0, b""), 23);
