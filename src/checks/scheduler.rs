@@ -72,16 +72,20 @@ fn job_facts(rule: &Rule, file: &SourceFile, facts: &mut FileFacts) {
     static MODULES: PerLanguage = PerLanguage::new();
     static JOBS: PerLanguage = PerLanguage::new();
     let text = &file.masked;
-    if let Some(m) = per_language(&MODULES, module_pattern, file.language).and_then(|r| r.find(text)) {
+    if let Some(m) =
+        per_language(&MODULES, module_pattern, file.language).and_then(|r| r.find(text))
+    {
         let found = String::from_utf8_lossy(m.as_bytes());
         let found = found.trim_end_matches('(');
         let message = format!(
             "an in-process scheduler (`{found}`) runs the app's scheduled jobs in the web process, once per container; a {} process or the host's scheduler should own them",
             owner_hint(file.language)
         );
-        facts
-            .scheduler_modules
-            .push(rule.finding(&file.rel_path, file.locate(m.start(), m.end()), message));
+        facts.scheduler_modules.push(rule.finding(
+            &file.rel_path,
+            file.locate(m.start(), m.end()),
+            message,
+        ));
     }
     let Some(jobs) = per_language(&JOBS, job_pattern, file.language) else {
         return;
@@ -99,14 +103,19 @@ fn job_facts(rule: &Rule, file: &SourceFile, facts: &mut FileFacts) {
             .filter_map(|n| method_body(text, n.as_bytes(), indent.as_bytes()))
             .collect();
         let own_fields = OWN_FIELD.is_match(body) || called.iter().any(|b| OWN_FIELD.is_match(b));
-        let shared = SHARED_EFFECT.is_match(body) || called.iter().any(|b| SHARED_EFFECT.is_match(b));
+        let shared =
+            SHARED_EFFECT.is_match(body) || called.iter().any(|b| SHARED_EFFECT.is_match(b));
         let decorator = String::from_utf8_lossy(decorator.as_bytes());
         let message = format!(
             "a scheduled job (`{decorator}` on `{name}`) runs in the web process, once per container; a {} process or the host's scheduler should own it",
             owner_hint(file.language)
         );
         let at = caps.name("decorator").map_or(0, |d| d.start());
-        let finding = rule.finding(&file.rel_path, file.locate(at, at + decorator.len()), message);
+        let finding = rule.finding(
+            &file.rel_path,
+            file.locate(at, at + decorator.len()),
+            message,
+        );
         facts.scheduled_jobs.push((shared || !own_fields, finding));
     }
 }
@@ -114,7 +123,9 @@ fn job_facts(rule: &Rule, file: &SourceFile, facts: &mut FileFacts) {
 /// The name of the method declared first in `body` (the text after a decorator).
 fn method_name(body: &[u8]) -> Option<String> {
     static NAME: LazyLock<Regex> = LazyLock::new(|| {
-        bytes_regex(r"^[ \t]*(?:(?:public|private|protected|static|async|final|override|suspend|open|fun|void|[\w<>\[\]?]+)\s+)*(\w+)\s*\(")
+        bytes_regex(
+            r"^[ \t]*(?:(?:public|private|protected|static|async|final|override|suspend|open|fun|void|[\w<>\[\]?]+)\s+)*(\w+)\s*\(",
+        )
     });
     let name = NAME.captures(body)?.get(1)?;
     Some(String::from_utf8_lossy(name.as_bytes()).into_owned())
@@ -126,13 +137,21 @@ fn method_body<'a>(text: &'a [u8], name: &[u8], indent: &[u8]) -> Option<&'a [u8
     while let Some(n) = text[at..].windows(name.len()).position(|w| w == name) {
         let start = at + n;
         at = start + name.len();
-        let line_start = text[..start].iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
-        let line_end = text[start..].iter().position(|b| *b == b'\n').map_or(text.len(), |i| start + i);
+        let line_start = text[..start]
+            .iter()
+            .rposition(|b| *b == b'\n')
+            .map_or(0, |i| i + 1);
+        let line_end = text[start..]
+            .iter()
+            .position(|b| *b == b'\n')
+            .map_or(text.len(), |i| start + i);
         let line = &text[line_start..line_end];
         // A declaration: at the class's member indentation, not a call (`this.name(`), and
         // its line opens the body.
         let declared = line.starts_with(indent)
-            && line.get(indent.len()).is_some_and(|b| !b.is_ascii_whitespace())
+            && line
+                .get(indent.len())
+                .is_some_and(|b| !b.is_ascii_whitespace())
             && text[..start]
                 .last()
                 .is_none_or(|b| !(b.is_ascii_alphanumeric() || *b == b'_' || *b == b'.'))
@@ -418,7 +437,12 @@ mod tests {
             .map(|(shared, f)| (*shared, f.start.line))
             .collect();
         assert_eq!(jobs, [(false, 2), (true, 13)]);
-        assert!(facts.scheduled_jobs[1].1.message.contains("`@Interval` on `digest`"));
+        assert!(
+            facts.scheduled_jobs[1]
+                .1
+                .message
+                .contains("`@Interval` on `digest`")
+        );
         assert!(facts.schedulers.is_empty() && facts.scheduler_modules.is_empty());
     }
 
