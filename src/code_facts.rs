@@ -55,6 +55,12 @@ code_facts! {
     app binary_calls: Vec<(String, Finding)>,
     /// In-process schedulers started in code.
     app schedulers: Vec<Finding>,
+    /// Switches that run an app's decorated jobs (NestJS `ScheduleModule.forRoot()`,
+    /// Spring `@EnableScheduling`).
+    app scheduler_modules: Vec<Finding>,
+    /// Decorated jobs (`@Cron`, `@Interval`, `@Scheduled`): whether the job's effects reach
+    /// beyond its process (not only a refresh of its own fields), and the job's finding.
+    app scheduled_jobs: Vec<(bool, Finding)>,
     /// Go functions that loop on a ticker: (name, the finding on the ticker).
     app go_loops: Vec<(String, Finding)>,
     /// Names of Go functions that a server file starts as goroutines (`go name(...)`),
@@ -188,7 +194,7 @@ impl Site for Finding {
     }
 }
 
-impl Site for (String, Finding) {
+impl<T: Clone> Site for (T, Finding) {
     fn finding(&self) -> &Finding {
         &self.1
     }

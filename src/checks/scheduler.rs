@@ -2,7 +2,7 @@
 //! web container (§5 #11). A scheduler in its own entry point, declared as a non-web
 //! Procfile process (`clock: node clock.js`), is the twelve-factor way and is not flagged.
 
-use super::{PerLanguage, bytes_regex, per_language};
+use super::{PerLanguage, bytes_regex, on_commands, per_language, regex};
 use crate::app::App;
 use crate::app::processes::{Kind, Origin};
 use crate::classify::Language;
@@ -13,22 +13,158 @@ use crate::source::SourceFile;
 use regex::bytes::Regex;
 use std::sync::LazyLock;
 
-/// Where each stack starts a scheduler in process. NestJS runs its `@Cron` jobs once the
-/// app imports `ScheduleModule.forRoot()`: that one line is the scheduler, as Spring's
-/// `@EnableScheduling` is (an app with fifteen jobs has one scheduler to move).
+/// Where each stack starts a scheduler in process. NestJS's `ScheduleModule.forRoot()` and
+/// Spring's `@EnableScheduling` only switch on the decorated jobs: `module_pattern`'s.
 fn scheduler_pattern(language: Language) -> Option<String> {
     Some(String::from(match language {
         Language::Javascript | Language::Typescript => {
-            r#"\bcron\.schedule\(|\bnew\s+CronJob\(|\bCronJob\.from\(|\b(?:schedule|nodeSchedule)\.scheduleJob\(|\bnew\s+Agenda\(|\bToad[Ss]cheduler\b|\bScheduleModule\.forRoot\(|\bnew\s+Cron\(\s*['"`]|\bnew\s+Bree\("#
+            r#"\bcron\.schedule\(|\bnew\s+CronJob\(|\bCronJob\.from\(|\b(?:schedule|nodeSchedule)\.scheduleJob\(|\bnew\s+Agenda\(|\bToad[Ss]cheduler\b|\bnew\s+Cron\(\s*['"`]|\bnew\s+Bree\("#
         }
         Language::Python => {
             r"\b(?:Background|AsyncIO|Tornado|Gevent)Scheduler\(|\bAPScheduler\(\)|\bschedule\.every\("
         }
         Language::Ruby => r"\bRufus::Scheduler\.(?:new|singleton)\b",
-        Language::Java | Language::Kotlin => r"@EnableScheduling\b",
         Language::Go => r"\bcron\.New\(|\bgocron\.New(?:Scheduler)?\(",
         _ => return None,
     }))
+}
+
+/// The switch that runs an app's decorated jobs, and the decorator of one job (group
+/// `indent`, `decorator`). A job is reported at its decorator: one finding per job, the
+/// switch's line only when no job is found (jobs registered at run time).
+fn module_pattern(language: Language) -> Option<String> {
+    Some(String::from(match language {
+        Language::Javascript | Language::Typescript => r"\bScheduleModule\.forRoot\(",
+        Language::Java | Language::Kotlin => r"@EnableScheduling\b",
+        _ => return None,
+    }))
+}
+
+fn job_pattern(language: Language) -> Option<String> {
+    Some(String::from(match language {
+        // `@Timeout` runs once after start: not a schedule.
+        Language::Javascript | Language::Typescript => {
+            r"^(?P<indent>[ \t]*)(?P<decorator>@(?:Cron|Interval))\("
+        }
+        Language::Java | Language::Kotlin => r"^(?P<indent>[ \t]*)(?P<decorator>@Scheduled)\b",
+        _ => return None,
+    }))
+}
+
+/// Writes that reach past the process: rows, messages, mail, HTTP calls that change state.
+static SHARED_EFFECT: LazyLock<Regex> = LazyLock::new(|| {
+    bytes_regex(
+        r"\.(?:save|saveAll|insert|update|upsert|delete|deleteAll|remove|softDelete|destroy|create|bulkCreate|increment|decrement|persist|flush|executeUpdate|execute|send\w*|publish|enqueue|post|put|patch|exchange)\s*\(|\bsend\w*\s*\(|(?i:mail)",
+    )
+});
+
+/// An assignment to one of the instance's own fields (`this.zones = ...`).
+static OWN_FIELD: LazyLock<Regex> = LazyLock::new(|| bytes_regex(r"\bthis\.\w+\s*=[^=]"));
+
+/// Methods the job calls on its own instance (`this.loadAll()`).
+static OWN_CALL: LazyLock<Regex> = LazyLock::new(|| bytes_regex(r"\bthis\.(\w+)\s*\("));
+
+/// Notes the file's scheduler switch and its decorated jobs. A job that only refreshes its
+/// instance's own fields (a per-process cache reloaded every few seconds), in its body or in
+/// the methods of the class it calls (one hop), must run in every instance: it is noted
+/// as such, not reported.
+fn job_facts(rule: &Rule, file: &SourceFile, facts: &mut FileFacts) {
+    static MODULES: PerLanguage = PerLanguage::new();
+    static JOBS: PerLanguage = PerLanguage::new();
+    let text = &file.masked;
+    if let Some(m) =
+        per_language(&MODULES, module_pattern, file.language).and_then(|r| r.find(text))
+    {
+        let found = String::from_utf8_lossy(m.as_bytes());
+        let found = found.trim_end_matches('(');
+        let message = format!(
+            "an in-process scheduler (`{found}`) runs the app's scheduled jobs in the web process, once per container; a {} process or the host's scheduler should own them",
+            owner_hint(file.language)
+        );
+        facts.code.scheduler_modules.push(rule.finding(
+            &file.rel_path,
+            file.locate(m.start(), m.end()),
+            message,
+        ));
+    }
+    let Some(jobs) = per_language(&JOBS, job_pattern, file.language) else {
+        return;
+    };
+    for caps in jobs.captures_iter(text) {
+        let (Some(indent), Some(decorator)) = (caps.name("indent"), caps.name("decorator")) else {
+            continue;
+        };
+        let body_end = block_end(text, decorator.end(), indent.as_bytes());
+        let body = &text[decorator.end()..body_end];
+        let name = method_name(body).unwrap_or_default();
+        let called: Vec<&[u8]> = OWN_CALL
+            .captures_iter(body)
+            .filter_map(|c| c.get(1))
+            .filter_map(|n| method_body(text, n.as_bytes(), indent.as_bytes()))
+            .collect();
+        let own_fields = OWN_FIELD.is_match(body) || called.iter().any(|b| OWN_FIELD.is_match(b));
+        let shared =
+            SHARED_EFFECT.is_match(body) || called.iter().any(|b| SHARED_EFFECT.is_match(b));
+        let decorator = String::from_utf8_lossy(decorator.as_bytes());
+        let message = format!(
+            "a scheduled job (`{decorator}` on `{name}`) runs in the web process, once per container; a {} process or the host's scheduler should own it",
+            owner_hint(file.language)
+        );
+        let at = caps.name("decorator").map_or(0, |d| d.start());
+        let finding = rule.finding(
+            &file.rel_path,
+            file.locate(at, at + decorator.len()),
+            message,
+        );
+        facts
+            .code
+            .scheduled_jobs
+            .push((shared || !own_fields, finding));
+    }
+}
+
+/// The name of the method declared first in `body` (the text after a decorator).
+fn method_name(body: &[u8]) -> Option<String> {
+    static NAME: LazyLock<Regex> = LazyLock::new(|| {
+        bytes_regex(
+            r"^[ \t]*(?:(?:public|private|protected|static|async|final|override|suspend|open|fun|void|[\w<>\[\]?]+)\s+)*(\w+)\s*\(",
+        )
+    });
+    let name = NAME.captures(body)?.get(1)?;
+    Some(String::from_utf8_lossy(name.as_bytes()).into_owned())
+}
+
+/// The body of the file's method `name`, declared at `indent`.
+fn method_body<'a>(text: &'a [u8], name: &[u8], indent: &[u8]) -> Option<&'a [u8]> {
+    let mut at = 0;
+    while let Some(n) = text[at..].windows(name.len()).position(|w| w == name) {
+        let start = at + n;
+        at = start + name.len();
+        let line_start = text[..start]
+            .iter()
+            .rposition(|b| *b == b'\n')
+            .map_or(0, |i| i + 1);
+        let line_end = text[start..]
+            .iter()
+            .position(|b| *b == b'\n')
+            .map_or(text.len(), |i| start + i);
+        let line = &text[line_start..line_end];
+        // A declaration: at the class's member indentation, not a call (`this.name(`), and
+        // its line opens the body.
+        let declared = line.starts_with(indent)
+            && line
+                .get(indent.len())
+                .is_some_and(|b| !b.is_ascii_whitespace())
+            && text[..start]
+                .last()
+                .is_none_or(|b| !(b.is_ascii_alphanumeric() || *b == b'_' || *b == b'.'))
+            && text.get(at).is_some_and(|b| *b == b'(')
+            && line.trim_ascii_end().ends_with(b"{");
+        if declared {
+            return Some(&text[line_end..block_end(text, line_end, indent)]);
+        }
+    }
+    None
 }
 
 /// Loops a web entry point starts beside its server: a module-level Python thread or
@@ -77,6 +213,7 @@ pub fn scheduler_facts(rule: &Rule, file: &SourceFile, facts: &mut FileFacts) {
     if file.language == Language::Go {
         go_loop_facts(rule, file, facts);
     }
+    job_facts(rule, file, facts);
     static SCHEDULERS: PerLanguage = PerLanguage::new();
     let Some(scheduler) = per_language(&SCHEDULERS, scheduler_pattern, file.language) else {
         return;
@@ -202,7 +339,7 @@ fn web_loop(file: &SourceFile) -> Option<regex::bytes::Match<'_>> {
     entry.is_match(&file.masked).then_some(found)
 }
 
-pub fn in_process_scheduler(_rule: &Rule, app: &App) -> Vec<Finding> {
+pub fn in_process_scheduler(rule: &Rule, app: &App) -> Vec<Finding> {
     let facts = &app.inventory;
     let processes: Vec<_> = app
         .processes
@@ -233,17 +370,49 @@ pub fn in_process_scheduler(_rule: &Rule, app: &App) -> Vec<Finding> {
             .replacen(" loop)", &format!(" loop started by {by})"), 1);
         Some(found)
     });
+    // Decorated jobs run only when the app switches its scheduler on; each job with effects
+    // beyond its process is reported, the switch itself when no job is declared.
+    let jobs: Vec<Finding> = if facts.code.scheduler_modules.is_empty() {
+        Vec::new()
+    } else if facts.code.scheduled_jobs.is_empty() {
+        facts.code.scheduler_modules.clone()
+    } else {
+        let shared = facts
+            .code
+            .scheduled_jobs
+            .iter()
+            .filter(|(shared, _)| *shared);
+        shared.map(|(_, f)| f.clone()).collect()
+    };
     let mut findings: Vec<Finding> = facts
         .code
         .schedulers
         .iter()
         .cloned()
         .chain(spawned)
+        .chain(jobs)
         .filter(|f| !own_process(&f.file))
         .collect();
+    findings.extend(crontab_at_start(rule, app));
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     findings.dedup_by(|a, b| a.file == b.file && a.start.line == b.start.line);
     findings
+}
+
+/// A web start command (or the start script it runs) that installs `whenever`'s schedule as
+/// the container's crontab: the cron daemon beside the server runs the jobs in every web
+/// container.
+fn crontab_at_start(rule: &Rule, app: &App) -> Vec<Finding> {
+    let whenever = regex(r"^whenever\b.*(?:--update-crontab|--write-crontab|\s-[wi](?:\s|$))");
+    let web = app.processes.iter().filter(|p| p.is_web());
+    on_commands(rule, app, web, |_, segments, i| {
+        let seg = segments[i].text;
+        whenever.is_match(seg).then(|| {
+            format!(
+                "the web start command installs `whenever`'s schedule as a crontab (`{seg}`): a cron daemon in every web container runs the jobs; the host's scheduler should own them"
+            )
+        })
+    })
 }
 
 #[cfg(test)]
@@ -258,6 +427,35 @@ mod tests {
         let mut facts = FileFacts::default();
         scheduler_facts(rule, &file, &mut facts);
         facts
+    }
+
+    #[test]
+    fn decorated_jobs_that_only_refresh_their_instance_are_noted_apart() {
+        let registry = crate::rules::Registry::builtin().expect("rules load");
+        let rule = registry.get("in-process-scheduler").expect("rule");
+        let code = "export class Zones {\n  @Cron(CronExpression.EVERY_10_SECONDS)\n  async poll() {\n    if (await this.changed()) {\n      this.reload();\n    }\n  }\n\n  async reload() {\n    this.zones = await this.repo.find();\n  }\n\n  @Interval(60000)\n  async digest() {\n    await this.repo.save(this.zones);\n  }\n}\n";
+        let file = SourceFile::new(
+            "src/zones.service.ts".into(),
+            Language::Typescript,
+            Role::Source,
+            code.into(),
+        );
+        let mut facts = FileFacts::default();
+        scheduler_facts(rule, &file, &mut facts);
+        let jobs: Vec<(bool, usize)> = facts
+            .code
+            .scheduled_jobs
+            .iter()
+            .map(|(shared, f)| (*shared, f.start.line))
+            .collect();
+        assert_eq!(jobs, [(false, 2), (true, 13)]);
+        assert!(
+            facts.code.scheduled_jobs[1]
+                .1
+                .message
+                .contains("`@Interval` on `digest`")
+        );
+        assert!(facts.code.schedulers.is_empty() && facts.code.scheduler_modules.is_empty());
     }
 
     #[test]

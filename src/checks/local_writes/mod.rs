@@ -29,7 +29,8 @@ fn assignment_pattern(language: Language) -> Option<String> {
             r"^[ \t]*(?:self\.)?(?P<name>[A-Za-z_]\w*)\s*(?::\s*[\w.\[\], ]+)?=\s*(?P<value>[^=\n][^\n]*)|\bconfig\[\s*['\x22](?P<field>[A-Z_]+)['\x22]\s*\]\s*=\s*(?P<fvalue>[^\n]+)"
         }
         Language::Go => {
-            r"^[ \t]*(?:const\s+|var\s+)?(?P<name>[A-Za-z_]\w*)\s*(?:string\s*)?(?::=|=)\s*(?P<value>[^\n]+)"
+            // Also a path function without arguments (`func AvatarsDir() string { return ... }`).
+            r"^[ \t]*(?:const\s+|var\s+)?(?P<name>[A-Za-z_]\w*)\s*(?:string\s*)?(?::=|=)\s*(?P<value>[^\n]+)|^func\s+(?P<field>[A-Za-z_]\w*)\(\)\s*string\s*\{[ \t]*\n[ \t]*return\s+(?P<fvalue>[^\n]+)"
         }
         Language::Java | Language::Kotlin => {
             r"\b(?:String|Path|File|val|var)\s+(?P<name>[A-Za-z_]\w*)\s*(?::\s*\w+\s*)?=\s*(?P<value>[^;\n]+)"
@@ -71,8 +72,10 @@ fn write_pattern(language: Language) -> Option<String> {
 
 /// Where the app's own folder is named in an expression: the module's folder, the
 /// working directory, the framework's root and storage helpers, and the app's
-/// configured upload or media folder (`app.config["UPLOAD_FOLDER"]`, `settings.MEDIA_ROOT`).
-const APP_ROOT: &str = r#"\b(?:__dirname|__filename|__file__|__DIR__|process\.cwd\(\)|os\.getcwd\(\)|BASE_DIR|ROOT_DIR|APP_ROOT|PROJECT_ROOT|root_path|instance_path|Rails\.root|storage_path\(|public_path\(|base_path\(|os\.Getwd\(\)|import\.meta\.dirname|settings\.MEDIA_ROOT\b)|\bconfig(?:\.get\s*\(\s*|\s*\[\s*)['"]\w*(?:UPLOAD|MEDIA)\w*['"]"#;
+/// configured upload or media folder (`app.config["UPLOAD_FOLDER"]`, `settings.MEDIA_ROOT`),
+/// and the app's configured home or data folder (`config.GetHomeDir()`, `cfg.DataDir`): on these
+/// hosts it is the container's disk too.
+const APP_ROOT: &str = r#"\b(?:Get)?(?:Home|Data|Storage)Dir(?:ectory)?\(\)|\.(?:DataDir|DataPath|StorageDir|StoragePath)\b|\b(?:__dirname|__filename|__file__|__DIR__|process\.cwd\(\)|os\.getcwd\(\)|BASE_DIR|ROOT_DIR|APP_ROOT|PROJECT_ROOT|root_path|instance_path|Rails\.root|storage_path\(|public_path\(|base_path\(|os\.Getwd\(\)|import\.meta\.dirname|settings\.MEDIA_ROOT\b)|\bconfig(?:\.get\s*\(\s*|\s*\[\s*)['"]\w*(?:UPLOAD|MEDIA)\w*['"]"#;
 
 /// A path literal: relative (`./x`, `x/y`), absolute outside the system's scratch and
 /// device folders, or a file with a data extension (`db.json`, `report.pdf`).
@@ -119,7 +122,7 @@ fn patterns() -> &'static Patterns {
             r"\bimport\s+argparse\b|\bsys\.argv\b|\bprocess\.argv\b|\brequire\(\s*['\x22](?:commander|yargs)['\x22]\)|\bfrom\s+['\x22](?:commander|yargs)['\x22]|\$argv\b|\bARGV\b",
         ),
         py_write_mode: bytes_regex(r#",\s*(?:mode\s*=\s*)?['"][rwax+]*[wax][rwax+b]*['"]"#),
-        secret_file: bytes_regex(r"(?i)secret|\.key\b|_key\b|keyfile|\.pem\b"),
+        secret_file: bytes_regex(r"(?i)secret|\.key\b|_key\b|keyfile|key_?path|\.pem\b|ed25519|id_rsa"),
     })
 }
 
