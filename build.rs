@@ -1,9 +1,10 @@
 //! Embeds every rule file under `rules/` into the binary, with what a run would otherwise
-//! compute from it on every start: each file is parsed here, each regex's syntax checked,
-//! and each pattern's keywords extracted (`src/rules/literals.rs`). A new rule needs no
-//! Rust change; a rule file that does not parse or holds a bad regex fails the build with
-//! its path. The schema and the rest of the validation stay in `rules::Registry`, which
-//! costs microseconds.
+//! compute from it on every start: each file is parsed here and embedded as JSON (the
+//! same document, which a run deserializes several times faster than TOML), each regex's
+//! syntax checked, and each pattern's keywords extracted (`src/rules/literals.rs`). A new
+//! rule needs no Rust change; a rule file that does not parse or holds a bad regex fails
+//! the build with its path. The schema and the rest of the validation stay in
+//! `rules::Registry`, which costs microseconds.
 use std::fmt::Write as _;
 use std::{env, fs, path::Path};
 
@@ -105,11 +106,14 @@ fn main() {
             .unwrap_or(file);
         let text = fs::read_to_string(file).unwrap_or_else(|e| panic!("{rel}: {e}"));
         let mut errors = Vec::new();
-        let keywords = match text.parse::<toml::Table>() {
-            Ok(rule) => keywords_of(&rule, &mut errors),
+        let (json, keywords) = match text.parse::<toml::Table>() {
+            Ok(rule) => (
+                serde_json::to_string(&rule).expect("a TOML table is a JSON object"),
+                keywords_of(&rule, &mut errors),
+            ),
             Err(e) => {
                 errors.push(e.to_string());
-                String::new()
+                (String::new(), String::new())
             }
         };
         for error in errors {
@@ -117,7 +121,7 @@ fn main() {
         }
         let _ = writeln!(
             code,
-            "    RuleFile {{ path: {rel:?}, text: include_str!({file:?}), keywords: {keywords} }},"
+            "    RuleFile {{ path: {rel:?}, json: {json:?}, keywords: {keywords} }},"
         );
     }
     assert!(failures.is_empty(), "invalid rule files:\n{failures}");

@@ -28,7 +28,26 @@ pub fn run(dir: &Path, args: &[&str]) -> Result<String, String> {
 /// Runs `git -C dir args...` and returns its standard output as bytes (paths listed
 /// with `-z` need not be UTF-8).
 pub fn run_bytes(dir: &Path, args: &[&str]) -> Result<Vec<u8>, String> {
-    let output = Command::new("git")
+    let output = spawn(dir, args).map_err(|err| format!("cannot run git: {err}"))?;
+    if output.status.success() {
+        Ok(output.stdout)
+    } else {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        Err(stderr.trim().to_string())
+    }
+}
+
+/// Runs `git -C dir args...` and returns what it printed on standard output, whether it
+/// succeeded or not (empty when git cannot run): for a `rev-parse` that asks several
+/// questions at once, whose first answers stand when a later one fails.
+pub fn run_lossy(dir: &Path, args: &[&str]) -> String {
+    spawn(dir, args)
+        .map(|output| String::from_utf8_lossy(&output.stdout).into_owned())
+        .unwrap_or_default()
+}
+
+fn spawn(dir: &Path, args: &[&str]) -> std::io::Result<std::process::Output> {
+    Command::new("git")
         .arg("-C")
         .arg(dir)
         .args(NO_REPOSITORY_COMMANDS)
@@ -36,13 +55,6 @@ pub fn run_bytes(dir: &Path, args: &[&str]) -> Result<Vec<u8>, String> {
         .env("GIT_TERMINAL_PROMPT", "0")
         .env_remove("GIT_EXTERNAL_DIFF")
         .output()
-        .map_err(|err| format!("cannot run git: {err}"))?;
-    if output.status.success() {
-        Ok(output.stdout)
-    } else {
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        Err(stderr.trim().to_string())
-    }
 }
 
 /// The top directory of the work tree holding `dir`, or `None` outside a git repository.

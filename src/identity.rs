@@ -4,7 +4,7 @@
 
 use crate::git;
 use serde::{Deserialize, Serialize};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// The `repository` object of the JSON document.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -18,7 +18,22 @@ pub struct Identity {
 /// The identity of the repository scanned at `root`; `name` and `commit` given on the
 /// command line win over what git says.
 pub fn detect(root: &Path, name: Option<&str>, commit: Option<&str>) -> Identity {
-    let top = git::toplevel(root);
+    // One git run answers the three questions, in this order: the work tree's top
+    // (nothing outside git), the folder's path inside it, and HEAD (nothing before the
+    // first commit, when git fails after printing the first two).
+    let answers = git::run_lossy(
+        root,
+        &[
+            "rev-parse",
+            "--show-toplevel",
+            "--show-prefix",
+            "--verify",
+            "-q",
+            "HEAD",
+        ],
+    );
+    let mut lines = answers.lines();
+    let top = lines.next().filter(|t| !t.is_empty()).map(PathBuf::from);
     let remote = top
         .as_ref()
         .and_then(|_| git::run(root, &["remote", "get-url", "origin"]).ok())
@@ -28,19 +43,16 @@ pub fn detect(root: &Path, name: Option<&str>, commit: Option<&str>) -> Identity
         None => folder_name(root),
     };
     // An app in a folder of a monorepo is named by its path too, so apps stay apart.
-    let inside = top
-        .as_ref()
-        .and_then(|_| git::run(root, &["rev-parse", "--show-prefix"]).ok())
+    let inside = lines
+        .next()
         .map(|prefix| prefix.trim().trim_end_matches('/').to_string())
         .filter(|prefix| !prefix.is_empty());
     let detected = match inside {
         Some(prefix) => format!("{repository}/{prefix}"),
         None => repository,
     };
-    let head = top
-        .is_some()
-        .then(|| git::run(root, &["rev-parse", "--verify", "-q", "HEAD"]).ok())
-        .flatten()
+    let head = lines
+        .next()
         .map(|out| out.trim().to_string())
         .filter(|sha| !sha.is_empty());
     Identity {
