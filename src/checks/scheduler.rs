@@ -2,7 +2,7 @@
 //! web container (§5 #11). A scheduler in its own entry point, declared as a non-web
 //! Procfile process (`clock: node clock.js`), is the twelve-factor way and is not flagged.
 
-use super::{PerLanguage, bytes_regex, per_language};
+use super::{Gate, PerLanguage, Seen, bytes_regex, per_language};
 use crate::app::App;
 use crate::app::processes::{Kind, Origin};
 use crate::classify::Language;
@@ -73,15 +73,19 @@ fn owner_hint(language: Language) -> &'static str {
     }
 }
 
-pub fn scheduler_facts(rule: &Rule, file: &SourceFile, facts: &mut FileFacts) {
+pub fn scheduler_facts(rule: &Rule, file: &SourceFile, seen: &Seen, facts: &mut FileFacts) {
     if file.language == Language::Go {
-        go_loop_facts(rule, file, facts);
+        go_loop_facts(rule, file, seen, facts);
     }
     static SCHEDULERS: PerLanguage = PerLanguage::new();
     let Some(scheduler) = per_language(&SCHEDULERS, scheduler_pattern, file.language) else {
         return;
     };
-    let found = scheduler.find(&file.masked).or_else(|| web_loop(file));
+    let found = seen
+        .any(Gate::Scheduler)
+        .then(|| scheduler.find(&file.masked))
+        .flatten()
+        .or_else(|| web_loop(file, seen));
     if let Some(m) = found {
         // A loop's pattern may start at the line's indentation.
         let indent = m
@@ -123,7 +127,7 @@ static GO_SERVER_SETUP: LazyLock<Regex> = LazyLock::new(|| {
 /// (`go func() { for range ticker.C {...} }()` beside the router) are schedulers; a
 /// function that loops on a ticker is one when a server file starts it (`go name(...)`),
 /// which the repository check judges. A `main` that serves is `web_loop`'s.
-fn go_loop_facts(rule: &Rule, file: &SourceFile, facts: &mut FileFacts) {
+fn go_loop_facts(rule: &Rule, file: &SourceFile, seen: &Seen, facts: &mut FileFacts) {
     static FUNC: LazyLock<Regex> =
         LazyLock::new(|| bytes_regex(r"^func\s+(?:\([^)]*\)\s*)?(\w+)\s*(?:\[[^\]\n]*\])?\("));
     static GO_FUNC: LazyLock<Regex> =
@@ -137,7 +141,13 @@ fn go_loop_facts(rule: &Rule, file: &SourceFile, facts: &mut FileFacts) {
         let end = at + text[at..].iter().position(|b| *b == b'(').unwrap_or(0);
         Some(rule.finding(&file.rel_path, file.locate(at, end), go_message(file)))
     };
-    for caps in FUNC.captures_iter(text) {
+    // Without a ticker, no function loops on one.
+    let tickers = seen.any(Gate::GoTicker);
+    for caps in tickers
+        .then(|| FUNC.captures_iter(text))
+        .into_iter()
+        .flatten()
+    {
         let (Some(whole), Some(name)) = (caps.get(0), caps.get(1)) else {
             continue;
         };
@@ -147,10 +157,10 @@ fn go_loop_facts(rule: &Rule, file: &SourceFile, facts: &mut FileFacts) {
             facts.go_loops.push((name, found));
         }
     }
-    if !GO_SERVER_SETUP.is_match(text) {
+    if !seen.any(Gate::GoServerSetup) || !GO_SERVER_SETUP.is_match(text) {
         return;
     }
-    if web_loop(file).is_none() {
+    if tickers && web_loop(file, seen).is_none() {
         let goroutines = GO_FUNC.captures_iter(text).filter_map(|caps| {
             let (whole, indent) = (caps.get(0)?, caps.get(1)?);
             ticker(whole.end(), block_end(text, whole.end(), indent.as_bytes()))
@@ -190,9 +200,12 @@ fn go_message(file: &SourceFile) -> String {
 }
 
 /// A loop started beside the server in the web entry point (see `loop_pattern`).
-fn web_loop(file: &SourceFile) -> Option<regex::bytes::Match<'_>> {
+fn web_loop<'a>(file: &'a SourceFile, seen: &Seen) -> Option<regex::bytes::Match<'a>> {
     static LOOPS: PerLanguage = PerLanguage::new();
     static ENTRIES: PerLanguage = PerLanguage::new();
+    if !seen.any(Gate::WebLoop) {
+        return None;
+    }
     let lp = per_language(&LOOPS, loop_pattern, file.language)?;
     let entry = per_language(&ENTRIES, web_entry_pattern, file.language)?;
     let found = lp.find(&file.masked)?;
@@ -252,7 +265,9 @@ mod tests {
         let rule = registry.get("in-process-scheduler").expect("rule");
         let file = SourceFile::new(path.into(), Language::Go, Role::Source, code.into());
         let mut facts = FileFacts::default();
-        scheduler_facts(rule, &file, &mut facts);
+        let present = crate::detect::keywords_present(&registry, &file);
+        let seen = super::Seen::new(&registry, file.language, &present);
+        scheduler_facts(rule, &file, &seen, &mut facts);
         facts
     }
 
@@ -298,7 +313,9 @@ mod tests {
             code.into(),
         );
         let mut facts = FileFacts::default();
-        scheduler_facts(rule, &file, &mut facts);
+        let present = crate::detect::keywords_present(&registry, &file);
+        let seen = super::Seen::new(&registry, file.language, &present);
+        scheduler_facts(rule, &file, &seen, &mut facts);
         assert_eq!(
             facts.schedulers.len(),
             1,
