@@ -4,7 +4,7 @@
 use crate::app::App;
 use crate::app::package_json::PackageJson;
 use crate::bounded::{self, Capped};
-use crate::checks::{Check, file_facts, manifest};
+use crate::checks::{Check, Seen, file_facts, manifest};
 use crate::classify::Role;
 use crate::classify::{language_of, role_of};
 use crate::config::Config;
@@ -319,7 +319,8 @@ impl<'a> Scanner<'a> {
         }
         let findings = suppress::apply(&file, findings, self.registry);
         if role == Role::Source {
-            let noted = file_facts(&file, &self.rules, |f| {
+            let seen = Seen::new(self.registry, file.language, &present);
+            let noted = file_facts(&file, &self.rules, &seen, |f| {
                 suppress::apply(&file, vec![f.clone()], self.registry)
                     .iter()
                     .any(|kept| kept.rule == f.rule)

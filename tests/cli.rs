@@ -219,3 +219,30 @@ fn committed_log_files_are_reported_even_when_too_large_to_read() {
     assert_eq!(files, ["log/production.log"], "{stdout}");
     assert_eq!(json["summary"]["files_skipped"]["too-large"], 1, "{stdout}");
 }
+
+/// The benchmark (benches/run.sh) runs the exported patterns with `rg -U -f`: ripgrep's
+/// regex parser must accept every one of them, inline flags included.
+#[test]
+fn ripgrep_accepts_every_exported_pattern() {
+    if !common::client_available("ripgrep", &["rg", "--version"]) {
+        return;
+    }
+    let dir = repo(&[VIOLATION]);
+    let (code, patterns, stderr) = run(dir.path(), &["rules", "--export-patterns"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(patterns.lines().count() > 100, "{patterns}");
+    let file = dir.path().join("patterns.txt");
+    std::fs::write(&file, &patterns).expect("write the patterns");
+    let out = std::process::Command::new("rg")
+        .args(["-U", "-c", "-f"])
+        .arg(&file)
+        .arg(dir.path().join(VIOLATION.0))
+        .output()
+        .expect("run rg");
+    // 0: a match, 1: none; 2: a pattern ripgrep could not compile.
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

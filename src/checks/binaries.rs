@@ -2,7 +2,7 @@
 //! wkhtmltopdf, ffmpeg...) relies on the image having it. The host's base image does not;
 //! an `Aptfile` (Scalingo's apt buildpack) or the Dockerfile must install it.
 
-use super::{PerLanguage, per_language};
+use super::{Gate, PerLanguage, Seen, per_language};
 use crate::app::App;
 use crate::classify::Language;
 use crate::finding::Finding;
@@ -39,8 +39,11 @@ fn call_pattern(language: Language) -> Option<String> {
     ))
 }
 
-pub fn binary_facts(rule: &Rule, file: &SourceFile, facts: &mut FileFacts) {
+pub fn binary_facts(rule: &Rule, file: &SourceFile, seen: &Seen, facts: &mut FileFacts) {
     static CALLS: PerLanguage = PerLanguage::new();
+    if !seen.any(Gate::BinaryCall) {
+        return;
+    }
     let Some(calls) = per_language(&CALLS, call_pattern, file.language) else {
         return;
     };

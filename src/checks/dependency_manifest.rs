@@ -2,7 +2,7 @@
 //! third-party packages, and no dependency manifest of that stack exists anywhere in the
 //! repository, so nothing declares what the code needs.
 
-use super::{PerLanguage, per_language};
+use super::{Gate, PerLanguage, Seen, per_language};
 use crate::app::App;
 use crate::classify::Language;
 use crate::finding::Finding;
@@ -85,7 +85,7 @@ fn import_pattern(language: Language) -> Option<String> {
     }))
 }
 
-pub fn import_facts(rule: &Rule, file: &SourceFile, facts: &mut FileFacts) {
+pub fn import_facts(rule: &Rule, file: &SourceFile, seen: &Seen, facts: &mut FileFacts) {
     static IMPORTS: PerLanguage = PerLanguage::new();
     let (Some(stack), Some(imports)) = (
         stack_of(file.language),
@@ -95,6 +95,9 @@ pub fn import_facts(rule: &Rule, file: &SourceFile, facts: &mut FileFacts) {
     };
     // Scripts for the browser are bundled from elsewhere or loaded as they are.
     if stack == "node" && super::signals::in_browser_folder(&file.rel_path) {
+        return;
+    }
+    if !seen.any(Gate::GoImport) {
         return;
     }
     let found = imports.captures_iter(&file.masked).find_map(|caps| {
@@ -176,7 +179,9 @@ mod tests {
         let rule = registry.get("missing-dependency-manifest").expect("rule");
         let file = SourceFile::new(path.into(), language, Role::Source, code.into());
         let mut facts = FileFacts::default();
-        import_facts(rule, &file, &mut facts);
+        let present = crate::detect::keywords_present(&registry, &file);
+        let seen = super::Seen::new(&registry, file.language, &present);
+        import_facts(rule, &file, &seen, &mut facts);
         facts.package_import.map(|(_, f)| f.message)
     }
 

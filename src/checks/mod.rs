@@ -27,7 +27,8 @@ use crate::app::processes::{Kind, Origin, Process};
 use crate::classify::{Language, Role};
 use crate::finding::Finding;
 use crate::repo::FileFacts;
-use crate::rules::{Matcher, Rule};
+use crate::rules::keywords::Scope;
+use crate::rules::{Matcher, Registry, Rule};
 use crate::source::SourceFile;
 use std::sync::OnceLock;
 
@@ -230,30 +231,286 @@ impl Check {
     }
 
     /// Notes what this check needs from one production code file.
-    fn note_file_facts(self, rule: &Rule, file: &SourceFile, facts: &mut FileFacts) {
+    fn note_file_facts(self, rule: &Rule, file: &SourceFile, seen: &Seen, facts: &mut FileFacts) {
         match self {
             Check::NoSigtermHandler => {
-                signals::node_server_facts(rule, file, facts);
-                signals::go_server_facts(rule, file, facts);
+                signals::node_server_facts(rule, file, seen, facts);
+                signals::go_server_facts(rule, file, seen, facts);
             }
-            Check::UndeclaredSystemBinary => binaries::binary_facts(rule, file, facts),
-            Check::InProcessScheduler => scheduler::scheduler_facts(rule, file, facts),
-            Check::LocalWriteToAppDir => local_writes::local_write_facts(rule, file, facts),
-            Check::LocalBackendDefault => settings::cache_use_facts(rule, file, facts),
-            Check::SecretInSourceModule => source_secrets::source_secret_facts(rule, file, facts),
+            Check::UndeclaredSystemBinary => binaries::binary_facts(rule, file, seen, facts),
+            Check::InProcessScheduler => scheduler::scheduler_facts(rule, file, seen, facts),
+            Check::LocalWriteToAppDir => local_writes::local_write_facts(rule, file, seen, facts),
+            Check::LocalBackendDefault => settings::cache_use_facts(rule, file, seen, facts),
+            Check::SecretInSourceModule => {
+                source_secrets::source_secret_facts(rule, file, seen, facts)
+            }
             Check::MissingDependencyManifest => {
-                dependency_manifest::import_facts(rule, file, facts)
+                dependency_manifest::import_facts(rule, file, seen, facts)
             }
             _ => {}
         }
     }
 }
 
-/// The facts the enabled checks need from one production code file; `keep` drops the
-/// findings that an inline suppression covers.
+/// A regex of a check over code that runs only when the file holds one of its literals.
+/// The literals ride on the file's one keyword pass (`rules::keywords`), with the rules'
+/// keywords: a check's regex whose own prefilter would stop at every common word
+/// (`import`, `func`) or that has no literal to skip to (`save_?config`) then costs
+/// nothing on the files that cannot match it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Gate {
+    NodeSigterm,
+    NodeServer,
+    GoSigterm,
+    GoServer,
+    GoTicker,
+    GoServerSetup,
+    BinaryCall,
+    Scheduler,
+    WebLoop,
+    CliTool,
+    SaverCall,
+    Uploader,
+    FileWrite,
+    CacheUse,
+    SecretExport,
+    SecretUse,
+    GoImport,
+}
+
+impl Gate {
+    const ALL: [Gate; 17] = [
+        Gate::NodeSigterm,
+        Gate::NodeServer,
+        Gate::GoSigterm,
+        Gate::GoServer,
+        Gate::GoTicker,
+        Gate::GoServerSetup,
+        Gate::BinaryCall,
+        Gate::Scheduler,
+        Gate::WebLoop,
+        Gate::CliTool,
+        Gate::SaverCall,
+        Gate::Uploader,
+        Gate::FileWrite,
+        Gate::CacheUse,
+        Gate::SecretExport,
+        Gate::SecretUse,
+        Gate::GoImport,
+    ];
+
+    /// Literals one of which every match of the gated regex holds in a file of
+    /// `language` (ASCII, matched ignoring case); empty: the regex runs on every file.
+    fn words(self, language: Language) -> Vec<String> {
+        use Language::*;
+        let node = matches!(language, Javascript | Typescript);
+        let jvm = matches!(language, Java | Kotlin);
+        let words: &[&str] = match self {
+            Gate::NodeSigterm if node => &[
+                "sigterm",
+                "createterminus",
+                "http-terminator",
+                "lightship",
+                "close-with-grace",
+                "enableshutdownhooks",
+                "stoppable",
+            ],
+            Gate::NodeServer if node => &[".listen(", "worker(", ".process("],
+            Gate::GoSigterm if language == Go => &[
+                "signal.notify",
+                "fvbock/endless",
+                "facebookgo/grace",
+                "graceful",
+            ],
+            Gate::GoServer if language == Go => &["listenandserve", ".run(", ".start(", ".listen("],
+            Gate::GoTicker if language == Go => &["time.tick", "time.newticker"],
+            Gate::GoServerSetup if language == Go => &[
+                "listenandserve",
+                "http.serve(",
+                "gin.new(",
+                "gin.default(",
+                "mux.newrouter(",
+                "chi.newrouter(",
+                "echo.new(",
+                "fiber.new(",
+                "http.newservemux(",
+            ],
+            Gate::BinaryCall => match language {
+                _ if node => &["exec", "spawn"],
+                Python => &["subprocess.", "os.system", "os.popen"],
+                Ruby => &["system", "spawn", "exec", "open3.", "io.popen", "%x", "`"],
+                Php => &[
+                    "exec",
+                    "system",
+                    "passthru",
+                    "proc_open",
+                    "popen",
+                    "process(",
+                ],
+                Go => &["exec.command"],
+                _ if jvm => &[".exec(", "processbuilder("],
+                _ => &[],
+            },
+            Gate::Scheduler => match language {
+                _ if node => &[
+                    "cron",
+                    "schedulejob(",
+                    "toadscheduler",
+                    "schedulemodule.forroot(",
+                    "agenda(",
+                    "bree(",
+                ],
+                Python => &["scheduler(", "schedule.every("],
+                Ruby => &["rufus::scheduler."],
+                Go => &["cron.new"],
+                _ if jvm => &["@enablescheduling"],
+                _ => &[],
+            },
+            Gate::WebLoop => match language {
+                _ if node => &["setinterval("],
+                Python => &["timer(", "thread("],
+                Go => &["time.newticker(", "time.tick("],
+                _ => &[],
+            },
+            Gate::CliTool => &["argparse", "argv", "commander", "yargs"],
+            Gate::SaverCall => return local_writes::saver_literals(),
+            Gate::Uploader if language == Ruby => &["carrierwave::uploader::base"],
+            Gate::FileWrite => match language {
+                _ if node => &[
+                    "writefile",
+                    "appendfile",
+                    "createwritestream",
+                    "copyfile",
+                    "outputfile",
+                    "outputjson",
+                    "writejson",
+                ],
+                Python => &[
+                    "open",
+                    "shutil.",
+                    "os.rename",
+                    "os.replace",
+                    ".save",
+                    ".to_csv",
+                    ".to_excel",
+                    ".write_bytes",
+                    ".write_text",
+                ],
+                Go => &[
+                    "os.create",
+                    "os.writefile",
+                    "ioutil.writefile",
+                    "os.openfile",
+                    ".save",
+                ],
+                _ if jvm => &[
+                    "files.write",
+                    "files.newoutputstream",
+                    "files.move",
+                    "files.copy",
+                    "fileoutputstream",
+                    "filewriter",
+                ],
+                Php => &[
+                    "file_put_contents",
+                    "fopen",
+                    "copy",
+                    "rename",
+                    "imagepng",
+                    "imagejpeg",
+                    "imagewebp",
+                    "->save",
+                    "->output",
+                ],
+                Ruby => &[
+                    "file.write",
+                    "file.binwrite",
+                    "file.open",
+                    "fileutils.",
+                    "io.copy_stream",
+                ],
+                _ => &[],
+            },
+            Gate::CacheUse if language == Ruby => &["rails.cache."],
+            Gate::SecretExport => &[
+                "secret",
+                "signingkey",
+                "signing_key",
+                "jwtkey",
+                "jwt_key",
+                "privatekey",
+                "private_key",
+                "hmackey",
+                "hmac_key",
+                "tokenkey",
+                "token_key",
+            ],
+            Gate::SecretUse => match language {
+                _ if node => &["jwt.", "secret", "cookieparser(", "createhmac(", "app.keys"],
+                Python => &["jwt.", "secret_key", "hmac.new(", "serializer("],
+                _ => &[],
+            },
+            Gate::GoImport if language == Go => &["github.com", "golang.org/x", "gopkg.in"],
+            _ => &[],
+        };
+        words.iter().map(|w| w.to_string()).collect()
+    }
+}
+
+/// The gates' keyword sets for the registry's one pass: each gate in each code language,
+/// in production code (`file_facts` reads no other), in `Gate::ALL` order.
+pub fn gate_keyword_sets() -> Vec<(Scope, Vec<Vec<u8>>)> {
+    Gate::ALL
+        .iter()
+        .flat_map(|gate| {
+            Language::CODE.iter().map(|&language| {
+                let scope = Scope {
+                    roles: vec![Role::Source],
+                    languages: Some(vec![language]),
+                };
+                let words = gate.words(language).into_iter().map(String::into_bytes);
+                (scope, words.collect())
+            })
+        })
+        .collect()
+}
+
+/// Which gates a file's keyword pass opened.
+pub struct Seen<'a> {
+    present: &'a [bool],
+    gates: &'a [Vec<usize>],
+    /// The file's place in `Language::CODE`; `None` for other languages.
+    language: Option<usize>,
+}
+
+impl<'a> Seen<'a> {
+    /// `present` is the file's keyword pass (`detect::keywords_present`).
+    pub fn new(registry: &'a Registry, language: Language, present: &'a [bool]) -> Seen<'a> {
+        Seen {
+            present,
+            gates: &registry.check_gates,
+            language: Language::CODE.iter().position(|l| *l == language),
+        }
+    }
+
+    /// Whether the gated regex can match: one of its literals occurs, or it has none.
+    pub fn any(&self, gate: Gate) -> bool {
+        let Some(language) = self.language else {
+            return true;
+        };
+        let index = Gate::ALL.iter().position(|g| *g == gate).unwrap_or(0);
+        self.gates
+            .get(index * Language::CODE.len() + language)
+            .is_none_or(|ids| ids.is_empty() || ids.iter().any(|&k| self.present[k]))
+    }
+}
+
+/// The facts the enabled checks need from one production code file; `seen` says which
+/// gates its keyword pass opened; `keep` drops the findings an inline suppression covers.
 pub fn file_facts(
     file: &SourceFile,
     rules: &[&Rule],
+    seen: &Seen,
     keep: impl Fn(&Finding) -> bool,
 ) -> FileFacts {
     let mut facts = FileFacts::default();
@@ -262,7 +519,7 @@ pub fn file_facts(
     }
     for rule in rules {
         if let Matcher::Check(check) = &rule.matcher {
-            check.note_file_facts(rule, file, &mut facts);
+            check.note_file_facts(rule, file, seen, &mut facts);
         }
     }
     facts.code.retain(&keep);

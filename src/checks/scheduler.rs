@@ -2,7 +2,7 @@
 //! web container (§5 #11). A scheduler in its own entry point, declared as a non-web
 //! Procfile process (`clock: node clock.js`), is the twelve-factor way and is not flagged.
 
-use super::{PerLanguage, bytes_regex, on_commands, per_language, regex};
+use super::{Gate, PerLanguage, Seen, bytes_regex, on_commands, per_language, regex};
 use crate::app::App;
 use crate::app::processes::{Kind, Origin};
 use crate::classify::Language;
@@ -209,16 +209,20 @@ fn owner_hint(language: Language) -> &'static str {
     }
 }
 
-pub fn scheduler_facts(rule: &Rule, file: &SourceFile, facts: &mut FileFacts) {
+pub fn scheduler_facts(rule: &Rule, file: &SourceFile, seen: &Seen, facts: &mut FileFacts) {
     if file.language == Language::Go {
-        go_loop_facts(rule, file, facts);
+        go_loop_facts(rule, file, seen, facts);
     }
     job_facts(rule, file, facts);
     static SCHEDULERS: PerLanguage = PerLanguage::new();
     let Some(scheduler) = per_language(&SCHEDULERS, scheduler_pattern, file.language) else {
         return;
     };
-    let found = scheduler.find(&file.masked).or_else(|| web_loop(file));
+    let found = seen
+        .any(Gate::Scheduler)
+        .then(|| scheduler.find(&file.masked))
+        .flatten()
+        .or_else(|| web_loop(file, seen));
     if let Some(m) = found {
         // A loop's pattern may start at the line's indentation.
         let indent = m
@@ -262,7 +266,7 @@ static GO_SERVER_SETUP: LazyLock<Regex> = LazyLock::new(|| {
 /// (`go func() { for range ticker.C {...} }()` beside the router) are schedulers; a
 /// function that loops on a ticker is one when a server file starts it (`go name(...)`),
 /// which the repository check judges. A `main` that serves is `web_loop`'s.
-fn go_loop_facts(rule: &Rule, file: &SourceFile, facts: &mut FileFacts) {
+fn go_loop_facts(rule: &Rule, file: &SourceFile, seen: &Seen, facts: &mut FileFacts) {
     static FUNC: LazyLock<Regex> =
         LazyLock::new(|| bytes_regex(r"^func\s+(?:\([^)]*\)\s*)?(\w+)\s*(?:\[[^\]\n]*\])?\("));
     static GO_FUNC: LazyLock<Regex> =
@@ -276,7 +280,13 @@ fn go_loop_facts(rule: &Rule, file: &SourceFile, facts: &mut FileFacts) {
         let end = at + text[at..].iter().position(|b| *b == b'(').unwrap_or(0);
         Some(rule.finding(&file.rel_path, file.locate(at, end), go_message(file)))
     };
-    for caps in FUNC.captures_iter(text) {
+    // Without a ticker, no function loops on one.
+    let tickers = seen.any(Gate::GoTicker);
+    for caps in tickers
+        .then(|| FUNC.captures_iter(text))
+        .into_iter()
+        .flatten()
+    {
         let (Some(whole), Some(name)) = (caps.get(0), caps.get(1)) else {
             continue;
         };
@@ -286,10 +296,10 @@ fn go_loop_facts(rule: &Rule, file: &SourceFile, facts: &mut FileFacts) {
             facts.code.go_loops.push((name, found));
         }
     }
-    if !GO_SERVER_SETUP.is_match(text) {
+    if !seen.any(Gate::GoServerSetup) || !GO_SERVER_SETUP.is_match(text) {
         return;
     }
-    if web_loop(file).is_none() {
+    if tickers && web_loop(file, seen).is_none() {
         let goroutines = GO_FUNC.captures_iter(text).filter_map(|caps| {
             let (whole, indent) = (caps.get(0)?, caps.get(1)?);
             ticker(whole.end(), block_end(text, whole.end(), indent.as_bytes()))
@@ -330,9 +340,12 @@ fn go_message(file: &SourceFile) -> String {
 }
 
 /// A loop started beside the server in the web entry point (see `loop_pattern`).
-fn web_loop(file: &SourceFile) -> Option<regex::bytes::Match<'_>> {
+fn web_loop<'a>(file: &'a SourceFile, seen: &Seen) -> Option<regex::bytes::Match<'a>> {
     static LOOPS: PerLanguage = PerLanguage::new();
     static ENTRIES: PerLanguage = PerLanguage::new();
+    if !seen.any(Gate::WebLoop) {
+        return None;
+    }
     let lp = per_language(&LOOPS, loop_pattern, file.language)?;
     let entry = per_language(&ENTRIES, web_entry_pattern, file.language)?;
     let found = lp.find(&file.masked)?;
@@ -421,27 +434,24 @@ mod tests {
     use crate::classify::Role;
 
     fn go_facts(path: &str, code: &str) -> FileFacts {
+        facts_of(path, Language::Go, code)
+    }
+
+    fn facts_of(path: &str, language: Language, code: &str) -> FileFacts {
         let registry = crate::rules::Registry::builtin().expect("rules load");
         let rule = registry.get("in-process-scheduler").expect("rule");
-        let file = SourceFile::new(path.into(), Language::Go, Role::Source, code.into());
+        let file = SourceFile::new(path.into(), language, Role::Source, code.into());
         let mut facts = FileFacts::default();
-        scheduler_facts(rule, &file, &mut facts);
+        let present = crate::detect::keywords_present(&registry, &file);
+        let seen = super::Seen::new(&registry, file.language, &present);
+        scheduler_facts(rule, &file, &seen, &mut facts);
         facts
     }
 
     #[test]
     fn decorated_jobs_that_only_refresh_their_instance_are_noted_apart() {
-        let registry = crate::rules::Registry::builtin().expect("rules load");
-        let rule = registry.get("in-process-scheduler").expect("rule");
         let code = "export class Zones {\n  @Cron(CronExpression.EVERY_10_SECONDS)\n  async poll() {\n    if (await this.changed()) {\n      this.reload();\n    }\n  }\n\n  async reload() {\n    this.zones = await this.repo.find();\n  }\n\n  @Interval(60000)\n  async digest() {\n    await this.repo.save(this.zones);\n  }\n}\n";
-        let file = SourceFile::new(
-            "src/zones.service.ts".into(),
-            Language::Typescript,
-            Role::Source,
-            code.into(),
-        );
-        let mut facts = FileFacts::default();
-        scheduler_facts(rule, &file, &mut facts);
+        let facts = facts_of("src/zones.service.ts", Language::Typescript, code);
         let jobs: Vec<(bool, usize)> = facts
             .code
             .scheduled_jobs
@@ -510,7 +520,9 @@ mod tests {
             code.into(),
         );
         let mut facts = FileFacts::default();
-        scheduler_facts(rule, &file, &mut facts);
+        let present = crate::detect::keywords_present(&registry, &file);
+        let seen = super::Seen::new(&registry, file.language, &present);
+        scheduler_facts(rule, &file, &seen, &mut facts);
         assert_eq!(
             facts.code.schedulers.len(),
             1,

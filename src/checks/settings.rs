@@ -2,7 +2,7 @@
 //! production runs with by default, file logs, literal public origins and debug
 //! switches in production configuration. Each reports the span that decides the value.
 
-use super::finding_at;
+use super::{Gate, Seen, finding_at};
 use crate::app::App;
 use crate::app::settings::{Key, Setting};
 use crate::classify::Language;
@@ -14,11 +14,11 @@ use std::sync::LazyLock;
 
 /// Notes where Ruby code keeps data of its own in the cache store (`Rails.cache.write`,
 /// `Rails.cache.fetch`): what makes a per-container default cache lose that data.
-pub fn cache_use_facts(rule: &Rule, file: &SourceFile, facts: &mut FileFacts) {
+pub fn cache_use_facts(rule: &Rule, file: &SourceFile, seen: &Seen, facts: &mut FileFacts) {
     static USE: LazyLock<regex::bytes::Regex> = LazyLock::new(|| {
         regex::bytes::Regex::new(r"\bRails\.cache\.(?:write|fetch)\b").expect("valid regex")
     });
-    if file.language != Language::Ruby {
+    if file.language != Language::Ruby || !seen.any(Gate::CacheUse) {
         return;
     }
     if let Some(found) = USE.find(&file.masked) {

@@ -2,7 +2,7 @@
 //! does not pass SIGTERM on to node: §1.5, §5 #18) and `no-sigterm-handler` (a Node
 //! server or queue worker in a repository whose code never handles SIGTERM).
 
-use super::{bytes_regex, finding_at};
+use super::{Gate, Seen, bytes_regex, finding_at};
 use crate::app::App;
 use crate::app::processes::{Origin, runs_start_script};
 use crate::classify::Language;
@@ -60,7 +60,7 @@ pub fn npm_start_as_web(rule: &Rule, app: &App) -> Vec<Finding> {
 
 /// Notes where a Node file starts a server or a queue worker, whether it handles
 /// SIGTERM itself or through a library that does, and a handler left in a comment.
-pub fn node_server_facts(rule: &Rule, file: &SourceFile, facts: &mut FileFacts) {
+pub fn node_server_facts(rule: &Rule, file: &SourceFile, seen: &Seen, facts: &mut FileFacts) {
     if !matches!(file.language, Language::Javascript | Language::Typescript)
         || in_browser_folder(&file.rel_path)
     {
@@ -72,7 +72,7 @@ pub fn node_server_facts(rule: &Rule, file: &SourceFile, facts: &mut FileFacts) 
     let handles = HANDLES.get_or_init(|| bytes_regex(
         r"SIGTERM|createTerminus|http-terminator|lightship|close-with-grace|enableShutdownHooks|stoppable",
     ));
-    facts.code.handles_sigterm |= handles.is_match(&file.masked);
+    facts.code.handles_sigterm |= seen.any(Gate::NodeSigterm) && handles.is_match(&file.masked);
     // Code that installs a handler, as opposed to prose that mentions the signal.
     let handler = HANDLER.get_or_init(|| bytes_regex(
         r#"\bprocess\.(?:on|once|addListener)\(\s*['"`]SIGTERM|\bcreateTerminus\(|\.enableShutdownHooks\(|\bcloseWithGrace\("#,
@@ -84,13 +84,15 @@ pub fn node_server_facts(rule: &Rule, file: &SourceFile, facts: &mut FileFacts) 
     let server = SERVER.get_or_init(|| bytes_regex(
         r#"(?P<hit>\.listen\()\s*(?:\d|[\w$.]*(?i:port)\b|process\.env\b|app\.get\(|\{|config\b|settings\b|env\b)|\bnew\s+Worker\(\s*['"`][^'"`]+['"`]\s*,\s*(?:async\b|function\b|\(|\w+\s*=>)|\.process\(\s*(?:['"`]|\d|async\b|function\b)"#,
     ));
-    note_server_start(rule, file, server, facts);
+    if seen.any(Gate::NodeServer) {
+        note_server_start(rule, file, server, facts);
+    }
 }
 
 /// Notes where a Go file starts an HTTP server (`ListenAndServe`, gin `Run`, echo
 /// `Start`, fiber `Listen`), whether it catches SIGTERM (`signal.Notify`, or a library
 /// that restarts gracefully), and a `signal.Notify` or `Shutdown` left in a comment.
-pub fn go_server_facts(rule: &Rule, file: &SourceFile, facts: &mut FileFacts) {
+pub fn go_server_facts(rule: &Rule, file: &SourceFile, seen: &Seen, facts: &mut FileFacts) {
     if file.language != Language::Go {
         return;
     }
@@ -100,7 +102,7 @@ pub fn go_server_facts(rule: &Rule, file: &SourceFile, facts: &mut FileFacts) {
     let notify = NOTIFY.get_or_init(|| {
         bytes_regex(r"\bsignal\.Notify(?:Context)?\(|fvbock/endless|facebookgo/grace|gin-contrib/graceful|tylerb/graceful|\bgraceful\.")
     });
-    facts.code.handles_sigterm |= notify.is_match(&file.masked);
+    facts.code.handles_sigterm |= seen.any(Gate::GoSigterm) && notify.is_match(&file.masked);
     let handler = HANDLER.get_or_init(|| {
         bytes_regex(r"\bsignal\.Notify(?:Context)?\(|\.Shutdown(?:WithContext|WithTimeout)?\(")
     });
@@ -108,7 +110,9 @@ pub fn go_server_facts(rule: &Rule, file: &SourceFile, facts: &mut FileFacts) {
     let server = SERVER.get_or_init(|| {
         bytes_regex(r#"\b(?P<hit>(?:http\.)?ListenAndServe(?:TLS)?)\(|\b(?:r|router|engine|app|server|srv|g|e)\.(?P<run>Run)\(\s*(?:"[^"]*:|\w*(?i:addr|port)\w*\s*\)|fmt\.Sprintf|\)|":"\s*\+)|\b\w+\.(?P<start>Start|Listen)\(\s*(?:"[^"]*:\d*"|\w*(?i:addr|port)\w*\s*\)|fmt\.Sprintf|":"\s*\+)"#)
     });
-    note_server_start(rule, file, server, facts);
+    if seen.any(Gate::GoServer) {
+        note_server_start(rule, file, server, facts);
+    }
 }
 
 /// Notes the first match of `server` (its `hit`, `run` or `start` group, or the whole
@@ -225,8 +229,10 @@ mod tests {
         let rule = registry.get("no-sigterm-handler").expect("rule");
         let file = SourceFile::new(path.into(), language, Role::Source, code.into());
         let mut facts = FileFacts::default();
-        node_server_facts(rule, &file, &mut facts);
-        go_server_facts(rule, &file, &mut facts);
+        let present = crate::detect::keywords_present(&registry, &file);
+        let seen = super::Seen::new(&registry, file.language, &present);
+        node_server_facts(rule, &file, &seen, &mut facts);
+        go_server_facts(rule, &file, &seen, &mut facts);
         facts
     }
 

@@ -3,7 +3,7 @@
 //! reported when some production file signs or verifies with that name: the use is the
 //! evidence that the literal is the app's real key, however short.
 
-use super::{PerLanguage, per_language};
+use super::{Gate, PerLanguage, Seen, per_language};
 use crate::app::App;
 use crate::classify::Language;
 use crate::detect::is_placeholder;
@@ -43,7 +43,7 @@ fn use_pattern(language: Language) -> Option<String> {
     Some(format!(r"(?:{prefix})\s*{REF}\s*(?:[,)}}\]]|$)"))
 }
 
-pub fn source_secret_facts(rule: &Rule, file: &SourceFile, facts: &mut FileFacts) {
+pub fn source_secret_facts(rule: &Rule, file: &SourceFile, seen: &Seen, facts: &mut FileFacts) {
     static EXPORTS: PerLanguage = PerLanguage::new();
     static USES: PerLanguage = PerLanguage::new();
     let (Some(exports), Some(uses)) = (
@@ -52,11 +52,15 @@ pub fn source_secret_facts(rule: &Rule, file: &SourceFile, facts: &mut FileFacts
     ) else {
         return;
     };
-    for caps in uses.captures_iter(&file.masked) {
+    let uses = seen.any(Gate::SecretUse).then_some(uses);
+    for caps in uses.into_iter().flat_map(|r| r.captures_iter(&file.masked)) {
         if let Some(name) = caps.name("name") {
             let name = String::from_utf8_lossy(name.as_bytes()).into_owned();
             facts.code.signing_names.insert(name);
         }
+    }
+    if !seen.any(Gate::SecretExport) {
+        return;
     }
     // Object keys count only in modules that export an object (a config module).
     let exports_object = memchr::memmem::find(&file.masked, b"module.exports").is_some()

@@ -161,6 +161,8 @@ pub struct Registry {
     pub keywords: keywords::Keywords,
     /// Keyword indexes of the health-data stems (`hosts::signals`).
     pub health_keywords: Vec<usize>,
+    /// Keyword indexes of the structural checks' gates (`checks::Gate`).
+    pub check_gates: Vec<Vec<usize>>,
 }
 
 impl Registry {
@@ -219,6 +221,10 @@ impl Registry {
             return Err(format!("invalid built-in rules:\n{errors}"));
         }
         let mut sets = keyword_sets(&rules);
+        // So do the literals the structural checks' own regexes need.
+        let gates = crate::checks::gate_keyword_sets();
+        let gate_count = gates.len();
+        sets.extend(gates);
         // The portability report's health-data words ride on the same single pass.
         let stems = crate::health::HEALTH_STEMS
             .iter()
@@ -232,6 +238,7 @@ impl Registry {
         sets.push((anywhere, stems));
         let (keywords, mut indexes) = keywords::Keywords::build(sets);
         let health_keywords = indexes.pop().unwrap_or_default();
+        let check_gates = indexes.split_off(indexes.len() - gate_count);
         let mut indexes = indexes.into_iter();
         for rule in &mut rules {
             if let Matcher::Patterns(patterns) = &mut rule.matcher {
@@ -244,6 +251,7 @@ impl Registry {
             rules,
             keywords,
             health_keywords,
+            check_gates,
         })
     }
 

@@ -14,9 +14,29 @@ use regex::bytes::Regex;
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
-/// A name that says it writes the app's configuration out.
-const SAVER: &str =
-    r"(?i:(?:save|write|persist|dump)_?(?:app_?)?(?:config|conf|cfg|settings)(?:_?file)?)";
+/// A name that says it writes the app's configuration out: a verb, `_` or not, `app`
+/// or not, what is saved (`save_config`, `WriteAppSettings`, `dumpCfgFile`).
+const VERBS: [&str; 4] = ["save", "write", "persist", "dump"];
+const SAVED: [&str; 4] = ["config", "conf", "cfg", "settings"];
+
+fn saver() -> String {
+    let (verbs, saved) = (VERBS.join("|"), SAVED.join("|"));
+    format!(r"(?i:(?:{verbs})_?(?:app_?)?(?:{saved})(?:_?file)?)")
+}
+
+/// Literals one of which every saver name holds: a verb, `_` or not, then `app` or
+/// what is saved (the gate of the call pattern).
+pub fn saver_literals() -> Vec<String> {
+    let mut words = Vec::new();
+    for verb in VERBS {
+        for joint in ["", "_"] {
+            for next in std::iter::once("app").chain(SAVED) {
+                words.push(format!("{verb}{joint}{next}"));
+            }
+        }
+    }
+    words
+}
 
 struct Patterns {
     definition: Regex,
@@ -31,8 +51,8 @@ fn patterns() -> &'static Patterns {
         definition: bytes_regex(
             r"^([ \t]*)(?:(?:export|async|public|private|protected|static|final|override|suspend)\s+)*(?:func\s+(?:\([^)\n]*\)\s*)?|def\s+(?:self\.)?|function\s+|fun\s+)(?P<name>[A-Za-z_]\w*)\s*\(",
         ),
-        call: bytes_regex(&format!(r"\b(?P<name>{SAVER})\s*\(")),
-        saver: bytes_regex(&format!(r"^{SAVER}$")),
+        call: bytes_regex(&format!(r"\b(?P<name>{})\s*\(", saver())),
+        saver: bytes_regex(&format!(r"^{}$", saver())),
         // A save or write call with a first argument that is a value, not a keyword
         // (`model.save(update_fields=...)` and `obj.save()` write rows, not files).
         writes: bytes_regex(

@@ -8,7 +8,9 @@ mod helpers;
 mod properties;
 mod uploaders;
 
-use super::{PerLanguage, bytes_regex, per_language};
+pub use helpers::saver_literals;
+
+use super::{Gate, PerLanguage, Seen, bytes_regex, per_language};
 use crate::app::App;
 use crate::classify::Language;
 use crate::finding::Finding;
@@ -280,7 +282,7 @@ fn argument(args: &[u8], index: usize) -> &[u8] {
     if n == index { &inner[start..] } else { &[] }
 }
 
-fn one_off(file: &SourceFile) -> bool {
+fn one_off(file: &SourceFile, seen: &Seen) -> bool {
     let name = file.rel_path.rsplit('/').next().unwrap_or_default();
     let django_command = file.rel_path.contains("management/commands/");
     file.rel_path
@@ -289,7 +291,7 @@ fn one_off(file: &SourceFile) -> bool {
         .skip(1)
         .any(|d| ONE_OFF_DIRS.contains(&d) && !(django_command && d == "commands"))
         || ONE_OFF_NAMES.iter().any(|n| name.starts_with(n))
-        || patterns().cli.is_match(&file.masked)
+        || (seen.any(Gate::CliTool) && patterns().cli.is_match(&file.masked))
 }
 
 /// Whether the nearest unindented line above `at` is the script guard.
@@ -302,7 +304,7 @@ fn in_main_guard(text: &[u8], at: usize) -> bool {
         .is_some_and(|l| l.starts_with(b"if __name__"))
 }
 
-pub fn local_write_facts(rule: &Rule, file: &SourceFile, facts: &mut FileFacts) {
+pub fn local_write_facts(rule: &Rule, file: &SourceFile, seen: &Seen, facts: &mut FileFacts) {
     static ASSIGNMENTS: PerLanguage = PerLanguage::new();
     static WRITES: PerLanguage = PerLanguage::new();
     let (Some(assignment), Some(writes)) = (
@@ -311,16 +313,20 @@ pub fn local_write_facts(rule: &Rule, file: &SourceFile, facts: &mut FileFacts) 
     ) else {
         return;
     };
-    let one_off = one_off(file);
     let mut calls = Vec::new();
-    helpers::saver_facts(rule, file, &mut facts.code.config_savers, &mut calls);
+    if seen.any(Gate::SaverCall) {
+        helpers::saver_facts(rule, file, &mut facts.code.config_savers, &mut calls);
+    }
+    let writes_here = seen.any(Gate::FileWrite) && writes.is_match(&file.masked);
+    // Judged only when there is a write for it to excuse.
+    let one_off = (writes_here || !calls.is_empty()) && one_off(file, seen);
     if !one_off {
         facts.code.saver_calls.extend(calls);
     }
-    if file.language == Language::Ruby {
+    if file.language == Language::Ruby && seen.any(Gate::Uploader) {
         uploaders::store_dir_facts(rule, file, &mut facts.code.uploader_dirs);
     }
-    if !writes.is_match(&file.masked) || one_off {
+    if !writes_here || one_off {
         return;
     }
     let known = app_dir_names(file, assignment, properties::property_names(file));
