@@ -4,7 +4,7 @@
 //! chain that defines no INSTALLED_APPS is not the real settings (the host's
 //! environment then names another module): no chain, and every settings file counts.
 
-use super::{Context, Resolved};
+use super::{Context, Framework, Key, Resolved, Setting};
 use std::sync::LazyLock;
 
 /// The files that name the settings module, by file name.
@@ -115,6 +115,232 @@ fn relative_file(ctx: &Context, file: &str, dots: usize, name: &str) -> Option<S
     [format!("{path}.py"), format!("{path}/__init__.py")]
         .into_iter()
         .find(|candidate| ctx.text(candidate).is_some())
+}
+
+/// A backend class named in Django settings, and what it means for production.
+struct Backend {
+    class: &'static str,
+    key: Key,
+    /// Only the `default` alias counts (a LocMemCache for one helper cache is fine).
+    default_only: bool,
+    detail: &'static str,
+}
+
+const BACKENDS: &[Backend] = &[
+    Backend {
+        class: "django.core.cache.backends.filebased.FileBasedCache",
+        key: Key::CacheStore,
+        default_only: false,
+        detail: "a Django FileBasedCache on the container's disk",
+    },
+    Backend {
+        class: "django.core.cache.backends.locmem.LocMemCache",
+        key: Key::CacheStore,
+        default_only: true,
+        detail: "a Django LocMemCache as the default cache, in each process's memory",
+    },
+    Backend {
+        class: "django.core.files.storage.FileSystemStorage",
+        key: Key::StorageDefault,
+        default_only: true,
+        detail: "Django's FileSystemStorage as the default storage: uploads under MEDIA_ROOT on the container's disk",
+    },
+];
+
+static BACKEND_LITERAL: LazyLock<regex::Regex> = LazyLock::new(|| {
+    crate::checks::regex(
+        r#"['"](django\.core\.(?:cache\.backends\.(?:filebased\.FileBasedCache|locmem\.LocMemCache)|files\.storage\.FileSystemStorage))['"]"#,
+    )
+});
+/// The alias a backend sits under (`"default": {`), or the setting it is assigned to.
+static ALIAS: LazyLock<regex::Regex> = LazyLock::new(|| {
+    crate::checks::regex(r#"['"](\w+)['"]\s*:\s*\{|(?m)^(DEFAULT_FILE_STORAGE)\s*="#)
+});
+static UPPER_NAME: LazyLock<regex::Regex> =
+    LazyLock::new(|| crate::checks::regex(r"\b([A-Z][A-Z0-9_]+)\b"));
+
+/// The local backends a Django settings module (comment-masked `text`) names in CACHES,
+/// STORAGES or DEFAULT_FILE_STORAGE, as production runs them: unconditionally, or
+/// in the arm of an `X if COND else Y` or `if COND: ... else: ...` that production
+/// takes when COND reads variables it does not declare. `overridden` says whether a
+/// later module of the chain assigns the setting again.
+pub(super) fn local_backends(
+    ctx: &Context,
+    file: &str,
+    text: &str,
+    overridden: impl Fn(&str) -> bool,
+) -> Vec<Setting> {
+    let mut out = Vec::new();
+    for found in BACKEND_LITERAL.captures_iter(text) {
+        let literal = found.get(0).expect("match");
+        let Some(backend) = BACKENDS.iter().find(|b| b.class == &found[1]) else {
+            continue;
+        };
+        let setting = match backend.key {
+            Key::CacheStore => "CACHES",
+            _ => setting_of(text, literal.start()).unwrap_or("STORAGES"),
+        };
+        if overridden(setting) {
+            continue;
+        }
+        let alias = ALIAS
+            .captures_iter(&text[..literal.start()])
+            .last()
+            .and_then(|c| c.get(1).or_else(|| c.get(2)))
+            .map(|m| m.as_str());
+        if backend.default_only && !matches!(alias, Some("default" | "DEFAULT_FILE_STORAGE")) {
+            continue;
+        }
+        let Some(variable) = taken_when_unset(ctx, text, literal.start()) else {
+            continue;
+        };
+        out.push(Setting {
+            key: backend.key,
+            framework: Framework::Django,
+            value: found[1].rsplit('.').next().unwrap_or(&found[1]).to_string(),
+            file: file.to_string(),
+            span: (literal.start(), literal.end()),
+            variable,
+            local: true,
+            detail: backend.detail.to_string(),
+        });
+    }
+    out
+}
+
+/// The top-level setting (`STORAGES`, `DEFAULT_FILE_STORAGE`) whose value holds `offset`.
+fn setting_of(text: &str, offset: usize) -> Option<&str> {
+    static HEAD: LazyLock<regex::Regex> = LazyLock::new(|| {
+        crate::checks::regex(r"(?m)^([A-Z][A-Z0-9_]*)[ \t]*(?::[^=\n]*)?=")
+    });
+    HEAD.captures_iter(&text[..offset])
+        .last()
+        .map(|c| c.get(1).expect("group").as_str())
+}
+
+/// What guards a value at module level.
+enum Guard<'t> {
+    /// Nothing: production always runs it.
+    Always,
+    /// `if COND` guards it; `true` when it is the arm taken when COND holds.
+    If(&'t str, bool),
+    /// A `try`, `def`, loop or other block: not read.
+    Unknown,
+}
+
+/// Whether production takes the branch holding `offset`: `Some(None)` when nothing
+/// conditions it, `Some(Some(VAR))` when it is taken because production leaves VAR
+/// unset, `None` when it is not taken or its condition reads no variable.
+fn taken_when_unset(ctx: &Context, text: &str, offset: usize) -> Option<Option<String>> {
+    let (condition, when_true) = match guard_at(text, offset) {
+        Guard::Always => return Some(None),
+        Guard::Unknown => return None,
+        Guard::If(condition, when_true) => match condition.strip_prefix("not ") {
+            Some(rest) => (rest.trim(), !when_true),
+            None => (condition, when_true),
+        },
+    };
+    let reads = condition_reads(text, condition, 3);
+    // Taken when the variables are set, or the condition depends on no variable
+    // (`if TESTING`): not production's default. A read with a default of its own
+    // does not make "unset" mean false.
+    let unset_is_false = reads
+        .iter()
+        .all(|(name, default)| !ctx.declares(name) && default.as_deref().is_none_or(str::is_empty));
+    if when_true || reads.is_empty() || !unset_is_false {
+        return None;
+    }
+    Some(reads.into_iter().next().map(|(name, _)| name))
+}
+
+/// The guard of `offset`: an inline `A if COND else B` in the parentheses or on the
+/// line around it, else the module-level block it sits in.
+fn guard_at(text: &str, offset: usize) -> Guard<'_> {
+    static INLINE: LazyLock<regex::Regex> =
+        LazyLock::new(|| crate::checks::regex(r"(?s)\bif\b(.+?)\belse\b"));
+    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let (from, to) = match enclosing_paren(text, offset) {
+        Some(open) => (
+            open + 1,
+            text[offset..].find(')').map_or(text.len(), |i| offset + i),
+        ),
+        None => (
+            line_start,
+            text[offset..].find('\n').map_or(text.len(), |i| offset + i),
+        ),
+    };
+    if let Some(caps) = INLINE.captures(&text[from..to]) {
+        let whole = caps.get(0).expect("match");
+        let condition = caps.get(1).expect("group").as_str().trim();
+        return Guard::If(condition, offset - from < whole.start());
+    }
+    // The module-level line that starts the statement or opens the block.
+    let Some(header) = text[..line_start]
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty() && !l.starts_with([' ', '\t', ')', ']', '}', '#']))
+    else {
+        return Guard::Always;
+    };
+    let indented = text[line_start..].starts_with([' ', '\t']);
+    if !indented || !header.trim_end().ends_with(':') {
+        return Guard::Always;
+    }
+    fn condition(line: &str) -> Option<&str> {
+        line.split_once(' ')
+            .and_then(|(_, c)| c.trim_end().strip_suffix(':'))
+            .map(str::trim)
+    }
+    if header.trim_end() == "else:" {
+        let header_at = text[..line_start].rfind(header).unwrap_or(0);
+        let opener = text[..header_at]
+            .lines()
+            .rev()
+            .find(|l| l.starts_with("if ") || l.starts_with("elif "));
+        return match opener.and_then(condition) {
+            Some(c) => Guard::If(c, false),
+            None => Guard::Unknown,
+        };
+    }
+    match header.starts_with("if ").then(|| condition(header)).flatten() {
+        Some(c) => Guard::If(c, true),
+        None => Guard::Unknown,
+    }
+}
+
+/// The unmatched `(` before `offset` within its statement.
+fn enclosing_paren(text: &str, offset: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    for (i, b) in text[..offset].bytes().enumerate().rev() {
+        match b {
+            b')' => depth += 1,
+            b'(' if depth == 0 => return Some(i),
+            b'(' => depth -= 1,
+            b'\n' if !text[i + 1..].starts_with([' ', '\t', ')', ']', '}']) => return None,
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The environment variables a condition reads, directly or through the names it
+/// uses (`IS_S3 = True if AWS_KEY else False`, `AWS_KEY = env("AWS_KEY")`), with the
+/// default each read gives.
+fn condition_reads(text: &str, condition: &str, depth: usize) -> Vec<(String, Option<String>)> {
+    let mut reads: Vec<(String, Option<String>)> = super::python::env_reads(condition);
+    if depth == 0 {
+        return reads;
+    }
+    for name in UPPER_NAME.captures_iter(condition) {
+        let name = &name[1];
+        if reads.iter().any(|(n, _)| n == name) {
+            continue;
+        }
+        if let Some(expr) = super::python::top_level_value(text, name) {
+            reads.extend(condition_reads(text, expr, depth - 1));
+        }
+    }
+    reads
 }
 
 #[cfg(test)]
