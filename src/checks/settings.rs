@@ -121,10 +121,12 @@ pub fn deploy_named_config(rule: &Rule, app: &App) -> Vec<Finding> {
 
 /// Debug switches on in production configuration.
 pub fn debug_in_settings(rule: &Rule, app: &App) -> Vec<Finding> {
-    findings(on_settings(rule, app, &[Key::Debug], |s| {
+    let mut found = on_settings(rule, app, &[Key::Debug], |s| {
         s.local
             .then(|| format!("production configuration turns on {}", s.detail))
-    }))
+    });
+    declare_help(rule, &mut found);
+    findings(found)
 }
 
 /// Counters the app code keeps in a cache that production runs local to one container
@@ -165,6 +167,12 @@ fn local(rule: &Rule, app: &App, keys: &[Key]) -> Vec<Finding> {
             None => format!("production runs with {}", s.detail),
         })
     });
+    declare_help(rule, &mut findings);
+    self::findings(findings)
+}
+
+/// The help of a finding on a value production takes by default: declare the variable.
+fn declare_help(rule: &Rule, findings: &mut [(Finding, &Setting)]) {
     for (finding, setting) in findings.iter_mut() {
         if let Some(var) = &setting.variable {
             finding.help = format!(
@@ -173,7 +181,6 @@ fn local(rule: &Rule, app: &App, keys: &[Key]) -> Vec<Finding> {
             );
         }
     }
-    self::findings(findings)
 }
 
 fn findings(found: Vec<(Finding, &Setting)>) -> Vec<Finding> {

@@ -160,8 +160,8 @@ pub fn resolve(ctx: &Context) -> Vec<Setting> {
         }
         if framework == Framework::Django {
             out.extend(super::django::local_backends(ctx, file, text, overridden));
-            out.extend(development_default(ctx, file, text));
         }
+        out.extend(development_default(ctx, framework, file, text));
     }
     out
 }
@@ -193,9 +193,15 @@ static ENVIRONMENT_NAME: LazyLock<regex::Regex> = LazyLock::new(|| {
 });
 
 /// An environment name read with a development default (`ENVIRONMENT =
-/// env("ENVIRONMENT", default="development")`) that the same settings test: a
-/// production deploy that does not set the variable runs the development branches.
-fn development_default(ctx: &Context, file: &str, text: &str) -> Option<Setting> {
+/// env("ENVIRONMENT", default="development")`) that the same settings test (`==`,
+/// `!=`, `in (...)`): a production deploy that does not set the variable runs the
+/// development branches.
+fn development_default(
+    ctx: &Context,
+    framework: Framework,
+    file: &str,
+    text: &str,
+) -> Option<Setting> {
     let caps = ASSIGN
         .captures_iter(text)
         .filter(|c| c[1].is_empty() && ENVIRONMENT_NAME.is_match(&c[2]))
@@ -210,13 +216,15 @@ fn development_default(ctx: &Context, file: &str, text: &str) -> Option<Setting>
     if !development_name(&value) {
         return None;
     }
-    let test = regex::Regex::new(&format!(r#"\b{name}\s*[!=]=\s*['"]|['"]\s*[!=]=\s*{name}\b"#))
+    let test = regex::Regex::new(&format!(
+        r#"\b{name}\s*(?:[!=]=\s*['"]|(?:not\s+)?in\s*[(\[])|['"]\s*[!=]=\s*{name}\b"#
+    ))
         .expect("valid regex");
     let tested = test.find(&text[expr.end()..])?;
     let tested_line = super::line_of(text.as_bytes(), expr.end() + tested.start());
     Some(Setting {
         key: Key::Debug,
-        framework: Framework::Django,
+        framework,
         value,
         file: file.to_string(),
         span: (caps.get(0).expect("match").start(), expr.end()),
