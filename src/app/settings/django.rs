@@ -152,9 +152,10 @@ static BACKEND_LITERAL: LazyLock<regex::Regex> = LazyLock::new(|| {
         r#"['"](django\.core\.(?:cache\.backends\.(?:filebased\.FileBasedCache|locmem\.LocMemCache)|files\.storage\.FileSystemStorage))['"]"#,
     )
 });
-/// The alias a backend sits under (`"default": {`), or the setting it is assigned to.
+/// The alias a backend sits under in its statement (`"default": {`,
+/// `STORAGES["default"] =`).
 static ALIAS: LazyLock<regex::Regex> = LazyLock::new(|| {
-    crate::checks::regex(r#"['"](\w+)['"]\s*:\s*\{|(?m)^(DEFAULT_FILE_STORAGE)\s*="#)
+    crate::checks::regex(r#"['"](\w+)['"]\s*:\s*\{|\[\s*['"](\w+)['"]\s*\]\s*="#)
 });
 static UPPER_NAME: LazyLock<regex::Regex> =
     LazyLock::new(|| crate::checks::regex(r"\b([A-Z][A-Z0-9_]+)\b"));
@@ -176,24 +177,46 @@ pub(super) fn local_backends(
         let Some(backend) = BACKENDS.iter().find(|b| b.class == &found[1]) else {
             continue;
         };
+        let Some((setting, statement)) = setting_of(text, literal.start()) else {
+            continue;
+        };
         let setting = match backend.key {
             Key::CacheStore => "CACHES",
-            _ => setting_of(text, literal.start()).unwrap_or("STORAGES"),
+            _ => setting,
         };
         if overridden(setting) {
             continue;
         }
-        let alias = ALIAS
-            .captures_iter(&text[..literal.start()])
-            .last()
-            .and_then(|c| c.get(1).or_else(|| c.get(2)))
-            .map(|m| m.as_str());
+        let alias = match setting {
+            "DEFAULT_FILE_STORAGE" => Some(setting),
+            "STORAGES" | "CACHES" => ALIAS
+                .captures_iter(&text[statement..literal.start()])
+                .last()
+                .and_then(|c| c.get(1).or_else(|| c.get(2)))
+                .map(|m| m.as_str()),
+            _ => None,
+        };
         if backend.default_only && !matches!(alias, Some("default" | "DEFAULT_FILE_STORAGE")) {
             continue;
         }
-        let Some(variable) = taken_when_unset(ctx, text, literal.start()) else {
+        let Branch::Default(mut variable) = branch(ctx, text, literal.start()) else {
             continue;
         };
+        // A later assignment of the same setting (`STORAGES["default"] = ...` under
+        // `if AWS_BUCKET:`) replaces it when production takes that branch, and names
+        // the variable that would otherwise change it.
+        let reassigned = reassignments(text, setting, literal.end());
+        let mut replaced = false;
+        for at in reassigned {
+            match branch(ctx, text, at) {
+                Branch::Default(_) => replaced = true,
+                Branch::WhenSet(var) => variable = variable.or(Some(var)),
+                Branch::NotTaken | Branch::Unknown => {}
+            }
+        }
+        if replaced {
+            continue;
+        }
         out.push(Setting {
             key: backend.key,
             framework: Framework::Django,
@@ -208,14 +231,16 @@ pub(super) fn local_backends(
     out
 }
 
-/// The top-level setting (`STORAGES`, `DEFAULT_FILE_STORAGE`) whose value holds `offset`.
-fn setting_of(text: &str, offset: usize) -> Option<&str> {
+/// The setting (`STORAGES`, `DEFAULT_FILE_STORAGE`) whose assignment holds `offset`,
+/// and where that statement starts.
+fn setting_of(text: &str, offset: usize) -> Option<(&str, usize)> {
     static HEAD: LazyLock<regex::Regex> = LazyLock::new(|| {
-        crate::checks::regex(r"(?m)^([A-Z][A-Z0-9_]*)[ \t]*(?::[^=\n]*)?=")
+        crate::checks::regex(r"(?m)^[ \t]*([A-Z][A-Z0-9_]*)[ \t]*(?:\[[^\]\n]*\][ \t]*)?(?::[^=\n]*)?=")
     });
-    HEAD.captures_iter(&text[..offset])
-        .last()
-        .map(|c| c.get(1).expect("group").as_str())
+    HEAD.captures_iter(&text[..offset]).last().map(|c| {
+        let name = c.get(1).expect("group");
+        (name.as_str(), name.start())
+    })
 }
 
 /// What guards a value at module level.
@@ -228,29 +253,55 @@ enum Guard<'t> {
     Unknown,
 }
 
-/// Whether production takes the branch holding `offset`: `Some(None)` when nothing
-/// conditions it, `Some(Some(VAR))` when it is taken because production leaves VAR
-/// unset, `None` when it is not taken or its condition reads no variable.
-fn taken_when_unset(ctx: &Context, text: &str, offset: usize) -> Option<Option<String>> {
+/// How production meets a branch of the settings.
+enum Branch {
+    /// It runs it (nothing guards it, or its guard holds while the variable, named
+    /// here, is unset).
+    Default(Option<String>),
+    /// It runs it only once this undeclared variable is set.
+    WhenSet(String),
+    /// It does not run it (the guard reads a variable production declares).
+    NotTaken,
+    /// The guard reads no variable (`if TESTING`) or is not a plain `if`.
+    Unknown,
+}
+
+/// How production meets the branch holding `offset`. An unset variable counts as
+/// false; a read with a default of its own does not, and makes the guard unknown.
+fn branch(ctx: &Context, text: &str, offset: usize) -> Branch {
     let (condition, when_true) = match guard_at(text, offset) {
-        Guard::Always => return Some(None),
-        Guard::Unknown => return None,
+        Guard::Always => return Branch::Default(None),
+        Guard::Unknown => return Branch::Unknown,
         Guard::If(condition, when_true) => match condition.strip_prefix("not ") {
             Some(rest) => (rest.trim(), !when_true),
             None => (condition, when_true),
         },
     };
     let reads = condition_reads(text, condition, 3);
-    // Taken when the variables are set, or the condition depends on no variable
-    // (`if TESTING`): not production's default. A read with a default of its own
-    // does not make "unset" mean false.
-    let unset_is_false = reads
-        .iter()
-        .all(|(name, default)| !ctx.declares(name) && default.as_deref().is_none_or(str::is_empty));
-    if when_true || reads.is_empty() || !unset_is_false {
-        return None;
+    if reads.is_empty()
+        || reads
+            .iter()
+            .any(|(_, default)| default.as_deref().is_some_and(|d| !d.is_empty()))
+    {
+        return Branch::Unknown;
     }
-    Some(reads.into_iter().next().map(|(name, _)| name))
+    let declared = reads.iter().any(|(name, _)| ctx.declares(name));
+    let first = reads.into_iter().next().map(|(name, _)| name);
+    match (when_true, declared) {
+        (true, true) => Branch::Default(None),
+        (true, false) => first.map_or(Branch::Unknown, Branch::WhenSet),
+        (false, true) => Branch::NotTaken,
+        (false, false) => Branch::Default(first),
+    }
+}
+
+/// Where `setting` (or its `default` alias) is assigned again after `from`.
+fn reassignments(text: &str, setting: &str, from: usize) -> Vec<usize> {
+    let again = regex::Regex::new(&format!(
+        r#"(?m)^[ \t]*{setting}(?:\[\s*['"]default['"]\s*\])?[ \t]*="#
+    ))
+    .expect("valid regex");
+    again.find_iter(&text[from..]).map(|m| from + m.end()).collect()
 }
 
 /// The guard of `offset`: an inline `A if COND else B` in the parentheses or on the
@@ -302,7 +353,8 @@ fn guard_at(text: &str, offset: usize) -> Guard<'_> {
             None => Guard::Unknown,
         };
     }
-    match header.starts_with("if ").then(|| condition(header)).flatten() {
+    let opens = header.starts_with("if ") || header.starts_with("elif ");
+    match opens.then(|| condition(header)).flatten() {
         Some(c) => Guard::If(c, true),
         None => Guard::Unknown,
     }
@@ -384,6 +436,30 @@ mod tests {
             .map(String::as_str),
             Some("site/settings/staging.py")
         );
+    }
+
+    fn local_storage(settings: &str, declared: &[(&str, &str)]) -> Vec<Option<String>> {
+        super::super::with_context(&[("shop/settings.py", settings)], declared, |ctx| {
+            local_backends(ctx, "shop/settings.py", settings, |_| false)
+                .into_iter()
+                .map(|s| s.variable)
+                .collect()
+        })
+    }
+
+    #[test]
+    fn storage_chosen_by_a_variable() {
+        let ternary = "BUCKET = env('BUCKET')\nSTORAGES = {\n    'default': {\n        'BACKEND': (\n            's3' if BUCKET\n            else 'django.core.files.storage.FileSystemStorage'\n        )\n    },\n}\n";
+        assert_eq!(local_storage(ternary, &[]), [Some("BUCKET".to_string())]);
+        assert!(local_storage(ternary, &[("BUCKET", "media")]).is_empty());
+        let later = "STORAGES = {'default': {'BACKEND': 'django.core.files.storage.FileSystemStorage'}}\nif os.getenv('BUCKET'):\n    STORAGES['default'] = {'BACKEND': 's3'}\n";
+        assert_eq!(local_storage(later, &[]), [Some("BUCKET".to_string())]);
+        assert!(local_storage(later, &[("BUCKET", "")]).is_empty());
+        // A switch on the test run reads no variable; static files may sit on disk.
+        let testing = "STORAGES = {\n    'default': {'BACKEND': 'django.core.files.storage.FileSystemStorage' if TESTING else 's3'},\n    'staticfiles': {'BACKEND': 'django.core.files.storage.FileSystemStorage'},\n}\n";
+        assert!(local_storage(testing, &[]).is_empty());
+        let block = "if not os.getenv('BUCKET'):\n    DEFAULT_FILE_STORAGE = 'django.core.files.storage.FileSystemStorage'\nelse:\n    DEFAULT_FILE_STORAGE = 's3'\n";
+        assert_eq!(local_storage(block, &[]), [Some("BUCKET".to_string())]);
     }
 
     #[test]
