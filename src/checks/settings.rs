@@ -22,9 +22,13 @@ pub fn cache_use_facts(rule: &Rule, file: &SourceFile, facts: &mut FileFacts) {
         regex::bytes::Regex::new(r"\bRails\.cache\.(?:write|fetch)\b").expect("valid regex")
     });
     let found = match file.language {
-        Language::Ruby => RAILS
-            .find(&file.masked)
-            .map(|m| (m.start(), m.end(), "the app keeps its own data in Rails.cache")),
+        Language::Ruby => RAILS.find(&file.masked).map(|m| {
+            (
+                m.start(),
+                m.end(),
+                "the app keeps its own data in Rails.cache",
+            )
+        }),
         Language::Python => python_cache_counter(&file.masked)
             .map(|(start, end)| (start, end, "the app keeps a counter in the cache")),
         _ => None,
@@ -52,10 +56,9 @@ fn python_cache_counter(text: &[u8]) -> Option<(usize, usize)> {
         let read = c.get(0).expect("match");
         let name = String::from_utf8_lossy(&c[1]);
         let below = &text[read.end()..text.len().min(read.end() + WINDOW)];
-        let write = regex::bytes::Regex::new(&format!(
-            r"\bcache\.set\([^\n]*\b{name}\b\s*\)?\s*\+\s*1\b"
-        ))
-        .expect("valid regex");
+        let write =
+            regex::bytes::Regex::new(&format!(r"\bcache\.set\([^\n]*\b{name}\b\s*\)?\s*\+\s*1\b"))
+                .expect("valid regex");
         let call_end = read.end() - 1;
         write
             .is_match(below)
@@ -132,9 +135,11 @@ pub fn debug_in_settings(rule: &Rule, app: &App) -> Vec<Finding> {
 /// Counters the app code keeps in a cache that production runs local to one container
 /// (`local-backend-default`): one finding at each file's first counter.
 fn cache_counters(rule: &Rule, app: &App) -> Vec<Finding> {
-    let Some(cache) = app.settings.of(Key::CacheStore).find(|s| {
-        s.local && matches!(s.framework, Framework::Flask | Framework::Django)
-    }) else {
+    let Some(cache) = app
+        .settings
+        .of(Key::CacheStore)
+        .find(|s| s.local && matches!(s.framework, Framework::Flask | Framework::Django))
+    else {
         return Vec::new();
     };
     let text = app.inventory.manifest(&cache.file).unwrap_or_default();

@@ -154,24 +154,46 @@ static BACKEND_LITERAL: LazyLock<regex::Regex> = LazyLock::new(|| {
 });
 /// The alias a backend sits under in its statement (`"default": {`,
 /// `STORAGES["default"] =`).
-static ALIAS: LazyLock<regex::Regex> = LazyLock::new(|| {
-    crate::checks::regex(r#"['"](\w+)['"]\s*:\s*\{|\[\s*['"](\w+)['"]\s*\]\s*="#)
-});
+static ALIAS: LazyLock<regex::Regex> =
+    LazyLock::new(|| crate::checks::regex(r#"['"](\w+)['"]\s*:\s*\{|\[\s*['"](\w+)['"]\s*\]\s*="#));
 static UPPER_NAME: LazyLock<regex::Regex> =
     LazyLock::new(|| crate::checks::regex(r"\b([A-Z][A-Z0-9_]+)\b"));
 
+/// What one Django settings module says about local backends.
+#[derive(Default)]
+pub(super) struct Backends {
+    pub settings: Vec<Setting>,
+    /// Whether the `default` cache production runs is local (what makes cache-backed
+    /// sessions local).
+    pub default_cache_local: bool,
+    /// `SESSION_ENGINE = "...backends.cache"` production runs: local when the default
+    /// cache is, in this module or another of the chain.
+    pub cache_sessions: Vec<Setting>,
+}
+
 /// The local backends a Django settings module (comment-masked `text`) names in CACHES,
-/// STORAGES or DEFAULT_FILE_STORAGE, as production runs them: unconditionally, or
-/// in the arm of an `X if COND else Y` or `if COND: ... else: ...` that production
-/// takes when COND reads variables it does not declare. `overridden` says whether a
-/// later module of the chain assigns the setting again.
+/// STORAGES, DEFAULT_FILE_STORAGE and SESSION_ENGINE, as production runs them:
+/// unconditionally, or in the arm of an `X if COND else Y` or `if COND: ... else: ...`
+/// that production takes when COND reads variables it does not declare. `overridden`
+/// says whether a later module of the chain assigns the setting again; without a known
+/// chain, a base module's default backends are expected to be replaced by production's.
 pub(super) fn local_backends(
     ctx: &Context,
     file: &str,
     text: &str,
+    chained: bool,
     overridden: impl Fn(&str) -> bool,
-) -> Vec<Setting> {
-    let mut out = Vec::new();
+) -> Backends {
+    let base_module = !chained && {
+        let stem = file
+            .rsplit('/')
+            .next()
+            .unwrap_or(file)
+            .trim_end_matches(".py");
+        matches!(stem, "base" | "common" | "base_settings" | "settings_base")
+    };
+    let mut found_backends = Backends::default();
+    let out = &mut found_backends.settings;
     for found in BACKEND_LITERAL.captures_iter(text) {
         let literal = found.get(0).expect("match");
         let Some(backend) = BACKENDS.iter().find(|b| b.class == &found[1]) else {
@@ -196,7 +218,8 @@ pub(super) fn local_backends(
                 .map(|m| m.as_str()),
             _ => None,
         };
-        if backend.default_only && !matches!(alias, Some("default" | "DEFAULT_FILE_STORAGE")) {
+        let is_default = matches!(alias, Some("default" | "DEFAULT_FILE_STORAGE"));
+        if backend.default_only && (!is_default || base_module) {
             continue;
         }
         let Branch::Default(mut variable) = branch(ctx, text, literal.start()) else {
@@ -217,6 +240,7 @@ pub(super) fn local_backends(
         if replaced {
             continue;
         }
+        found_backends.default_cache_local |= backend.key == Key::CacheStore && is_default;
         out.push(Setting {
             key: backend.key,
             framework: Framework::Django,
@@ -228,14 +252,51 @@ pub(super) fn local_backends(
             detail: backend.detail.to_string(),
         });
     }
-    out
+    for found in SESSION_ENGINE.captures_iter(text) {
+        let literal = found.get(1).expect("group");
+        if overridden("SESSION_ENGINE") {
+            continue;
+        }
+        let Branch::Default(variable) = branch(ctx, text, literal.start()) else {
+            continue;
+        };
+        let file_sessions = &found[2] == "file";
+        let setting = Setting {
+            key: Key::SessionStore,
+            framework: Framework::Django,
+            value: found[2].to_string(),
+            file: file.to_string(),
+            span: (found.get(0).expect("match").start(), literal.end()),
+            variable,
+            local: file_sessions,
+            detail: if file_sessions {
+                "Django's file session engine, sessions on the container's disk".to_string()
+            } else {
+                "Django's cache session engine on a local default cache".to_string()
+            },
+        };
+        if file_sessions {
+            out.push(setting);
+        } else {
+            found_backends.cache_sessions.push(setting);
+        }
+    }
+    found_backends
 }
+
+static SESSION_ENGINE: LazyLock<regex::Regex> = LazyLock::new(|| {
+    crate::checks::regex(
+        r#"(?m)^[ \t]*SESSION_ENGINE[ \t]*=[ \t]*(['"]django\.contrib\.sessions\.backends\.(file|cache)['"])"#,
+    )
+});
 
 /// The setting (`STORAGES`, `DEFAULT_FILE_STORAGE`) whose assignment holds `offset`,
 /// and where that statement starts.
 fn setting_of(text: &str, offset: usize) -> Option<(&str, usize)> {
     static HEAD: LazyLock<regex::Regex> = LazyLock::new(|| {
-        crate::checks::regex(r"(?m)^[ \t]*([A-Z][A-Z0-9_]*)[ \t]*(?:\[[^\]\n]*\][ \t]*)?(?::[^=\n]*)?=")
+        crate::checks::regex(
+            r"(?m)^[ \t]*([A-Z][A-Z0-9_]*)[ \t]*(?:\[[^\]\n]*\][ \t]*)?(?::[^=\n]*)?=",
+        )
     });
     HEAD.captures_iter(&text[..offset]).last().map(|c| {
         let name = c.get(1).expect("group");
@@ -298,10 +359,13 @@ fn branch(ctx: &Context, text: &str, offset: usize) -> Branch {
 /// Where `setting` (or its `default` alias) is assigned again after `from`.
 fn reassignments(text: &str, setting: &str, from: usize) -> Vec<usize> {
     let again = regex::Regex::new(&format!(
-        r#"(?m)^[ \t]*{setting}(?:\[\s*['"]default['"]\s*\])?[ \t]*="#
+        r#"(?m)^[ \t]*{setting}(?:\[\s*['"]default['"]\s*\](?:\[\s*['"]BACKEND['"]\s*\])?)?[ \t]*="#
     ))
     .expect("valid regex");
-    again.find_iter(&text[from..]).map(|m| from + m.end()).collect()
+    again
+        .find_iter(&text[from..])
+        .map(|m| from + m.end())
+        .collect()
 }
 
 /// The guard of `offset`: an inline `A if COND else B` in the parentheses or on the
@@ -440,7 +504,8 @@ mod tests {
 
     fn local_storage(settings: &str, declared: &[(&str, &str)]) -> Vec<Option<String>> {
         super::super::with_context(&[("shop/settings.py", settings)], declared, |ctx| {
-            local_backends(ctx, "shop/settings.py", settings, |_| false)
+            local_backends(ctx, "shop/settings.py", settings, true, |_| false)
+                .settings
                 .into_iter()
                 .map(|s| s.variable)
                 .collect()

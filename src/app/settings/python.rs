@@ -61,6 +61,7 @@ static LOG_KEY: LazyLock<regex::Regex> =
 
 pub fn resolve(ctx: &Context) -> Vec<Setting> {
     let mut out = Vec::new();
+    let (mut default_cache_local, mut cache_sessions) = (false, Vec::new());
     let chain = super::django::production_chain(ctx);
     let files: Vec<(&str, String)> = ctx
         .files(|rel| rel.ends_with(".py") && is_settings_file(rel))
@@ -159,9 +160,19 @@ pub fn resolve(ctx: &Context) -> Vec<Setting> {
             });
         }
         if framework == Framework::Django {
-            out.extend(super::django::local_backends(ctx, file, text, overridden));
+            let found = super::django::local_backends(ctx, file, text, chain.is_some(), overridden);
+            out.extend(found.settings);
+            default_cache_local |= found.default_cache_local;
+            cache_sessions.extend(found.cache_sessions);
         }
         out.extend(development_default(ctx, framework, file, text));
+    }
+    if default_cache_local {
+        out.extend(
+            cache_sessions
+                .into_iter()
+                .map(|s| Setting { local: true, ..s }),
+        );
     }
     out
 }
@@ -169,12 +180,22 @@ pub fn resolve(ctx: &Context) -> Vec<Setting> {
 /// The variables an expression reads from the environment, each with its literal
 /// default.
 pub(super) fn env_reads(expr: &str) -> Vec<(String, Option<String>)> {
+    static IN_ENVIRON: LazyLock<regex::Regex> =
+        LazyLock::new(|| crate::checks::regex(r#"['"](\w+)['"]\s+in\s+os\.environ\b"#));
     ENV_READ
         .captures_iter(expr)
         .map(|c| {
-            let default = c.get(2).or_else(|| c.get(3)).map(|m| m.as_str().to_string());
+            let default = c
+                .get(2)
+                .or_else(|| c.get(3))
+                .map(|m| m.as_str().to_string());
             (c[1].to_string(), default)
         })
+        .chain(
+            IN_ENVIRON
+                .captures_iter(expr)
+                .map(|c| (c[1].to_string(), None)),
+        )
         .collect()
 }
 
@@ -219,7 +240,7 @@ fn development_default(
     let test = regex::Regex::new(&format!(
         r#"\b{name}\s*(?:[!=]=\s*['"]|(?:not\s+)?in\s*[(\[])|['"]\s*[!=]=\s*{name}\b"#
     ))
-        .expect("valid regex");
+    .expect("valid regex");
     let tested = test.find(&text[expr.end()..])?;
     let tested_line = super::line_of(text.as_bytes(), expr.end() + tested.start());
     Some(Setting {
