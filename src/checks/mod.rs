@@ -432,6 +432,7 @@ impl Gate {
                 _ => &[],
             },
             Gate::CacheUse if language == Ruby => &["rails.cache."],
+            Gate::CacheUse if language == Python => &["cache.inc", "cache.get"],
             Gate::SecretExport => &[
                 "secret",
                 "signingkey",

@@ -4,7 +4,7 @@
 
 use super::{Gate, Seen, finding_at};
 use crate::app::App;
-use crate::app::settings::{Key, Setting};
+use crate::app::settings::{Framework, Key, Setting};
 use crate::classify::Language;
 use crate::finding::Finding;
 use crate::repo::FileFacts;
@@ -12,23 +12,64 @@ use crate::rules::Rule;
 use crate::source::SourceFile;
 use std::sync::LazyLock;
 
-/// Notes where Ruby code keeps data of its own in the cache store (`Rails.cache.write`,
-/// `Rails.cache.fetch`): what makes a per-container default cache lose that data.
+/// Notes where app code keeps data of its own in the cache store: Ruby
+/// `Rails.cache.write`/`fetch` (what makes a per-container default cache lose that
+/// data), and Python counters in the cache (`cache.inc(key)`, or `n = cache.get(key)`
+/// then `cache.set(key, int(n) + 1)`), the rate limits and attempt counts that a
+/// per-container cache lets each instance count on its own.
 pub fn cache_use_facts(rule: &Rule, file: &SourceFile, seen: &Seen, facts: &mut FileFacts) {
-    static USE: LazyLock<regex::bytes::Regex> = LazyLock::new(|| {
-        regex::bytes::Regex::new(r"\bRails\.cache\.(?:write|fetch)\b").expect("valid regex")
-    });
-    if file.language != Language::Ruby || !seen.any(Gate::CacheUse) {
+    if !seen.any(Gate::CacheUse) {
         return;
     }
-    if let Some(found) = USE.find(&file.masked) {
-        let located = file.locate(found.start(), found.end());
-        let message = "the app keeps its own data in Rails.cache".to_string();
+    static RAILS: LazyLock<regex::bytes::Regex> = LazyLock::new(|| {
+        regex::bytes::Regex::new(r"\bRails\.cache\.(?:write|fetch)\b").expect("valid regex")
+    });
+    let found = match file.language {
+        Language::Ruby => RAILS.find(&file.masked).map(|m| {
+            (
+                m.start(),
+                m.end(),
+                "the app keeps its own data in Rails.cache",
+            )
+        }),
+        Language::Python => python_cache_counter(&file.masked)
+            .map(|(start, end)| (start, end, "the app keeps a counter in the cache")),
+        _ => None,
+    };
+    if let Some((start, end, message)) = found {
+        let located = file.locate(start, end);
         facts
             .code
             .cache_uses
-            .push(rule.finding(&file.rel_path, located, message));
+            .push(rule.finding(&file.rel_path, located, message.to_string()));
     }
+}
+
+/// The first counter a Python file keeps in the cache: `cache.inc(...)`/`incr`, or a
+/// `name = cache.get(...)` that a `cache.set(..., name + 1)` below writes back.
+fn python_cache_counter(text: &[u8]) -> Option<(usize, usize)> {
+    static INC: LazyLock<regex::bytes::Regex> = LazyLock::new(|| {
+        regex::bytes::Regex::new(r"\bcache\.(?:inc|incr)\(").expect("valid regex")
+    });
+    static GET: LazyLock<regex::bytes::Regex> = LazyLock::new(|| {
+        regex::bytes::Regex::new(r"\b(\w+)[ \t]*=[ \t]*cache\.get\(").expect("valid regex")
+    });
+    /// How far below the read the write-back may sit.
+    const WINDOW: usize = 2000;
+    let incremented = GET.captures_iter(text).find_map(|c| {
+        let read = c.get(0).expect("match");
+        let name = String::from_utf8_lossy(&c[1]);
+        let below = &text[read.end()..text.len().min(read.end() + WINDOW)];
+        let write =
+            regex::bytes::Regex::new(&format!(r"\bcache\.set\([^\n]*\b{name}\b\s*\)?\s*\+\s*1\b"))
+                .expect("valid regex");
+        let call_end = read.end() - 1;
+        write
+            .is_match(below)
+            .then(|| (call_end - "cache.get".len(), call_end))
+    });
+    let inc = INC.find(text).map(|m| (m.start(), m.end() - 1));
+    [incremented, inc].into_iter().flatten().min()
 }
 
 /// Sessions, cache or default storage on a backend local to one container.
@@ -43,6 +84,9 @@ pub fn local_backend_default(rule: &Rule, app: &App) -> Vec<Finding> {
             Key::DatabaseEngine,
         ],
     )
+    .into_iter()
+    .chain(cache_counters(rule, app))
+    .collect()
 }
 
 /// The listen port or address from configuration defaults.
@@ -84,10 +128,43 @@ pub fn deploy_named_config(rule: &Rule, app: &App) -> Vec<Finding> {
 
 /// Debug switches on in production configuration.
 pub fn debug_in_settings(rule: &Rule, app: &App) -> Vec<Finding> {
-    findings(on_settings(rule, app, &[Key::Debug], |s| {
+    let mut found = on_settings(rule, app, &[Key::Debug], |s| {
         s.local
             .then(|| format!("production configuration turns on {}", s.detail))
-    }))
+    });
+    declare_help(rule, &mut found);
+    findings(found)
+}
+
+/// Counters the app code keeps in a cache that production runs local to one container
+/// (`local-backend-default`): one finding at each file's first counter.
+fn cache_counters(rule: &Rule, app: &App) -> Vec<Finding> {
+    let Some(cache) = app
+        .settings
+        .of(Key::CacheStore)
+        .find(|s| s.local && matches!(s.framework, Framework::Flask | Framework::Django))
+    else {
+        return Vec::new();
+    };
+    let text = app.inventory.manifest(&cache.file).unwrap_or_default();
+    let line = crate::app::settings::line_of(text, cache.span.0);
+    app.inventory
+        .code
+        .cache_uses
+        .iter()
+        .filter(|f| f.file.ends_with(".py"))
+        .map(|f| {
+            let mut finding = f.clone();
+            finding.message = format!(
+                "{}: production runs the cache as {} ({}:{line}), so each container keeps its own count and a restart resets it",
+                f.message, cache.detail, cache.file
+            );
+            if let Some(var) = &cache.variable {
+                finding.help = format!("declare {var} for production, or {}", rule.spec.help);
+            }
+            finding
+        })
+        .collect()
 }
 
 fn local(rule: &Rule, app: &App, keys: &[Key]) -> Vec<Finding> {
@@ -100,6 +177,12 @@ fn local(rule: &Rule, app: &App, keys: &[Key]) -> Vec<Finding> {
             None => format!("production runs with {}", s.detail),
         })
     });
+    declare_help(rule, &mut findings);
+    self::findings(findings)
+}
+
+/// The help of a finding on a value production takes by default: declare the variable.
+fn declare_help(rule: &Rule, findings: &mut [(Finding, &Setting)]) {
     for (finding, setting) in findings.iter_mut() {
         if let Some(var) = &setting.variable {
             finding.help = format!(
@@ -108,7 +191,6 @@ fn local(rule: &Rule, app: &App, keys: &[Key]) -> Vec<Finding> {
             );
         }
     }
-    self::findings(findings)
 }
 
 fn findings(found: Vec<(Finding, &Setting)>) -> Vec<Finding> {

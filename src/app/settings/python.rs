@@ -41,18 +41,16 @@ static ASSIGN: LazyLock<regex::Regex> = LazyLock::new(|| {
 });
 static CLASS: LazyLock<regex::Regex> =
     LazyLock::new(|| crate::checks::regex(r"(?m)^class[ \t]+(\w+)"));
+/// An environment read: `os.environ.get`, `os.getenv`, django-environ `env(...)` and
+/// `env.str(...)`, decouple `config(...)`, and the app's own helpers named for it
+/// (`get_env_variable("X", default="y")`), with a positional or `default=` literal.
 static ENV_READ: LazyLock<regex::Regex> = LazyLock::new(|| {
     crate::checks::regex(
-        r#"(?:os\.environ\.get|os\.getenv|environ\.get|\benv(?:\.str)?|\bconfig)\(\s*['"](\w+)['"](?:\s*,\s*(?:default\s*=\s*)?['"]([^'"]*)['"])?"#,
+        r#"(?:os\.environ\.get|os\.getenv|environ\.get|\benv(?:\.[a-z]+)?|\bconfig|\b\w*_env(?:_\w+)?)\(\s*['"](\w+)['"](?:\s*,\s*(?:default\s*=\s*)?['"]([^'"]*)['"]|[^()\n]*?\bdefault\s*=\s*['"]([^'"]*)['"])?"#,
     )
 });
 static LITERAL: LazyLock<regex::Regex> =
     LazyLock::new(|| crate::checks::regex(r#"(?:^|\bor\s+)['"]([^'"]+)['"]\s*$"#));
-static FILE_CACHE: LazyLock<regex::Regex> = LazyLock::new(|| {
-    crate::checks::regex(
-        r#"['"]BACKEND['"]\s*:\s*['"]django\.core\.cache\.backends\.filebased\.FileBasedCache['"]"#,
-    )
-});
 static STORAGE_KEY: LazyLock<regex::Regex> = LazyLock::new(|| {
     crate::checks::regex(
         r"^(?:UPLOAD|UPLOADS|STORAGE|FILE_STORAGE|MEDIA)_(?:PROVIDER|BACKEND|TYPE|DRIVER)$",
@@ -63,6 +61,7 @@ static LOG_KEY: LazyLock<regex::Regex> =
 
 pub fn resolve(ctx: &Context) -> Vec<Setting> {
     let mut out = Vec::new();
+    let (mut default_cache_local, mut cache_sessions) = (false, Vec::new());
     let chain = super::django::production_chain(ctx);
     let files: Vec<(&str, String)> = ctx
         .files(|rel| rel.ends_with(".py") && is_settings_file(rel))
@@ -160,23 +159,103 @@ pub fn resolve(ctx: &Context) -> Vec<Setting> {
                 detail,
             });
         }
-        if overridden("CACHES") {
-            continue;
+        if framework == Framework::Django {
+            let found = super::django::local_backends(ctx, file, text, chain.is_some(), overridden);
+            out.extend(found.settings);
+            default_cache_local |= found.default_cache_local;
+            cache_sessions.extend(found.cache_sessions);
         }
-        for found in FILE_CACHE.find_iter(text) {
-            out.push(Setting {
-                key: Key::CacheStore,
-                framework: Framework::Django,
-                value: "FileBasedCache".into(),
-                file: file.to_string(),
-                span: (found.start(), found.end()),
-                variable: None,
-                local: true,
-                detail: "a Django FileBasedCache on the container's disk".into(),
-            });
-        }
+        out.extend(development_default(ctx, framework, file, text));
+    }
+    if default_cache_local {
+        out.extend(
+            cache_sessions
+                .into_iter()
+                .map(|s| Setting { local: true, ..s }),
+        );
     }
     out
+}
+
+/// The variables an expression reads from the environment, each with its literal
+/// default.
+pub(super) fn env_reads(expr: &str) -> Vec<(String, Option<String>)> {
+    static IN_ENVIRON: LazyLock<regex::Regex> =
+        LazyLock::new(|| crate::checks::regex(r#"['"](\w+)['"]\s+in\s+os\.environ\b"#));
+    ENV_READ
+        .captures_iter(expr)
+        .map(|c| {
+            let default = c
+                .get(2)
+                .or_else(|| c.get(3))
+                .map(|m| m.as_str().to_string());
+            (c[1].to_string(), default)
+        })
+        .chain(
+            IN_ENVIRON
+                .captures_iter(expr)
+                .map(|c| (c[1].to_string(), None)),
+        )
+        .collect()
+}
+
+/// The expression the last top-level `NAME = ...` of a settings text gives `name`.
+pub(super) fn top_level_value<'t>(text: &'t str, name: &str) -> Option<&'t str> {
+    ASSIGN
+        .captures_iter(text)
+        .filter(|c| c[1].is_empty() && &c[2] == name)
+        .last()
+        .map(|c| c.get(3).expect("group").as_str())
+}
+
+/// The names settings give the deployment's environment.
+static ENVIRONMENT_NAME: LazyLock<regex::Regex> = LazyLock::new(|| {
+    crate::checks::regex(r"^(?:ENVIRONMENT|ENV|APP_ENV|DJANGO_ENV|ENV_NAME|DEPLOY_ENV|STAGE)$")
+});
+
+/// An environment name read with a development default (`ENVIRONMENT =
+/// env("ENVIRONMENT", default="development")`) that the same settings test (`==`,
+/// `!=`, `in (...)`): a production deploy that does not set the variable runs the
+/// development branches.
+fn development_default(
+    ctx: &Context,
+    framework: Framework,
+    file: &str,
+    text: &str,
+) -> Option<Setting> {
+    let caps = ASSIGN
+        .captures_iter(text)
+        .filter(|c| c[1].is_empty() && ENVIRONMENT_NAME.is_match(&c[2]))
+        .last()?;
+    let name = &caps[2];
+    let expr = caps.get(3).expect("group");
+    let (variable, default) = env_reads(expr.as_str()).into_iter().next()?;
+    let value = match ctx.var(&variable, default.as_deref()) {
+        Resolved::Default(value) => value,
+        _ => return None,
+    };
+    if !development_name(&value) {
+        return None;
+    }
+    let test = regex::Regex::new(&format!(
+        r#"\b{name}\s*(?:[!=]=\s*['"]|(?:not\s+)?in\s*[(\[])|['"]\s*[!=]=\s*{name}\b"#
+    ))
+    .expect("valid regex");
+    let tested = test.find(&text[expr.end()..])?;
+    let tested_line = super::line_of(text.as_bytes(), expr.end() + tested.start());
+    Some(Setting {
+        key: Key::Debug,
+        framework,
+        value,
+        file: file.to_string(),
+        span: (caps.get(0).expect("match").start(), expr.end()),
+        variable: Some(variable.clone()),
+        local: true,
+        detail: format!(
+            "the `{}` environment unless `{variable}` is set (the settings branch on {name}, line {tested_line}), and the repository does not declare it for production",
+            default.unwrap_or_default()
+        ),
+    })
 }
 
 /// Whether a top-level `NAME =` assigns `name` in this settings text.
@@ -194,6 +273,7 @@ fn value_of(ctx: &Context, expr: &str) -> Option<(String, Option<String>)> {
         let name = read[1].to_string();
         let default = read
             .get(2)
+            .or_else(|| read.get(3))
             .map(|m| m.as_str().to_string())
             .or_else(|| LITERAL.captures(expr).map(|c| c[1].to_string()))
             .or_else(|| expr.contains("os.path.join").then(|| "a path".to_string()));

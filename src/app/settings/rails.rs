@@ -162,7 +162,12 @@ fn default_cache(ctx: &Context, base: &str, production: &str, raw: &[u8]) -> Opt
     {
         return None;
     }
-    let cache_use = ctx.files.code.cache_uses.first()?;
+    let cache_use = ctx
+        .files
+        .code
+        .cache_uses
+        .iter()
+        .find(|f| f.file.ends_with(".rb"))?;
     let text = String::from_utf8_lossy(raw);
     let span = COMMENTED_CACHE_STORE
         .captures(&text)
