@@ -28,6 +28,9 @@ fn is_yaml_config(name: &str) -> bool {
 static FIELD: LazyLock<regex::Regex> = LazyLock::new(|| {
     crate::checks::regex(r#"(?m)^[ \t]+([A-Z]\w*)[ \t]*:[ \t]*("[^"\n]*"|\d+)[ \t]*,"#)
 });
+/// `func configWithDefaults()`: the functions whose assignments are defaults.
+static FUNC: LazyLock<regex::Regex> =
+    LazyLock::new(|| crate::checks::regex(r"(?m)^func[ \t]+(?:\([^)\n]*\)[ \t]*)?(\w+)"));
 /// `c.LogOutput = "stdout,file"` in a defaults function.
 static ASSIGN: LazyLock<regex::Regex> = LazyLock::new(|| {
     crate::checks::regex(
@@ -114,13 +117,29 @@ pub fn resolve(ctx: &Context) -> Vec<Setting> {
     let mut out = Vec::new();
     for (file, text) in &sources {
         let reads_env = READS_ENV.is_match(text);
+        let funcs: Vec<(usize, bool)> = FUNC
+            .captures_iter(text)
+            .map(|c| {
+                let defaults = c[1].to_ascii_lowercase().contains("default");
+                (c.get(0).expect("match").start(), defaults)
+            })
+            .collect();
+        // An assignment outside a defaults function switches a value on one path
+        // (`UseSQLite()`, a setup wizard), not what production starts with.
+        let in_defaults = |at: usize| {
+            funcs
+                .iter()
+                .rev()
+                .find(|(start, _)| *start < at)
+                .is_some_and(|(_, defaults)| *defaults)
+        };
         let mut candidates = Vec::new();
-        for (re, origin) in [
-            (&*FIELD, "the config defaults"),
-            (&*ASSIGN, "the config defaults"),
-        ] {
+        for (re, assigned) in [(&*FIELD, false), (&*ASSIGN, true)] {
             for caps in re.captures_iter(text) {
                 let whole = caps.get(0).expect("match");
+                if assigned && !in_defaults(whole.start()) {
+                    continue;
+                }
                 let raw = caps.get(2).expect("group");
                 candidates.push(Candidate {
                     name: caps[1].to_string(),
@@ -131,7 +150,7 @@ pub fn resolve(ctx: &Context) -> Vec<Setting> {
                         raw.end(),
                     ),
                     file,
-                    origin,
+                    origin: "the config defaults",
                 });
             }
         }
@@ -405,7 +424,7 @@ mod tests {
         assert!(found.iter().all(|s| s.key != Key::Port));
     }
 
-    const TAGGED_CONFIG: &str = "package config\n\ntype config struct {\n\tLogOutput string `yaml:\"log-output\" env:\"APP_LOG_OUTPUT\"`\n\tDBUri string `yaml:\"db-uri\" env:\"APP_DB_URI\"`\n\tIndex string `yaml:\"index\" env:\"APP_INDEX\"`\n\tHttpPort string `yaml:\"http.port\" env:\"APP_HTTP_PORT\"`\n\tMetricsPort string `yaml:\"metrics.port\" env:\"APP_METRICS_PORT\"`\n}\n\nfunc defaults() *config {\n\tc := &config{}\n\tc.LogOutput = \"stdout,file\"\n\tc.DBUri = \"app.db\"\n\tc.Index = \"bleve\"\n\tc.HttpPort = \"7000\"\n\tc.MetricsPort = \"7001\"\n\treturn c\n}\n";
+    const TAGGED_CONFIG: &str = "package config\n\ntype config struct {\n\tLogOutput string `yaml:\"log-output\" env:\"APP_LOG_OUTPUT\"`\n\tDBUri string `yaml:\"db-uri\" env:\"APP_DB_URI\"`\n\tIndex string `yaml:\"index\" env:\"APP_INDEX\"`\n\tHttpPort string `yaml:\"http.port\" env:\"APP_HTTP_PORT\"`\n\tMetricsPort string `yaml:\"metrics.port\" env:\"APP_METRICS_PORT\"`\n}\n\nfunc withDefaults() *config {\n\tc := &config{}\n\tc.LogOutput = \"stdout,file\"\n\tc.DBUri = \"app.db\"\n\tc.Index = \"bleve\"\n\tc.HttpPort = \"7000\"\n\tc.MetricsPort = \"7001\"\n\treturn c\n}\n";
 
     fn found(
         files: &[(&str, &str)],
