@@ -232,12 +232,7 @@ fn judge(
     let mut port_seen = false;
     let mut out = Vec::new();
     for c in candidates {
-        let norm: String = c
-            .name
-            .chars()
-            .filter(char::is_ascii_alphanumeric)
-            .map(|ch| ch.to_ascii_lowercase())
-            .collect();
+        let norm = super::defaults::squeeze(&c.name);
         if WEB_PORTS.contains(&norm.as_str()) && std::mem::replace(&mut port_seen, true) {
             continue;
         }
@@ -277,31 +272,9 @@ const WEB_PORTS: &[&str] = &[
     "appport",
 ];
 
-/// Field names of a database address or file.
-const DATABASE_ADDRESSES: &[&str] = &[
-    "dburi",
-    "dburl",
-    "databaseuri",
-    "databaseurl",
-    "dsn",
-    "dbdsn",
-    "databasedsn",
-    "dbpath",
-    "databasepath",
-    "dbfile",
-    "dbfilename",
-    "databasefile",
-    "sqlitepath",
-    "sqlitefile",
-];
-
-/// Search engines that keep their index in a local folder.
-const LOCAL_INDEXES: &[&str] = &["bleve", "bluge"];
-
 /// The key and message of a value that selects something local to one container.
 fn classify(norm: &str, c: &Candidate, reads_port: bool, reads_env: bool) -> Option<(Key, String)> {
     let (value, shown, origin) = (c.value.as_str(), c.shown.as_str(), c.origin);
-    let tokens = || value.split([',', '|', ' ']).map(str::trim);
     if WEB_PORTS.contains(&norm) {
         return (!reads_port && !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()))
             .then(|| {
@@ -319,74 +292,9 @@ fn classify(norm: &str, c: &Candidate, reads_port: bool, reads_env: bool) -> Opt
             )
         });
     }
-    let database = |what: String| Some((Key::DatabaseEngine, what));
-    if matches!(
-        norm,
-        "dialect" | "driver" | "dbtype" | "type" | "dbdriver" | "databasedriver"
-    ) && value.starts_with("sqlite")
-    {
-        return database(format!(
-            "an SQLite database (`{shown}: \"{value}\"` in {origin})"
-        ));
-    }
-    if DATABASE_ADDRESSES.contains(&norm) && sqlite_file(value) {
-        return database(format!("an SQLite file, `{value}` (`{shown}` in {origin})"));
-    }
-    if let Some(rest) = norm.strip_prefix("log")
-        && matches!(
-            rest,
-            "output"
-                | "outputs"
-                | "target"
-                | "targets"
-                | "to"
-                | "destination"
-                | "writer"
-                | "writers"
-        )
-        && tokens().any(|t| t == "file")
-    {
-        return Some((
-            Key::LogTargets,
-            format!("logs written to a file (`{shown}: {value}` in {origin})"),
-        ));
-    }
-    if (norm.contains("index") || norm.contains("search")) && LOCAL_INDEXES.contains(&value) {
-        return Some((
-            Key::StorageDefault,
-            format!(
-                "a {value} search index on the container's disk (`{shown}: {value}` in {origin})"
-            ),
-        ));
-    }
-    if (norm.ends_with("dir") || norm.ends_with("folder") || norm.ends_with("path"))
-        && ["upload", "image", "media", "attachment", "file"]
-            .iter()
-            .any(|w| norm.contains(w))
-        && !value.is_empty()
-    {
-        return Some((
-            Key::StorageDefault,
-            format!("uploads in `{value}` on the container's disk (`{shown}` in {origin})"),
-        ));
-    }
-    None
+    super::defaults::local_backend(norm, value, shown, origin)
 }
 
-/// Whether a database address names an SQLite file (`app.db`, `file:data.sqlite`).
-fn sqlite_file(value: &str) -> bool {
-    let path = value
-        .split('?')
-        .next()
-        .unwrap_or(value)
-        .to_ascii_lowercase();
-    path.starts_with("sqlite:")
-        || path.starts_with("sqlite3:")
-        || (path.starts_with("file:") && !path.contains("://"))
-        || [".db", ".sqlite", ".sqlite3", ".db3"]
-            .iter()
-            .any(|ext| path.ends_with(ext) && !path.contains("://"))
-}
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -478,13 +386,5 @@ mod tests {
         // Without a start command that passes it, the file is not the config.
         let unused = found(&files[..2], &[]);
         assert!(unused.iter().all(|(_, f, _)| f != "config.yml"));
-    }
-
-    #[test]
-    fn sqlite_files() {
-        assert!(sqlite_file("opengist.db"));
-        assert!(sqlite_file("file:/data/app.sqlite?cache=shared"));
-        assert!(!sqlite_file("postgres://u@h/app"));
-        assert!(!sqlite_file("mysql://u@h/app.db"));
     }
 }
