@@ -1,8 +1,8 @@
 //! Go: the defaults a config package writes (`config/config.go`), as a struct literal
 //! (`Port: 80`, `Dialect: "sqlite3"`), as assignments in a defaults function
 //! (`c.DBUri = "app.db"`) or as `viper.SetDefault("http.port", 8080)`, and the committed
-//! YAML file the start command passes (`--config /config.yml` in the Dockerfile or its
-//! entrypoint script), whose keys name the struct's fields through their `yaml` tags.
+//! YAML file the start command passes (`--config /config.yml` in the Dockerfile, its
+//! entrypoint script or the Procfile), whose keys name the struct's fields through their `yaml` tags.
 //! They are what production runs with unless production declares the field's variable
 //! (the `env:"APP_DB_URI"` tag): the finding names it. The port counts only when `PORT`
 //! is never read (a host sets `PORT`, not the app's own prefixed variable).
@@ -34,7 +34,7 @@ static FUNC: LazyLock<regex::Regex> =
 /// `c.LogOutput = "stdout,file"` in a defaults function.
 static ASSIGN: LazyLock<regex::Regex> = LazyLock::new(|| {
     crate::checks::regex(
-        r#"(?m)^[ \t]+[a-z]\w*(?:\.\w+)*\.([A-Z]\w*)[ \t]*=[ \t]*("[^"\n]*"|\d+)[ \t]*$"#,
+        r#"(?m)^[ \t]+[a-z]\w*\.((?:\w+\.)*)([A-Z]\w*)[ \t]*=[ \t]*("[^"\n]*"|\d+)[ \t]*$"#,
     )
 });
 /// `viper.SetDefault("server.port", 8080)`.
@@ -140,10 +140,15 @@ pub fn resolve(ctx: &Context) -> Vec<Setting> {
                 if assigned && !in_defaults(whole.start()) {
                     continue;
                 }
-                let raw = caps.get(2).expect("group");
+                // An assignment names the field through its parents (`Database.Host`).
+                let (parents, field, raw) = if assigned {
+                    (&caps[1], &caps[2], caps.get(3).expect("group"))
+                } else {
+                    ("", &caps[1], caps.get(2).expect("group"))
+                };
                 candidates.push(Candidate {
-                    name: caps[1].to_string(),
-                    shown: caps[1].to_string(),
+                    name: field.to_string(),
+                    shown: format!("{parents}{field}"),
                     value: raw.as_str().trim_matches('"').to_string(),
                     span: (
                         whole.start() + whole.len() - whole.as_str().trim_start().len(),
@@ -198,9 +203,10 @@ pub fn resolve(ctx: &Context) -> Vec<Setting> {
     out
 }
 
-/// The committed YAML files the Dockerfile or a start script passes with `--config`.
+/// The committed YAML files the Dockerfile, the Procfile or a start script passes with `--config`.
 fn started_yaml<'a>(ctx: &'a Context) -> Vec<(&'a str, &'a [u8])> {
-    let mut names: Vec<String> = std::iter::once("Dockerfile")
+    let mut names: Vec<String> = ["Dockerfile", "Procfile"]
+        .into_iter()
         .chain(crate::repo::START_SCRIPTS.iter().copied())
         .filter_map(|f| ctx.text(f))
         .flat_map(|text| {
@@ -285,7 +291,11 @@ fn classify(norm: &str, c: &Candidate, reads_port: bool, reads_env: bool) -> Opt
             });
     }
     if matches!(norm, "bind" | "host" | "listen" | "address" | "addr") {
-        return (!reads_env && matches!(value, "localhost" | "127.0.0.1")).then(|| {
+        // The host of a backing service (`Database.Host`) is where the app connects.
+        let service = ["database", "db", "redis", "mail", "smtp", "cache"]
+            .iter()
+            .any(|w| shown.to_ascii_lowercase().contains(w));
+        return (!reads_env && !service && matches!(value, "localhost" | "127.0.0.1")).then(|| {
             (
                 Key::ListenHost,
                 format!("the listen address `{value}` from {origin}"),
@@ -360,6 +370,11 @@ mod tests {
                 (Key::Port, file, var("APP_HTTP_PORT")),
             ]
         );
+        // A backing service's host in a defaults function is not where the app listens.
+        let hosts = "package config\n\nfunc withDefaults() *Config {\n\tc := &Config{}\n\tc.Database.Host = \"localhost\"\n\tc.Server.Bind = \"localhost\"\n\treturn c\n}\n";
+        let got = found(&[("internal/config/config.go", hosts)], &[]);
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].0, Key::ListenHost);
         // A variable production declares replaces the default.
         let got = found(
             &[("internal/config/config.go", TAGGED_CONFIG)],
