@@ -38,6 +38,9 @@ static ENV_DEFAULT: LazyLock<regex::Regex> = LazyLock::new(|| {
 static SELECTOR: LazyLock<regex::Regex> = LazyLock::new(|| {
     crate::checks::regex(r#"\[\s*process\.env(?:\.NODE_ENV|\[\s*['"]NODE_ENV['"]\s*\])"#)
 });
+/// `key: value` inside a one-line object.
+static INLINE: LazyLock<regex::Regex> =
+    LazyLock::new(|| crate::checks::regex(r#"["']?([\w$-]+)["']?\s*:\s*([^,{}]*[^,{}\s])"#));
 /// `key: value` or `"key": value` on one line of a JS or JSON object.
 static PAIR: LazyLock<regex::Regex> =
     LazyLock::new(|| crate::checks::regex(r#"^\s*["']?([\w$-]+)["']?\s*:\s*(.*?)\s*,?\s*$"#));
@@ -109,7 +112,11 @@ pub fn resolve(ctx: &Context) -> Vec<Setting> {
             // The last two parts name the option: `session.store`, `db.client`.
             let parts: Vec<&str> = entry.key.rsplit('.').take(2).collect();
             let norm = super::defaults::squeeze(&parts.iter().rev().copied().collect::<String>());
-            let origin = format!("{file}, the production configuration");
+            let origin = if *rank == 0 {
+                format!("{file}, the defaults production loads")
+            } else {
+                format!("{file}, production's configuration")
+            };
             let Some((key, detail)) =
                 super::defaults::local_backend(&norm, &value, &entry.key, &origin)
             else {
@@ -152,11 +159,20 @@ fn evaluate(ctx: &Context, raw: &str) -> Option<(String, Option<String>)> {
 }
 
 /// The `key: value` pairs of a JS or JSON object written one key a line, with nested
-/// objects flattened (`session: {\n store: 'memory' }` → `session.store`).
+/// objects flattened (`session: {\n store: 'memory' }` → `session.store`), a one-line
+/// object (`session: { store: 'memory' }`) included.
 fn object_entries(text: &str) -> Vec<Entry> {
     let mut out = Vec::new();
     let mut path: Vec<String> = Vec::new();
     let mut offset = 0;
+    let joined = |path: &[String], key: &str| {
+        path.iter()
+            .map(String::as_str)
+            .filter(|p| !p.is_empty())
+            .chain([key])
+            .collect::<Vec<_>>()
+            .join(".")
+    };
     for line in text.split_inclusive('\n') {
         let start = offset;
         offset += line.len();
@@ -165,20 +181,25 @@ fn object_entries(text: &str) -> Vec<Entry> {
         if let Some(caps) = PAIR.captures(content) {
             let key = &caps[1];
             let value = caps.get(2).expect("group");
-            if value.as_str().starts_with('{') && !value.as_str().contains('}') {
+            let raw = value.as_str();
+            if raw.starts_with('{') && !raw.contains('}') {
                 path.push(key.to_string());
-                continue;
-            }
-            if !value.as_str().starts_with(['{', '[']) {
-                let full: Vec<&str> = path
-                    .iter()
-                    .map(String::as_str)
-                    .filter(|p| !p.is_empty())
-                    .chain([key])
-                    .collect();
+            } else if raw.starts_with('{') && raw.ends_with('}') && raw.matches('{').count() == 1 {
+                path.push(key.to_string());
+                for inner in INLINE.captures_iter(&raw[1..raw.len() - 1]) {
+                    let at = start + value.start() + 1;
+                    let v = inner.get(2).expect("group");
+                    out.push(Entry {
+                        key: joined(&path, &inner[1]),
+                        value: v.as_str().to_string(),
+                        span: (at + v.start(), at + v.end()),
+                    });
+                }
+                path.pop();
+            } else if !raw.starts_with(['{', '[']) {
                 out.push(Entry {
-                    key: full.join("."),
-                    value: value.as_str().to_string(),
+                    key: joined(&path, key),
+                    value: raw.to_string(),
                     span: (start + value.start(), start + value.end()),
                 });
             }
@@ -235,6 +256,25 @@ mod tests {
             )]
         );
         assert!(found(&files, &[("SESSION_STORE", "redis")]).is_empty());
+    }
+
+    #[test]
+    fn one_line_objects_are_flattened() {
+        let entries = object_entries(
+            "{\n  \"session\": { \"store\": \"memory\", \"ttl\": 60 },\n  \"port\": 3000\n}\n",
+        );
+        let keys: Vec<(&str, &str)> = entries
+            .iter()
+            .map(|e| (e.key.as_str(), e.value.as_str()))
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                ("session.store", "\"memory\""),
+                ("session.ttl", "60"),
+                ("port", "3000")
+            ]
+        );
     }
 
     #[test]
