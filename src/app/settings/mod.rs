@@ -9,9 +9,11 @@
 //! paths by name, at the root or in an app folder up to two levels down.
 
 mod database_yml;
+mod defaults;
 mod django;
 mod go;
 mod laravel;
+mod node;
 mod php;
 mod python;
 mod rails;
@@ -89,6 +91,7 @@ pub enum Framework {
     Spring,
     Go,
     Symfony,
+    Node,
 }
 
 impl Framework {
@@ -101,6 +104,7 @@ impl Framework {
             Framework::Spring => "Spring Boot",
             Framework::Go => "Go",
             Framework::Symfony => "Symfony",
+            Framework::Node => "Node",
         }
     }
 }
@@ -142,6 +146,7 @@ impl Settings {
         values.extend(spring::resolve(&ctx));
         values.extend(python::resolve(&ctx));
         values.extend(go::resolve(&ctx));
+        values.extend(node::resolve(&ctx));
         values.sort_by(|a, b| (&a.file, a.span, a.key).cmp(&(&b.file, b.span, b.key)));
         values.dedup_by(|a, b| a.file == b.file && a.span == b.span && a.key == b.key);
         Settings { values }
@@ -280,6 +285,7 @@ fn at_app_root(tail: &str) -> bool {
         || python::is_settings_file(tail)
         || django::is_entry_file(tail)
         || go::is_config_file(tail)
+        || node::is_config_file(tail)
         || symfony::is_config_file(tail)
 }
 

@@ -34,10 +34,10 @@ fn development_profile(profile: &str) -> bool {
 }
 
 /// One `key = value` of a properties or YAML file, with the value's span.
-struct Entry {
-    key: String,
-    value: String,
-    span: (usize, usize),
+pub(super) struct Entry {
+    pub(super) key: String,
+    pub(super) value: String,
+    pub(super) span: (usize, usize),
 }
 
 /// Every kept Spring file, wherever the build copies it from.
@@ -198,7 +198,7 @@ fn properties(text: &str) -> Vec<Entry> {
 
 /// Nested YAML keys flattened by indentation (`spring:\n  redis:\n    host: x` →
 /// `spring.redis.host`); lists joined with commas.
-fn yaml(text: &str) -> Vec<Entry> {
+pub(super) fn yaml(text: &str) -> Vec<Entry> {
     let mut out: Vec<Entry> = Vec::new();
     let mut path: Vec<(usize, String)> = Vec::new();
     let mut offset = 0;
