@@ -4,9 +4,9 @@
 
 use super::finding_at;
 use crate::app::App;
-use crate::app::settings::{Key, Setting};
+use crate::app::settings::{Framework, Key, Setting};
 use crate::classify::Language;
-use crate::finding::Finding;
+use crate::finding::{Fact, Finding};
 use crate::repo::FileFacts;
 use crate::rules::Rule;
 use crate::source::SourceFile;
@@ -44,9 +44,25 @@ pub fn local_backend_default(rule: &Rule, app: &App) -> Vec<Finding> {
     )
 }
 
-/// The listen port or address from configuration defaults.
+/// The listen port or address from configuration defaults. The port is the finding's
+/// fact, for the hosts that route to a fixed port (Clever Cloud's 8080).
 pub fn listen_default(rule: &Rule, app: &App) -> Vec<Finding> {
-    local(rule, app, &[Key::Port, Key::ListenHost])
+    // A start command that passes the port (`java -Dserver.port=$PORT -jar`) wins over
+    // Spring Boot's files.
+    let passed = app
+        .processes
+        .iter()
+        .any(|p| p.command.contains("server.port"));
+    local_pairs(rule, app, &[Key::Port, Key::ListenHost])
+        .into_iter()
+        .filter(|(_, s)| !(passed && s.framework == Framework::Spring && s.key == Key::Port))
+        .map(|(mut finding, s)| {
+            if s.key == Key::Port {
+                finding.fact = s.value.parse().ok().map(Fact::Number);
+            }
+            finding
+        })
+        .collect()
 }
 
 /// Schema migrations the framework runs when each web instance starts.
@@ -81,15 +97,19 @@ pub fn deploy_named_config(rule: &Rule, app: &App) -> Vec<Finding> {
     }))
 }
 
-/// Debug switches on in production configuration.
+/// Debug switches on in production configuration, or by a default production does not
+/// override (Symfony's committed `.env`), naming the variable.
 pub fn debug_in_settings(rule: &Rule, app: &App) -> Vec<Finding> {
-    findings(on_settings(rule, app, &[Key::Debug], |s| {
-        s.local
-            .then(|| format!("production configuration turns on {}", s.detail))
-    }))
+    local(rule, app, &[Key::Debug])
 }
 
 fn local(rule: &Rule, app: &App, keys: &[Key]) -> Vec<Finding> {
+    findings(local_pairs(rule, app, keys))
+}
+
+/// Findings on the local settings under `keys`, naming the variable that would change
+/// each, with the setting.
+fn local_pairs<'a>(rule: &Rule, app: &'a App, keys: &[Key]) -> Vec<(Finding, &'a Setting)> {
     let mut findings = on_settings(rule, app, keys, |s| {
         s.local.then(|| match &s.variable {
             Some(var) => format!(
@@ -107,7 +127,7 @@ fn local(rule: &Rule, app: &App, keys: &[Key]) -> Vec<Finding> {
             );
         }
     }
-    self::findings(findings)
+    findings
 }
 
 fn findings(found: Vec<(Finding, &Setting)>) -> Vec<Finding> {

@@ -10,6 +10,7 @@
 
 mod database_yml;
 mod django;
+mod flat;
 mod go;
 mod laravel;
 mod php;
@@ -18,6 +19,8 @@ mod rails;
 mod spring;
 mod spring_migrations;
 mod symfony;
+mod symfony_dotenv;
+mod symfony_packages;
 
 use super::env::DeclaredEnv;
 use crate::classify::{Language, Role, language_of, role_of};
