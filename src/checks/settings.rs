@@ -47,15 +47,10 @@ pub fn local_backend_default(rule: &Rule, app: &App) -> Vec<Finding> {
 /// The listen port or address from configuration defaults. The port is the finding's
 /// fact, for the hosts that route to a fixed port (Clever Cloud's 8080).
 pub fn listen_default(rule: &Rule, app: &App) -> Vec<Finding> {
-    // A start command that passes the port (`java -Dserver.port=$PORT -jar`) wins over
-    // Spring Boot's files.
-    let passed = app
-        .processes
-        .iter()
-        .any(|p| p.command.contains("server.port"));
+    let own_start = unported_java_start(app);
     local_pairs(rule, app, &[Key::Port, Key::ListenHost])
         .into_iter()
-        .filter(|(_, s)| !(passed && s.framework == Framework::Spring && s.key == Key::Port))
+        .filter(|(_, s)| !spring_port(s) || ((s.value != "8080" || own_start) && !passes_port(app)))
         .map(|(mut finding, s)| {
             if s.key == Key::Port {
                 finding.fact = s.value.parse().ok().map(Fact::Number);
@@ -63,6 +58,29 @@ pub fn listen_default(rule: &Rule, app: &App) -> Vec<Finding> {
             finding
         })
         .collect()
+}
+
+fn spring_port(s: &Setting) -> bool {
+    s.framework == Framework::Spring && s.key == Key::Port
+}
+
+/// A start command that passes the port (`java -Dserver.port=$PORT -jar`,
+/// `--server.port=$PORT`): it wins over Spring Boot's files.
+fn passes_port(app: &App) -> bool {
+    app.processes
+        .iter()
+        .any(|p| p.command.contains("server.port"))
+}
+
+/// A web process of the repository's own that runs the JVM without passing the port.
+/// Spring Boot's 8080 matters only there: Clever Cloud and Scaleway route to 8080, and
+/// Scalingo's buildpacks start an app without a Procfile with `-Dserver.port=$PORT`.
+fn unported_java_start(app: &App) -> bool {
+    app.processes.iter().any(|p| {
+        p.is_web()
+            && (p.command.contains("java ") || p.command.contains(".jar"))
+            && !p.command.contains("server.port")
+    })
 }
 
 /// Schema migrations the framework runs when each web instance starts.

@@ -133,9 +133,8 @@ pub fn resolve(ctx: &Context) -> Vec<Setting> {
                     format!("`{}={value}`", entry.key),
                 ));
             } else if key == "server.port"
-                && variable.as_deref() != Some("PORT")
-                // Spring Boot binds a declared SERVER_PORT over the file's value.
-                && (variable.is_some() || !ctx.declares("SERVER_PORT"))
+                // A literal port is `hardcoded-port`'s; a declared variable is resolved.
+                && variable.as_deref().is_some_and(|v| v != "PORT")
             {
                 out.push(setting(
                     Key::Port,
