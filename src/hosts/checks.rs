@@ -78,7 +78,9 @@ fn buildpacks_ignored(app: &App) -> Option<PlatformIssue> {
         id: "buildpacks-ignored",
         row: None,
         file: ".buildpacks".into(),
-        message: format!("the app needs what these buildpacks install, which only Scalingo runs: {list}"),
+        message: format!(
+            "the app needs what these buildpacks install, which only Scalingo runs: {list}"
+        ),
         effects: [
             none(),
             effect(
@@ -105,8 +107,18 @@ fn buildpack_name(url: &str) -> String {
 /// `heroku-buildpack-nodejs`), which the other hosts replace with their own runtimes.
 fn is_language_buildpack(name: &str) -> bool {
     const LANGUAGES: &[&str] = &[
-        "nodejs", "node", "php", "python", "ruby", "go", "java", "gradle", "scala", "clojure",
-        "jvm-common", "multi",
+        "nodejs",
+        "node",
+        "php",
+        "python",
+        "ruby",
+        "go",
+        "java",
+        "gradle",
+        "scala",
+        "clojure",
+        "jvm-common",
+        "multi",
     ];
     let lang = name
         .strip_suffix("-buildpack")

@@ -251,11 +251,7 @@ fn host_specific(host: Host, stack: &Stack, finding: &Finding) -> Option<(Impact
 /// A Spring Boot app without a Procfile `web:` line: the buildpack's default start.
 fn spring_default_start(stack: &Stack) -> bool {
     stack.frameworks.iter().any(|f| f == "Spring Boot")
-        && !stack
-            .procfile
-            .iter()
-            .flatten()
-            .any(|p| p.name == "web")
+        && !stack.procfile.iter().flatten().any(|p| p.name == "web")
 }
 
 pub fn verdict(causes: &[Cause]) -> Verdict {

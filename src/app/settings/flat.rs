@@ -68,4 +68,3 @@ pub(crate) fn yaml(text: &str) -> Vec<Entry> {
     out.retain(|e| !e.value.is_empty());
     out
 }
-

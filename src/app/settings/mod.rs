@@ -17,6 +17,7 @@ mod php;
 mod python;
 mod rails;
 mod spring;
+mod spring_logging;
 mod spring_migrations;
 mod symfony;
 mod symfony_dotenv;
@@ -258,7 +259,9 @@ pub fn wants(rel: &str) -> bool {
             None => break,
         }
     }
-    let named = tails.iter().any(|tail| at_app_root(tail)) || spring::is_properties_file(rel);
+    let named = tails.iter().any(|tail| at_app_root(tail))
+        || spring::is_properties_file(rel)
+        || spring_logging::is_logging_file(rel);
     named && {
         let language = language_of(rel, b"").unwrap_or(Language::Text);
         matches!(role_of(rel, language), Role::Source | Role::Config)

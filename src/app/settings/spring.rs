@@ -40,6 +40,7 @@ pub fn resolve(ctx: &Context) -> Vec<Setting> {
     if files.is_empty() {
         return Vec::new();
     }
+    let mut out = super::spring_logging::resolve(ctx, development_profile);
     let parsed: Vec<(&str, bool, Vec<Entry>)> = files
         .iter()
         .map(|(rel, bytes)| {
@@ -61,7 +62,6 @@ pub fn resolve(ctx: &Context) -> Vec<Setting> {
         .filter(|(_, is_base, _)| !is_base)
         .flat_map(|(_, _, entries)| entries.iter().map(|e| (e.key.as_str(), ())))
         .collect();
-    let mut out = Vec::new();
     out.extend(default_port(ctx, &parsed));
     let mut migrations = Vec::new();
     for (file, is_base, entries) in &parsed {
@@ -369,7 +369,13 @@ mod tests {
             ports(&[(base, "spring.application.name=shop\n")], &[]),
             [(base.to_string(), "8080".to_string(), 0)]
         );
-        assert!(ports(&[(base, "spring.application.name=shop\n")], &[("SERVER_PORT", "")]).is_empty());
+        assert!(
+            ports(
+                &[(base, "spring.application.name=shop\n")],
+                &[("SERVER_PORT", "")]
+            )
+            .is_empty()
+        );
         assert!(ports(&[(base, "server.port=${PORT:8080}\n")], &[]).is_empty());
         assert_eq!(
             ports(&[(base, "server.port=${SERVER_PORT:8081}\n")], &[]),

@@ -151,11 +151,17 @@ mod tests {
             found(&[(".env", ENV)], &[]),
             [
                 (Key::Debug, "dev".to_string()),
-                (Key::DatabaseEngine, "sqlite:///%kernel.project_dir%/var/app.db".to_string()),
+                (
+                    Key::DatabaseEngine,
+                    "sqlite:///%kernel.project_dir%/var/app.db".to_string()
+                ),
             ]
         );
         let spans = with_context(&[(".env", ENV)], &[], |ctx| {
-            resolve(ctx, "").into_iter().map(|s| s.span).collect::<Vec<_>>()
+            resolve(ctx, "")
+                .into_iter()
+                .map(|s| s.span)
+                .collect::<Vec<_>>()
         });
         assert_eq!(&ENV[spans[0].0..spans[0].1], "dev");
         assert!(ENV[spans[1].0..spans[1].1].starts_with("sqlite:"));
@@ -168,7 +174,10 @@ mod tests {
         let composer = r#"{"require": {"php": ">=8.2"}, "require-dev": {"symfony/dotenv": "7.*"}}"#;
         assert!(found(&[(".env", ENV), ("composer.json", composer)], &[]).is_empty());
         let prod = "APP_ENV=prod\nAPP_DEBUG=1\n";
-        assert_eq!(found(&[(".env", prod)], &[]), [(Key::Debug, "1".to_string())]);
+        assert_eq!(
+            found(&[(".env", prod)], &[]),
+            [(Key::Debug, "1".to_string())]
+        );
         assert!(found(&[(".env", "APP_ENV=prod\nAPP_DEBUG=0\n")], &[]).is_empty());
     }
 }

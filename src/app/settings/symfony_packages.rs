@@ -1,7 +1,7 @@
 //! What Symfony's `prod` environment runs with, from config/packages/: the keys of each
 //! file outside `when@<env>` blocks, then config/packages/prod/, then `when@prod:`
 //! blocks, a later layer overriding an earlier one key by key (Symfony merges them).
-//! Read: the session handler, the app cache adapter and monolog's handlers.
+//! Read: the session handler, rate limiters on the app cache and monolog's handlers.
 
 use super::flat::{Entry, yaml};
 use super::{Context, Framework, Key, Setting};
@@ -74,7 +74,11 @@ fn session(prod: &Layered) -> Option<Setting> {
         .is_none_or(|(_, e)| !matches!(unquote(&e.value), "false" | "off"));
     let anchor = prod
         .get("framework.session")
-        .or_else(|| prod.range("framework.session.".to_string()..).next().map(|(_, v)| v))
+        .or_else(|| {
+            prod.range("framework.session.".to_string()..)
+                .next()
+                .map(|(_, v)| v)
+        })
         .filter(|(_, e)| e.key.starts_with("framework.session"))?;
     if !on {
         return None;
@@ -100,17 +104,44 @@ fn session(prod: &Layered) -> Option<Setting> {
     }
 }
 
-/// The app cache on the filesystem adapter, set explicitly (Symfony's default, when
-/// nothing is set, is not reported: the framework only caches what it can recompute).
-fn app_cache(prod: &Layered) -> Option<Setting> {
-    let app = prod.get("framework.cache.app")?;
-    (unquote(&app.1.value) == "cache.adapter.filesystem").then(|| {
-        setting(
-            Key::CacheStore,
-            app,
-            "the filesystem cache adapter (`framework.cache.app: cache.adapter.filesystem`)".into(),
-        )
-    })
+/// Rate limiters counting in the app cache (their default `cache_pool`,
+/// `cache.rate_limiter`, sits on `cache.app`) while the app cache is on the filesystem
+/// adapter, set so or left at Symfony's default: each container counts on its own. A
+/// filesystem app cache that only caches is not reported: each container recomputes it.
+fn app_cache(prod: &Layered) -> Vec<Setting> {
+    let app = prod.get("framework.cache.app");
+    if app.is_some_and(|(_, e)| unquote(&e.value) != "cache.adapter.filesystem") {
+        return Vec::new();
+    }
+    let how = if app.is_some() {
+        "`framework.cache.app: cache.adapter.filesystem`"
+    } else {
+        "Symfony's default app cache"
+    };
+    let mut out = Vec::new();
+    for (key, policy) in prod.range("framework.rate_limiter.".to_string()..) {
+        if !key.starts_with("framework.rate_limiter.") {
+            break;
+        }
+        let Some(name) = key
+            .strip_prefix("framework.rate_limiter.")
+            .and_then(|k| k.strip_suffix(".policy"))
+            .filter(|n| !n.contains('.'))
+        else {
+            continue;
+        };
+        let own_storage = ["cache_pool", "storage_service"]
+            .iter()
+            .any(|k| prod.contains_key(&format!("framework.rate_limiter.{name}.{k}")));
+        if !own_storage {
+            out.push(setting(
+                Key::CacheStore,
+                policy,
+                format!("the rate limiter `{name}` counting in the filesystem app cache ({how})"),
+            ));
+        }
+    }
+    out
 }
 
 /// Monolog handlers of production that write a file: `stream` or `rotating_file` with
@@ -199,14 +230,28 @@ mod tests {
             ])
             .is_empty()
         );
-        let off = "framework:\n    session: false\n    cache:\n        app: cache.adapter.filesystem\n";
+        let off =
+            "framework:\n    session: false\n    cache:\n        app: cache.adapter.filesystem\n";
+        assert!(found(&[("config/packages/framework.yaml", off)]).is_empty());
+        let limiter = "framework:\n    rate_limiter:\n        login:\n            policy: fixed_window\n            limit: 5\n        api:\n            policy: sliding_window\n            cache_pool: cache.redis_limiter\n";
         assert_eq!(
-            found(&[("config/packages/framework.yaml", off)]),
+            found(&[
+                ("config/packages/framework.yaml", off),
+                ("config/packages/rate_limiter.yaml", limiter),
+            ]),
             [(
                 Key::CacheStore,
-                "config/packages/framework.yaml".to_string(),
-                "cache.adapter.filesystem".to_string()
+                "config/packages/rate_limiter.yaml".to_string(),
+                "fixed_window".to_string()
             )]
+        );
+        let redis = "framework:\n    cache:\n        app: cache.adapter.redis\n";
+        assert!(
+            found(&[
+                ("config/packages/cache.yaml", redis),
+                ("config/packages/rate_limiter.yaml", limiter),
+            ])
+            .is_empty()
         );
     }
 }
