@@ -72,11 +72,8 @@ pub fn resolve(ctx: &Context, development: impl Fn(&str) -> bool) -> Vec<Setting
                 .name("class")
                 .or(caps.name("tag"))
                 .map_or("", |m| m.as_str());
-            out.push(target(
-                file,
-                (tag.start(), tag.end()),
-                &format!("{kind} `{name}`"),
-            ));
+            let span = file_element(&text, tag.end()).unwrap_or((tag.start(), tag.end()));
+            out.push(target(file, span, &format!("{kind} `{name}`")));
         }
         // Spring Boot's own file appender, included by resource and named FILE.
         if let Some(at) = text.find("logback/file-appender.xml")
@@ -101,8 +98,18 @@ fn target(file: &str, span: (usize, usize), appender: &str) -> Setting {
         span,
         variable: None,
         local: true,
-        detail: format!("a log file, written by the {appender} appender"),
+        detail: format!("a log file ({appender})"),
     }
+}
+
+/// The span of a logback appender's `<file>` value, the line that names the log file
+/// (where `log-to-file` reports it too), from the end of the appender's start tag.
+fn file_element(text: &str, from: usize) -> Option<(usize, usize)> {
+    let body = &text[from..];
+    let body = &body[..body.find("</appender>")?];
+    let start = body.find("<file>")? + "<file>".len();
+    let end = start + body[start..].find("</file>")?;
+    Some((from + start, from + end))
 }
 
 /// The text with `<!-- ... -->` blanked, offsets kept.
