@@ -351,6 +351,7 @@ const HOST_MANIFESTS: &[&str] = &[
     "build.gradle",
     "build.gradle.kts",
     "system.properties",
+    "gradle/wrapper/gradle-wrapper.properties",
     "Dockerfile",
     ".nvmrc",
     ".node-version",

@@ -7,7 +7,7 @@ use super::finding_at;
 use crate::app::App;
 use crate::app::ok;
 use crate::app::processes::OTHER_APP_MANIFESTS;
-use crate::finding::Finding;
+use crate::finding::{Fact, Finding};
 use crate::rules::Rule;
 
 const NODE_LOCKS: &[&str] = &[
@@ -201,5 +201,68 @@ pub fn runtime_version_unpinned(rule: &Rule, app: &App) -> Vec<Finding> {
             "composer.json does not pin the PHP version in `require.php`".to_string(),
         ));
     }
+    if facts.has_any(&["pom.xml", "build.gradle", "build.gradle.kts"])
+        && !manifests.version_files.contains_key("system.properties")
+    {
+        findings.push(java_unpinned(rule, facts));
+    }
     findings
+}
+
+/// The Java version a Gradle release runs on at most, from the first release that
+/// runs on each Java (docs.gradle.org/current/userguide/compatibility.html).
+fn gradle_max_java(version: (u32, u32)) -> u32 {
+    const FIRST_RUNNING: &[(u32, (u32, u32))] = &[
+        (26, (9, 4)),
+        (25, (9, 1)),
+        (24, (8, 14)),
+        (23, (8, 10)),
+        (22, (8, 8)),
+        (21, (8, 5)),
+        (20, (8, 3)),
+        (19, (7, 6)),
+        (18, (7, 5)),
+        (17, (7, 3)),
+        (16, (7, 0)),
+        (15, (6, 7)),
+        (14, (6, 3)),
+        (13, (6, 0)),
+        (12, (5, 4)),
+        (11, (5, 0)),
+    ];
+    FIRST_RUNNING
+        .iter()
+        .find(|(_, first)| version >= *first)
+        .map_or(8, |(java, _)| *java)
+}
+
+/// `distributionUrl=...gradle-7.4-bin.zip` → (7, 4).
+fn wrapper_version(properties: &str) -> Option<(u32, u32)> {
+    let url = properties
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("distributionUrl"))?;
+    let name = url.rsplit('/').next()?.strip_prefix("gradle-")?;
+    let mut parts = name.split(['.', '-']);
+    Some((parts.next()?.parse().ok()?, parts.next()?.parse().ok()?))
+}
+
+/// A Maven or Gradle app without `java.runtime.version` in system.properties. With a
+/// Gradle wrapper, the finding's fact is the newest Java that release runs on: a host
+/// whose default JDK is newer fails the build.
+fn java_unpinned(rule: &Rule, facts: &crate::repo::RepoFacts) -> Finding {
+    let gradle = facts
+        .manifest_text("gradle/wrapper/gradle-wrapper.properties")
+        .and_then(|t| wrapper_version(&t));
+    let mut message =
+        "this Java app does not pin its Java version in system.properties (`java.runtime.version`)"
+            .to_string();
+    if let Some((major, minor)) = gradle {
+        let max = gradle_max_java((major, minor));
+        message.push_str(&format!(
+            "; its Gradle {major}.{minor} wrapper runs on Java {max} at most"
+        ));
+    }
+    let mut finding = rule.repo_finding("system.properties", message);
+    finding.fact = gradle.map(|v| Fact::Number(u64::from(gradle_max_java(v))));
+    finding
 }

@@ -6,7 +6,7 @@ use super::{Gate, Seen, finding_at};
 use crate::app::App;
 use crate::app::settings::{Framework, Key, Setting};
 use crate::classify::Language;
-use crate::finding::Finding;
+use crate::finding::{Fact, Finding};
 use crate::repo::FileFacts;
 use crate::rules::Rule;
 use crate::source::SourceFile;
@@ -89,9 +89,43 @@ pub fn local_backend_default(rule: &Rule, app: &App) -> Vec<Finding> {
     .collect()
 }
 
-/// The listen port or address from configuration defaults.
+/// The listen port or address from configuration defaults. The port is the finding's
+/// fact, for the hosts that route to a fixed port (Clever Cloud's 8080).
 pub fn listen_default(rule: &Rule, app: &App) -> Vec<Finding> {
-    local(rule, app, &[Key::Port, Key::ListenHost])
+    let own_start = unported_java_start(app);
+    local_pairs(rule, app, &[Key::Port, Key::ListenHost])
+        .into_iter()
+        .filter(|(_, s)| !spring_port(s) || ((s.value != "8080" || own_start) && !passes_port(app)))
+        .map(|(mut finding, s)| {
+            if s.key == Key::Port {
+                finding.fact = s.value.parse().ok().map(Fact::Number);
+            }
+            finding
+        })
+        .collect()
+}
+
+fn spring_port(s: &Setting) -> bool {
+    s.framework == Framework::Spring && s.key == Key::Port
+}
+
+/// A start command that passes the port (`java -Dserver.port=$PORT -jar`,
+/// `--server.port=$PORT`): it wins over Spring Boot's files.
+fn passes_port(app: &App) -> bool {
+    app.processes
+        .iter()
+        .any(|p| p.command.contains("server.port"))
+}
+
+/// A web process of the repository's own that runs the JVM without passing the port.
+/// Spring Boot's 8080 matters only there: Clever Cloud and Scaleway route to 8080, and
+/// Scalingo's buildpacks start an app without a Procfile with `-Dserver.port=$PORT`.
+fn unported_java_start(app: &App) -> bool {
+    app.processes.iter().any(|p| {
+        p.is_web()
+            && (p.command.contains("java ") || p.command.contains(".jar"))
+            && !p.command.contains("server.port")
+    })
 }
 
 /// Schema migrations the framework runs when each web instance starts.
@@ -126,14 +160,10 @@ pub fn deploy_named_config(rule: &Rule, app: &App) -> Vec<Finding> {
     }))
 }
 
-/// Debug switches on in production configuration.
+/// Debug switches on in production configuration, or by a default production does not
+/// override (Symfony's committed `.env`), naming the variable.
 pub fn debug_in_settings(rule: &Rule, app: &App) -> Vec<Finding> {
-    let mut found = on_settings(rule, app, &[Key::Debug], |s| {
-        s.local
-            .then(|| format!("production configuration turns on {}", s.detail))
-    });
-    declare_help(rule, &mut found);
-    findings(found)
+    local(rule, app, &[Key::Debug])
 }
 
 /// Counters the app code keeps in a cache that production runs local to one container
@@ -168,6 +198,12 @@ fn cache_counters(rule: &Rule, app: &App) -> Vec<Finding> {
 }
 
 fn local(rule: &Rule, app: &App, keys: &[Key]) -> Vec<Finding> {
+    findings(local_pairs(rule, app, keys))
+}
+
+/// Findings on the local settings under `keys`, naming the variable that would change
+/// each, with the setting.
+fn local_pairs<'a>(rule: &Rule, app: &'a App, keys: &[Key]) -> Vec<(Finding, &'a Setting)> {
     let mut findings = on_settings(rule, app, keys, |s| {
         s.local.then(|| match &s.variable {
             Some(var) => format!(
@@ -177,12 +213,6 @@ fn local(rule: &Rule, app: &App, keys: &[Key]) -> Vec<Finding> {
             None => format!("production runs with {}", s.detail),
         })
     });
-    declare_help(rule, &mut findings);
-    self::findings(findings)
-}
-
-/// The help of a finding on a value production takes by default: declare the variable.
-fn declare_help(rule: &Rule, findings: &mut [(Finding, &Setting)]) {
     for (finding, setting) in findings.iter_mut() {
         if let Some(var) = &setting.variable {
             finding.help = format!(
@@ -191,6 +221,7 @@ fn declare_help(rule: &Rule, findings: &mut [(Finding, &Setting)]) {
             );
         }
     }
+    findings
 }
 
 fn findings(found: Vec<(Finding, &Setting)>) -> Vec<Finding> {

@@ -52,7 +52,79 @@ pub fn run(app: &App) -> Vec<PlatformIssue> {
     issues.extend(clever_legacy_config(stack));
     issues.extend(clever_node_start(app));
     issues.extend(aptfile_ignored(app));
+    issues.extend(buildpacks_ignored(app));
     issues
+}
+
+/// `.buildpacks` lists buildpacks beyond the language ones (ClamAV, Chrome,
+/// LibreOffice): Scalingo runs them, while Clever Cloud's runtimes and Scaleway's Paketo
+/// builder read no `.buildpacks`, so without a Dockerfile what they install is missing.
+/// The apt buildpack is `aptfile_ignored`'s.
+fn buildpacks_ignored(app: &App) -> Option<PlatformIssue> {
+    let extra: Vec<String> = app
+        .manifests
+        .buildpacks
+        .iter()
+        .flatten()
+        .filter(|url| url.contains('/'))
+        .map(|url| buildpack_name(url))
+        .filter(|name| !is_language_buildpack(name) && !name.contains("apt"))
+        .collect();
+    if extra.is_empty() || app.stack.dockerfile {
+        return None;
+    }
+    let list = extra.join(", ");
+    Some(PlatformIssue {
+        id: "buildpacks-ignored",
+        row: None,
+        file: ".buildpacks".into(),
+        message: format!(
+            "the app needs what these buildpacks install, which only Scalingo runs: {list}"
+        ),
+        effects: [
+            none(),
+            effect(
+                Impact::Degrades,
+                "Clever Cloud's runtimes do not read .buildpacks: use the Docker runtime with the tools installed, or drop the dependency",
+            ),
+            effect(
+                Impact::Degrades,
+                "Paketo buildpacks do not read .buildpacks: build the image from a Dockerfile that installs the tools",
+            ),
+        ],
+        unconfirmed: false,
+    })
+}
+
+/// `https://github.com/Scalingo/clamav-buildpack.git#v2` → `clamav-buildpack`.
+fn buildpack_name(url: &str) -> String {
+    let path = url.split('#').next().unwrap_or(url).trim_end_matches('/');
+    let last = path.rsplit('/').next().unwrap_or(path);
+    last.trim_end_matches(".git").to_ascii_lowercase()
+}
+
+/// Scalingo's and Heroku's language buildpacks (`php-buildpack`,
+/// `heroku-buildpack-nodejs`), which the other hosts replace with their own runtimes.
+fn is_language_buildpack(name: &str) -> bool {
+    const LANGUAGES: &[&str] = &[
+        "nodejs",
+        "node",
+        "php",
+        "python",
+        "ruby",
+        "go",
+        "java",
+        "gradle",
+        "scala",
+        "clojure",
+        "jvm-common",
+        "multi",
+    ];
+    let lang = name
+        .strip_suffix("-buildpack")
+        .or_else(|| name.strip_prefix("heroku-buildpack-"))
+        .unwrap_or(name);
+    LANGUAGES.contains(&lang)
 }
 
 /// An `Aptfile` lists system packages for Scalingo's apt buildpack; the other hosts'
@@ -379,6 +451,18 @@ mod tests {
         assert_eq!(
             ids(&[("requirements.txt", "django\n"), ("Aptfile", "gdal-bin\n")]),
             ["aptfile-ignored"]
+        );
+        let buildpacks = "https://github.com/Scalingo/clamav-buildpack\nhttps://github.com/Scalingo/apt-buildpack.git\nhttps://github.com/Scalingo/php-buildpack#v1\n";
+        assert_eq!(
+            ids(&[("composer.json", "{}"), (".buildpacks", buildpacks)]),
+            ["buildpacks-ignored"]
+        );
+        assert!(
+            ids(&[
+                ("composer.json", "{}"),
+                (".buildpacks", "https://github.com/Scalingo/apt-buildpack\nhttps://github.com/heroku/heroku-buildpack-php\n")
+            ])
+            .is_empty()
         );
         assert_eq!(
             ids(&[

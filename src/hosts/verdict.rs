@@ -175,8 +175,12 @@ fn strip_impact_prefix(note: &str) -> &str {
         .unwrap_or(note)
 }
 
-/// The port a `hardcoded-port` finding highlights (its `hit` group is the number).
-fn finding_port(finding: &Finding) -> Option<u16> {
+/// The JDK Scalingo's Java buildpacks install when system.properties pins none.
+const SCALINGO_DEFAULT_JAVA: u16 = 25;
+
+/// The number a finding carries: the port a `hardcoded-port` finding highlights (its
+/// `hit` group), the newest Java a Gradle wrapper runs on.
+fn finding_number(finding: &Finding) -> Option<u16> {
     match finding.fact {
         Some(Fact::Number(n)) => u16::try_from(n).ok(),
         _ => None,
@@ -185,11 +189,23 @@ fn finding_port(finding: &Finding) -> Option<u16> {
 
 fn host_specific(host: Host, stack: &Stack, finding: &Finding) -> Option<(Impact, String)> {
     match (finding.rule.as_str(), host) {
-        ("hardcoded-port", Host::CleverCloud) if finding_port(finding) == Some(8080) => {
+        ("hardcoded-port" | "listen-default-in-settings", Host::CleverCloud)
+            if finding_number(finding) == Some(8080) =>
+        {
             Some((Impact::None, String::new()))
         }
-        ("hardcoded-port", Host::Scaleway) => {
-            let port = finding_port(finding)?;
+        // Scalingo's Java and Gradle buildpacks start a Spring Boot app that has no
+        // Procfile with `java -Dserver.port=$PORT -jar ...`.
+        ("listen-default-in-settings", Host::Scalingo)
+            if finding_number(finding).is_some() && spring_default_start(stack) =>
+        {
+            Some((
+                Impact::Advisory,
+                "with no Procfile, Scalingo starts Spring Boot with `-Dserver.port=$PORT`; a Procfile `web:` line must pass it too (https://doc.scalingo.com/languages/java/start)".into(),
+            ))
+        }
+        ("hardcoded-port" | "listen-default-in-settings", Host::Scaleway) => {
+            let port = finding_number(finding)?;
             if SCALEWAY_RESERVED_PORTS.contains(&port) {
                 Some((
                     Impact::Blocks,
@@ -206,6 +222,19 @@ fn host_specific(host: Host, stack: &Stack, finding: &Finding) -> Option<(Impact
                 None
             }
         }
+        // Without system.properties Scalingo installs its default JDK, which a Gradle
+        // wrapper older than that JDK cannot run: the build fails.
+        ("runtime-version-unpinned", Host::Scalingo)
+            if finding_number(finding).is_some_and(|max| max < SCALINGO_DEFAULT_JAVA) =>
+        {
+            let max = finding_number(finding)?;
+            Some((
+                Impact::Blocks,
+                format!(
+                    "Scalingo installs Java {SCALINGO_DEFAULT_JAVA} when system.properties pins none, and this Gradle wrapper runs on Java {max} at most: add `java.runtime.version={max}` to system.properties (https://doc.scalingo.com/languages/java/start)"
+                ),
+            ))
+        }
         ("missing-procfile", Host::CleverCloud) if stack.app_language() != Some(Lang::Node) => {
             Some((Impact::None, String::new()))
         }
@@ -217,6 +246,12 @@ fn host_specific(host: Host, stack: &Stack, finding: &Finding) -> Option<(Impact
         )),
         _ => None,
     }
+}
+
+/// A Spring Boot app without a Procfile `web:` line: the buildpack's default start.
+fn spring_default_start(stack: &Stack) -> bool {
+    stack.frameworks.iter().any(|f| f == "Spring Boot")
+        && !stack.web.iter().any(|s| s.source.starts_with("Procfile"))
 }
 
 pub fn verdict(causes: &[Cause]) -> Verdict {

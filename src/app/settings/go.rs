@@ -7,7 +7,7 @@
 //! (the `env:"APP_DB_URI"` tag): the finding names it. The port counts only when `PORT`
 //! is never read (a host sets `PORT`, not the app's own prefixed variable).
 
-use super::spring::yaml;
+use super::flat::yaml;
 use super::{Context, Framework, Key, Resolved, Setting, masked};
 use std::collections::BTreeMap;
 use std::sync::LazyLock;

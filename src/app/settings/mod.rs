@@ -11,6 +11,7 @@
 mod database_yml;
 mod defaults;
 mod django;
+mod flat;
 mod go;
 mod laravel;
 mod node;
@@ -18,8 +19,11 @@ mod php;
 mod python;
 mod rails;
 mod spring;
+mod spring_logging;
 mod spring_migrations;
 mod symfony;
+mod symfony_dotenv;
+mod symfony_packages;
 
 use super::env::DeclaredEnv;
 use crate::classify::{Language, Role, language_of, role_of};
@@ -264,7 +268,9 @@ pub fn wants(rel: &str) -> bool {
             None => break,
         }
     }
-    let named = tails.iter().any(|tail| at_app_root(tail)) || spring::is_properties_file(rel);
+    let named = tails.iter().any(|tail| at_app_root(tail))
+        || spring::is_properties_file(rel)
+        || spring_logging::is_logging_file(rel);
     named && {
         let language = language_of(rel, b"").unwrap_or(Language::Text);
         matches!(role_of(rel, language), Role::Source | Role::Config)

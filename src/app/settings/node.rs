@@ -6,7 +6,7 @@
 //! config/config.json). A value `process.env.X || 'memory'` is its default unless
 //! production declares X.
 
-use super::spring::{Entry, yaml};
+use super::flat::{Entry, yaml};
 use super::{Context, Framework, Resolved, Setting, masked};
 use std::collections::BTreeMap;
 use std::sync::LazyLock;

@@ -5,6 +5,7 @@
 //! integration profile is a deployment too). `${VAR:default}` is the default unless
 //! production declares VAR.
 
+use super::flat::{Entry, yaml};
 use super::spring_migrations::{self, MIGRATION_TOOLS};
 use super::{Context, Framework, Key, Resolved, Setting, is_local_host};
 use std::collections::BTreeMap;
@@ -33,19 +34,13 @@ fn development_profile(profile: &str) -> bool {
         .any(|w| lower.starts_with(w) || lower.split(['-', '_']).any(|p| p == *w))
 }
 
-/// One `key = value` of a properties or YAML file, with the value's span.
-pub(super) struct Entry {
-    pub(super) key: String,
-    pub(super) value: String,
-    pub(super) span: (usize, usize),
-}
-
 /// Every kept Spring file, wherever the build copies it from.
 pub fn resolve(ctx: &Context) -> Vec<Setting> {
     let files = ctx.files(is_properties_file);
     if files.is_empty() {
         return Vec::new();
     }
+    let mut out = super::spring_logging::resolve(ctx, development_profile);
     let parsed: Vec<(&str, bool, Vec<Entry>)> = files
         .iter()
         .map(|(rel, bytes)| {
@@ -57,7 +52,7 @@ pub fn resolve(ctx: &Context) -> Vec<Setting> {
             let entries = if rel.ends_with(".properties") {
                 properties(&text)
             } else {
-                yaml(&text)
+                production_documents(&text, yaml(&text))
             };
             (*rel, is_base, entries)
         })
@@ -67,7 +62,7 @@ pub fn resolve(ctx: &Context) -> Vec<Setting> {
         .filter(|(_, is_base, _)| !is_base)
         .flat_map(|(_, _, entries)| entries.iter().map(|e| (e.key.as_str(), ())))
         .collect();
-    let mut out = Vec::new();
+    out.extend(default_port(ctx, &parsed));
     let mut migrations = Vec::new();
     for (file, is_base, entries) in &parsed {
         for entry in entries {
@@ -137,6 +132,15 @@ pub fn resolve(ctx: &Context) -> Vec<Setting> {
                     true,
                     format!("`{}={value}`", entry.key),
                 ));
+            } else if key == "server.port"
+                // A literal port is `hardcoded-port`'s; a declared variable is resolved.
+                && variable.as_deref().is_some_and(|v| v != "PORT")
+            {
+                out.push(setting(
+                    Key::Port,
+                    true,
+                    format!("port {value} (`server.port`), not the port in `PORT`"),
+                ));
             } else if matches!(
                 key.as_str(),
                 "logging.file.name" | "logging.file.path" | "logging.file" | "logging.path"
@@ -149,8 +153,71 @@ pub fn resolve(ctx: &Context) -> Vec<Setting> {
             }
         }
     }
-    out.extend(spring_migrations::startup_migrations(&migrations));
+    out.extend(spring_migrations::startup_migrations(
+        &migrations,
+        &spring_migrations::build_dependencies(ctx),
+    ));
     out
+}
+
+/// No production file sets `server.port`: Spring Boot listens on 8080 whatever `PORT`
+/// says, unless production sets `SERVER_PORT` (Spring binds it to `server.port`).
+/// Anchored at the start of the base file, the one that should read `PORT`.
+fn default_port(ctx: &Context, parsed: &[(&str, bool, Vec<Entry>)]) -> Option<Setting> {
+    let sets_port = parsed
+        .iter()
+        .flat_map(|(_, _, entries)| entries)
+        .any(|e| e.key.eq_ignore_ascii_case("server.port"));
+    if sets_port || ctx.declares("SERVER_PORT") {
+        return None;
+    }
+    let (file, _, _) = parsed
+        .iter()
+        .filter(|(_, is_base, _)| *is_base)
+        .min_by_key(|(rel, _, _)| (!rel.contains("src/main/resources/"), rel.len()))?;
+    Some(Setting {
+        key: Key::Port,
+        framework: Framework::Spring,
+        value: "8080".into(),
+        file: file.to_string(),
+        span: (0, 0),
+        variable: Some("SERVER_PORT".into()),
+        local: true,
+        detail: "Spring Boot's default port 8080 (no `server.port` reads `PORT`)".into(),
+    })
+}
+
+/// The entries of a multi-document YAML file outside the documents activated only on
+/// development or test profiles (`spring.config.activate.on-profile: dev`, or the
+/// older `spring.profiles`).
+fn production_documents(text: &str, entries: Vec<Entry>) -> Vec<Entry> {
+    let mut starts = Vec::new();
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        if line.starts_with("---") {
+            starts.push(offset);
+        }
+        offset += line.len();
+    }
+    let document = |e: &Entry| starts.iter().filter(|s| **s <= e.span.0).count();
+    let development: Vec<usize> = entries
+        .iter()
+        .filter(|e| {
+            matches!(
+                e.key.as_str(),
+                "spring.config.activate.on-profile" | "spring.profiles"
+            ) && e
+                .value
+                .trim_matches(['"', '\''])
+                .split(',')
+                .all(|p| development_profile(p.trim()))
+        })
+        .map(document)
+        .collect();
+    entries
+        .into_iter()
+        .filter(|e| !development.contains(&document(e)))
+        .collect()
 }
 
 /// `${VAR:default}` → the default unless VAR is declared; a literal as is.
@@ -196,65 +263,6 @@ fn properties(text: &str) -> Vec<Entry> {
     out
 }
 
-/// Nested YAML keys flattened by indentation (`spring:\n  redis:\n    host: x` →
-/// `spring.redis.host`); lists joined with commas.
-pub(super) fn yaml(text: &str) -> Vec<Entry> {
-    let mut out: Vec<Entry> = Vec::new();
-    let mut path: Vec<(usize, String)> = Vec::new();
-    let mut offset = 0;
-    for line in text.split_inclusive('\n') {
-        let start = offset;
-        offset += line.len();
-        let content = line.split(" #").next().unwrap_or(line).trim_end();
-        let trimmed = content.trim_start();
-        if trimmed.is_empty() || trimmed.starts_with('#') || trimmed.starts_with("---") {
-            if trimmed.starts_with("---") {
-                path.clear();
-            }
-            continue;
-        }
-        let indent = content.len() - trimmed.len();
-        if let Some(item) = trimmed.strip_prefix("- ") {
-            // A list item of the last key.
-            if let Some(last) = out.last_mut()
-                && path
-                    .last()
-                    .is_some_and(|(_, k)| last.key.ends_with(k.as_str()))
-            {
-                if !last.value.is_empty() {
-                    last.value.push(',');
-                }
-                last.value.push_str(item.trim().trim_matches(['"', '\'']));
-                last.span.1 = start + line.len();
-            }
-            continue;
-        }
-        let Some((key, raw)) = trimmed.split_once(':') else {
-            continue;
-        };
-        while path.last().is_some_and(|(i, _)| *i >= indent) {
-            path.pop();
-        }
-        let full: Vec<&str> = path
-            .iter()
-            .map(|(_, k)| k.as_str())
-            .chain([key.trim()])
-            .collect();
-        let value = raw.trim();
-        let value_start = start + indent + key.len() + 1 + (raw.len() - raw.trim_start().len());
-        out.push(Entry {
-            key: full.join("."),
-            value: value.to_string(),
-            span: (value_start, value_start + value.len()),
-        });
-        if value.is_empty() {
-            path.push((indent, key.trim().to_string()));
-        }
-    }
-    out.retain(|e| !e.value.is_empty());
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -263,8 +271,7 @@ mod tests {
 
     #[test]
     fn profile_files_override_the_base_file() {
-        let base =
-            "server.error.include-stacktrace=always\ncors.allowed-origins=http://localhost:3000\n";
+        let base = "server.port=${PORT:8080}\nserver.error.include-stacktrace=always\ncors.allowed-origins=http://localhost:3000\n";
         let prod = "server.error.include-stacktrace=never\ncors.allowed-origins=https://app.gouv.fr,https://admin.gouv.fr\nsentry.debug=true\nlogging.file.name=${LOG_FILE:app.log}\n";
         let facts = test_facts(&[
             ("src/main/resources/application.properties", base),
@@ -343,6 +350,40 @@ mod tests {
             migrations(&[("src/main/resources/application.yml", yml)]).len(),
             1
         );
+    }
+
+    fn ports(files: &[(&str, &str)], declared: &[(&str, &str)]) -> Vec<(String, String, usize)> {
+        super::super::with_context(files, declared, |ctx| {
+            resolve(ctx)
+                .into_iter()
+                .filter(|s| s.key == Key::Port)
+                .map(|s| (s.file, s.value, s.span.0))
+                .collect()
+        })
+    }
+
+    #[test]
+    fn the_port_is_spring_boot_default_unless_it_reads_port() {
+        let base = "src/main/resources/application.properties";
+        assert_eq!(
+            ports(&[(base, "spring.application.name=shop\n")], &[]),
+            [(base.to_string(), "8080".to_string(), 0)]
+        );
+        assert!(
+            ports(
+                &[(base, "spring.application.name=shop\n")],
+                &[("SERVER_PORT", "")]
+            )
+            .is_empty()
+        );
+        assert!(ports(&[(base, "server.port=${PORT:8080}\n")], &[]).is_empty());
+        assert_eq!(
+            ports(&[(base, "server.port=${SERVER_PORT:8081}\n")], &[]),
+            [(base.to_string(), "8081".to_string(), 12)]
+        );
+        let yml = "src/main/resources/application.yml";
+        let multi = "server:\n  port: ${PORT:8080}\n---\nspring:\n  config:\n    activate:\n      on-profile: dev\nserver:\n  port: 9000\n";
+        assert!(ports(&[(yml, multi)], &[]).is_empty());
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Spring Boot's start-up migrations: Flyway or Liquibase configured in the effective
 //! production settings and not turned off.
 
-use super::{Framework, Key, Setting};
+use super::{Context, Framework, Key, Setting};
 
 /// The migration tools Spring Boot runs when the app starts, once on the classpath.
 pub const MIGRATION_TOOLS: &[&str] = &["flyway", "liquibase"];
@@ -10,11 +10,45 @@ pub const MIGRATION_TOOLS: &[&str] = &["flyway", "liquibase"];
 /// value, variable).
 pub type MigrationEntry<'a> = (&'a str, String, (usize, usize), String, Option<String>);
 
+/// The build files that put a migration tool on the classpath.
+const BUILD_FILES: &[&str] = &["build.gradle", "build.gradle.kts", "pom.xml"];
+
+/// The migration tools' artifacts a build declares, as entries anchored on the
+/// artifact (`org.flywaydb:flyway-core` in build.gradle, `<artifactId>liquibase-core`
+/// in pom.xml), keyed `<tool>-core`: Spring Boot runs a tool on the classpath by default.
+pub fn build_dependencies(ctx: &Context) -> Vec<MigrationEntry<'static>> {
+    let mut out = Vec::new();
+    for file in BUILD_FILES {
+        let Some(bytes) = ctx.text(file) else {
+            continue;
+        };
+        let text = String::from_utf8_lossy(bytes);
+        let mut offset = 0;
+        for line in text.split_inclusive('\n') {
+            let start = offset;
+            offset += line.len();
+            if line.trim_start().starts_with("//") || line.trim_start().starts_with("<!--") {
+                continue;
+            }
+            for tool in MIGRATION_TOOLS {
+                let artifact = format!("{tool}-core");
+                if let Some(at) = line.find(&artifact)
+                    && !out.iter().any(|e: &MigrationEntry| e.1 == artifact)
+                {
+                    let span = (start + at, start + at + artifact.len());
+                    out.push((*file, artifact, span, "true".to_string(), None));
+                }
+            }
+        }
+    }
+    out
+}
+
 /// Flyway or Liquibase configured and not turned off: Spring Boot migrates the database
 /// when each web instance starts. Anchored on `enabled=true`, else on the first key of
 /// the tool (configuring it means it is a dependency, and it runs by default); a
 /// `locations` that names test data loads that data at every start too.
-pub fn startup_migrations(entries: &[MigrationEntry]) -> Vec<Setting> {
+pub fn startup_migrations(entries: &[MigrationEntry], deps: &[MigrationEntry]) -> Vec<Setting> {
     let setting = |(file, _, span, value, variable): &MigrationEntry, detail| Setting {
         key: Key::StartupMigrations,
         framework: Framework::Spring,
@@ -36,7 +70,8 @@ pub fn startup_migrations(entries: &[MigrationEntry]) -> Vec<Setting> {
         if enabled.is_some_and(|e| !e.3.eq_ignore_ascii_case("true")) {
             continue;
         }
-        let Some(anchor) = enabled.or(of_tool.first()) else {
+        let dependency = deps.iter().find(|e| e.1 == format!("{tool}-core"));
+        let Some(anchor) = enabled.copied().or(of_tool.first().copied()).or(dependency) else {
             continue;
         };
         let name = if *tool == "flyway" {
@@ -46,6 +81,10 @@ pub fn startup_migrations(entries: &[MigrationEntry]) -> Vec<Setting> {
         };
         let how = match enabled {
             Some((_, key, _, value, _)) => format!("`{key}={value}`"),
+            None if of_tool.is_empty() => format!(
+                "`{}` in {} and `{prefix}enabled` left at its default, true",
+                anchor.1, anchor.0
+            ),
             None => format!(
                 "`{}` set and `{prefix}enabled` left at its default, true",
                 anchor.1

@@ -1,14 +1,19 @@
-//! Symfony: the environments the configuration is split into. `when@<env>` blocks in
-//! config/packages/*.yaml and config/services.yaml, and config/packages/<env>/
-//! folders, name the environments Symfony selects by `APP_ENV`. Symfony's own are
-//! `dev`, `test` and `prod`; any other name is a deployment (`staging`, `develop`)
-//! whose values live in the code.
+//! Symfony: the environments the configuration is split into, and what the `prod`
+//! environment runs with. `when@<env>` blocks in config/packages/*.yaml and
+//! config/services.yaml, and config/packages/<env>/ folders, name the environments
+//! Symfony selects by `APP_ENV`. Symfony's own are `dev`, `test` and `prod`; any other
+//! name is a deployment (`staging`, `develop`) whose values live in the code.
+//!
+//! The committed `.env` holds the defaults Symfony's Dotenv loads whenever the host does
+//! not set a variable (`symfony_dotenv.rs`); config/packages/*.yaml read structurally
+//! decide sessions and log handlers (`symfony_packages.rs`).
 
 use super::{Context, Framework, Key, Setting};
 use std::sync::LazyLock;
 
 pub fn is_config_file(tail: &str) -> bool {
     tail == "config/services.yaml"
+        || tail == ".env"
         || tail
             .strip_prefix("config/packages/")
             .is_some_and(|rest| rest.ends_with(".yaml") || rest.ends_with(".yml"))
@@ -21,6 +26,22 @@ static WHEN: LazyLock<regex::Regex> =
     LazyLock::new(|| crate::checks::regex(r"(?m)^when@([\w-]+)[ \t]*:"));
 
 pub fn resolve(ctx: &Context, base: &str) -> Vec<Setting> {
+    let mut out = environments(ctx, base);
+    if is_symfony(ctx, base) {
+        out.extend(super::symfony_dotenv::resolve(ctx, base));
+        out.extend(super::symfony_packages::resolve(ctx, base));
+    }
+    out
+}
+
+/// A Symfony app: its config/packages/ folder holds the framework bundle's file.
+fn is_symfony(ctx: &Context, base: &str) -> bool {
+    let framework = format!("{base}config/packages/framework.");
+    !ctx.files(|rel| rel.starts_with(&framework)).is_empty()
+}
+
+/// `when@<env>` blocks and config/packages/<env>/ folders named for deployments.
+fn environments(ctx: &Context, base: &str) -> Vec<Setting> {
     let mut out = Vec::new();
     let packages = format!("{base}config/packages/");
     let services = format!("{base}config/services.yaml");
