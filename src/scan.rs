@@ -459,7 +459,7 @@ impl Collected {
                         self.facts.add_app_file(&name);
                     }
                     if let Some(contents) = contents {
-                        self.facts.manifests.insert(name.clone(), contents);
+                        self.facts.keep_manifest(name.clone(), contents);
                     }
                     if at_root {
                         self.facts.root_files.insert(name);

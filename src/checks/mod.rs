@@ -14,6 +14,7 @@ mod dependencies;
 mod dependency_manifest;
 mod local_writes;
 mod logs;
+mod port;
 pub mod manifest;
 mod procfile;
 mod scheduler;
@@ -73,6 +74,7 @@ pub enum Check {
     StartupMigrationsInSettings,
     ListenDefaultInSettings,
     DeployNamedConfig,
+    ServerDefaultPort,
 }
 
 /// Root files that decide the repository-level checks other than `missing-procfile`:
@@ -154,6 +156,7 @@ const NAMES: &[(&str, Check)] = &[
     ),
     ("listen-default-in-settings", Check::ListenDefaultInSettings),
     ("deploy-named-config", Check::DeployNamedConfig),
+    ("server-default-port", Check::ServerDefaultPort),
 ];
 
 impl Check {
@@ -225,6 +228,7 @@ impl Check {
             Check::StartupMigrationsInSettings => settings::startup_migrations,
             Check::ListenDefaultInSettings => settings::listen_default,
             Check::DeployNamedConfig => settings::deploy_named_config,
+            Check::ServerDefaultPort => port::server_default_port,
         };
         run(rule, app)
     }
@@ -324,7 +328,7 @@ pub fn on_commands<'a>(
 ) -> Vec<Finding> {
     let mut findings = Vec::new();
     for command in commands {
-        let Some(text) = app.text(command.file) else {
+        let Some(text) = app.text(&command.file) else {
             continue;
         };
         let parts = segments(&command.command);
@@ -345,7 +349,7 @@ pub fn on_commands<'a>(
             } else {
                 (at, line_end)
             };
-            findings.push(finding_at(rule, command.file, text, span, message));
+            findings.push(finding_at(rule, &command.file, text, span, message));
         }
     }
     findings

@@ -39,7 +39,7 @@ pub fn npm_start_as_web(rule: &Rule, app: &App) -> Vec<Finding> {
                 && runs_start_script(&c.command)
         })
         .filter_map(|c| {
-            let text = app.text(c.file)?;
+            let text = app.text(&c.file)?;
             // corepack only picks the package manager's version and runs it in its own
             // process: the package manager after it is the one that holds the signal.
             let wrapper = c
@@ -49,7 +49,7 @@ pub fn npm_start_as_web(rule: &Rule, app: &App) -> Vec<Finding> {
                 .unwrap_or("npm");
             Some(finding_at(
                 rule,
-                c.file,
+                &c.file,
                 text,
                 (c.offset, c.offset + c.command.len()),
                 format!("the web process runs through `{wrapper}`, which does not forward SIGTERM to the app"),
