@@ -521,7 +521,7 @@ static DEV_SCRIPT_NAME: LazyLock<Regex> = LazyLock::new(|| {
 pub fn runs_dev_server(command: &str, segment: &str) -> bool {
     static DEV: LazyLock<Regex> = LazyLock::new(|| {
         crate::checks::regex(
-            r"^(?:nodemon\b|ts-node-dev\b|node-dev\b|tsx\s+watch\b|node\s+(?:.*\s)?--watch\b|next\s+dev\b|nuxt\s+dev\b|vite(?:\s+(?:dev|serve)\b|\s+--|\s*$)|webpack(?:-dev-server\b|\s+serve\b)|ng\s+serve\b|react-scripts\s+start\b|flask\s+run\b|python3?\s+-m\s+flask\s+run\b|python3?\s+manage\.py\s+runserver\b|php\s+artisan\s+serve\b|php\s+-S\b|(?:uvicorn|gunicorn)\s.*--reload\b|(?:bin/)?rails\s+s(?:erver)?\b.*(?:-e|--environment)[ =]development\b)",
+            r"^(?:nodemon\b|ts-node-dev\b|node-dev\b|tsx\s+watch\b|node\s+(?:.*\s)?--watch\b|next\s+dev\b|nuxt\s+dev\b|vite(?:\s+(?:dev|serve)\b|\s+--|\s*$)|webpack(?:-dev-server\b|\s+serve\b)|ng\s+serve\b|react-scripts\s+start\b|flask\s+run\b|python3?\s+-m\s+flask\s+run\b|python3?\s+manage\.py\s+runserver\b|php\s+artisan\s+serve\b|php\s+-S\b|(?:uvicorn|gunicorn)\s.*--reload\b|nest\s+start\b|(?:bin/)?rails\s+s(?:erver)?\b.*(?:-e|--environment)[ =]development\b)",
         )
     });
     static RAILS: LazyLock<Regex> =

@@ -75,6 +75,7 @@ pub enum Check {
     ListenDefaultInSettings,
     DeployNamedConfig,
     ServerDefaultPort,
+    OtherPortVariable,
 }
 
 /// Root files that decide the repository-level checks other than `missing-procfile`:
@@ -157,6 +158,7 @@ const NAMES: &[(&str, Check)] = &[
     ("listen-default-in-settings", Check::ListenDefaultInSettings),
     ("deploy-named-config", Check::DeployNamedConfig),
     ("server-default-port", Check::ServerDefaultPort),
+    ("other-port-variable", Check::OtherPortVariable),
 ];
 
 impl Check {
@@ -229,6 +231,7 @@ impl Check {
             Check::ListenDefaultInSettings => settings::listen_default,
             Check::DeployNamedConfig => settings::deploy_named_config,
             Check::ServerDefaultPort => port::server_default_port,
+            Check::OtherPortVariable => port::other_port_variable,
         };
         run(rule, app)
     }
@@ -326,13 +329,26 @@ pub fn on_commands<'a>(
     commands: impl IntoIterator<Item = &'a Process>,
     judge: impl Fn(&Process, &[Segment], usize) -> Option<String>,
 ) -> Vec<Finding> {
+    on_commands_within(rule, app, commands, |process, segments, i| {
+        Some((judge(process, segments, i)?, None))
+    })
+}
+
+/// Like `on_commands`, with `judge` also choosing the range inside the simple command to
+/// report (the option at fault, on its own continuation line).
+pub fn on_commands_within<'a>(
+    rule: &Rule,
+    app: &App,
+    commands: impl IntoIterator<Item = &'a Process>,
+    judge: impl Fn(&Process, &[Segment], usize) -> Option<(String, Option<(usize, usize)>)>,
+) -> Vec<Finding> {
     let mut findings = Vec::new();
     for command in commands {
         let Some(text) = app.text(&command.file) else {
             continue;
         };
         let parts = segments(&command.command);
-        if let Some((seg, message)) =
+        if let Some((seg, (message, within))) =
             (0..parts.len()).find_map(|i| Some((&parts[i], judge(command, &parts, i)?)))
         {
             let at = command.offset;
@@ -344,8 +360,9 @@ pub fn on_commands<'a>(
                 .iter()
                 .position(|b| *b == b'\n' || *b == b'\r')
                 .map_or(text.len(), |n| at + n);
+            let (from, to) = within.unwrap_or((0, seg.end - seg.start));
             let span = if verbatim {
-                (at + seg.start, at + seg.end)
+                (at + seg.start + from, at + seg.start + to)
             } else {
                 (at, line_end)
             };

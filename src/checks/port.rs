@@ -1,10 +1,11 @@
-//! Factor VII, `server-default-port`: a web server started in the start command with no
-//! port option listens on its own default (uvicorn's 8000, FrankenPHP's 80), and one
-//! given a port from another variable (`--port $API_PORT`) listens there: neither is
-//! the `PORT` the host gives, so the router never reaches the app.
+//! Factor VII, where a server started by a start command listens. `server-default-port`:
+//! with no port option, its own default (uvicorn's 8000, FrankenPHP's 80);
+//! `other-port-variable`: a port from another variable (`--port $API_PORT`). Neither is
+//! the `PORT` the host gives, so the router does not reach the app until that changes.
 
-use super::{on_commands, regex};
+use super::{on_commands_within, regex};
 use crate::app::App;
+use crate::app::processes::Process;
 use crate::finding::Finding;
 use crate::rules::Rule;
 use regex::Regex;
@@ -90,39 +91,75 @@ pub fn server_default_port(rule: &Rule, app: &App) -> Vec<Finding> {
             .map(|s| (regex(s.start), regex(s.options)))
             .collect()
     });
-    // A port option fed by a variable: `--port $API_PORT`, `-b 0.0.0.0:${APP_PORT}`.
-    static FROM_VARIABLE: LazyLock<Regex> = LazyLock::new(|| {
-        regex(r#"\s(?:--port|-p|--bind|-b|--listen|-l)[\s=]+["']?(?:[\w.\[\]]*:)?\$\{?(?P<var>[A-Za-z_][A-Za-z0-9_]*)"#)
-    });
-    static ANY_SERVER: LazyLock<Regex> = LazyLock::new(|| {
-        regex(r"^(?:python3?\s+-m\s+)?(?:uvicorn|hypercorn|daphne|waitress-serve|granian|gunicorn|(?:\S*/)?frankenphp|streamlit|puma|(?:bin/)?rails\s+s(?:erver)?)\b")
-    });
-    let web = app.processes.iter().filter(|p| p.is_web());
-    on_commands(rule, app, web, |process, segments, i| {
-        let text = segments[i].text;
-        let file = app.text(&process.file).unwrap_or_default();
-        let file = String::from_utf8_lossy(file);
-        if ANY_SERVER.is_match(text)
-            && let Some(var) = FROM_VARIABLE.captures(text).map(|c| c["var"].to_string())
-            && var != "PORT"
-            && !assigned_from_port(&file, &var)
-            && !app.env.get(&var).and_then(|v| v.value.as_deref()).is_some_and(reads_port)
-        {
-            return Some(format!(
-                "the web server listens on `${var}`, not on the `PORT` the host gives (`{text}`)"
-            ));
-        }
+    on_web_servers(rule, app, |_, file, text| {
         let (server, _) = SERVERS
             .iter()
             .zip(COMPILED.iter())
             .find(|(_, (start, options))| start.is_match(text) && !options.is_match(text))?;
-        if server.variable.is_some_and(|v| file.contains(v) || app.env.declares(v)) {
+        if server
+            .variable
+            .is_some_and(|v| file.contains(v) || app.env.declares(v))
+        {
             return None;
         }
-        Some(format!(
-            "`{}` starts with no port option and listens on its default {}, which ignores `PORT` (`{text}`)",
-            server.program, server.default
+        Some((
+            format!(
+                "`{}` starts with no port option and listens on its default {}, which ignores `PORT` (`{text}`)",
+                server.program, server.default
+            ),
+            None,
         ))
+    })
+}
+
+/// `other-port-variable`: the server's port option reads another variable than `PORT`
+/// (`--port $PREFECT_SERVER_API_PORT`), unless the start file or the declared
+/// environment sets it from `PORT`.
+pub fn other_port_variable(rule: &Rule, app: &App) -> Vec<Finding> {
+    // A port option fed by a variable: `--port $API_PORT`, `-b 0.0.0.0:${APP_PORT}`.
+    static FROM_VARIABLE: LazyLock<Regex> = LazyLock::new(|| {
+        regex(
+            r#"\s(?:--port|-p|--bind|-b|--listen|-l)[\s=]+["']?(?:[\w.\[\]]*:)?\$\{?(?P<var>[A-Za-z_][A-Za-z0-9_]*)"#,
+        )
+    });
+    static ANY_SERVER: LazyLock<Regex> = LazyLock::new(|| {
+        regex(
+            r"^(?:python3?\s+-m\s+)?(?:uvicorn|hypercorn|daphne|waitress-serve|granian|gunicorn|(?:\S*/)?frankenphp|streamlit|puma|(?:bin/)?rails\s+s(?:erver)?)\b",
+        )
+    });
+    on_web_servers(rule, app, |_, file, text| {
+        if !ANY_SERVER.is_match(text) {
+            return None;
+        }
+        let caps = FROM_VARIABLE.captures(text)?;
+        let var = &caps["var"];
+        let from_port = assigned_from_port(file, var)
+            || app
+                .env
+                .get(var)
+                .and_then(|v| v.value.as_deref())
+                .is_some_and(reads_port);
+        let option = caps.get(0)?;
+        (var != "PORT" && !from_port).then(|| {
+            (
+                format!("the web server listens on `${var}`, not on the `PORT` the host gives"),
+                Some((option.start() + 1, option.end())),
+            )
+        })
+    })
+}
+
+/// Runs `judge` on each simple command of the web start commands and scripts, with the
+/// text of the file it is written in (lossy UTF-8).
+fn on_web_servers(
+    rule: &Rule,
+    app: &App,
+    judge: impl Fn(&Process, &str, &str) -> Option<(String, Option<(usize, usize)>)>,
+) -> Vec<Finding> {
+    let web = app.processes.iter().filter(|p| p.is_web());
+    on_commands_within(rule, app, web, |process, segments, i| {
+        let file = String::from_utf8_lossy(app.text(&process.file).unwrap_or_default());
+        judge(process, &file, segments[i].text)
     })
 }
 

@@ -4,7 +4,8 @@
 
 use super::{bytes_regex, finding_at};
 use crate::app::App;
-use crate::app::processes::{Origin, runs_start_script};
+use crate::app::command::segments;
+use crate::app::processes::{Origin, runs_dev_server, runs_start_script, scripts_run_by};
 use crate::classify::Language;
 use crate::finding::Finding;
 use crate::repo::FileFacts;
@@ -36,7 +37,7 @@ pub fn npm_start_as_web(rule: &Rule, app: &App) -> Vec<Finding> {
         .filter(|c| {
             matches!(c.origin, Origin::Procfile | Origin::Dockerfile)
                 && c.is_web()
-                && runs_start_script(&c.command)
+                && (runs_start_script(&c.command) || serves_through_script(app, &c.command))
         })
         .filter_map(|c| {
             let text = app.text(&c.file)?;
@@ -56,6 +57,24 @@ pub fn npm_start_as_web(rule: &Rule, app: &App) -> Vec<Finding> {
             ))
         })
         .collect()
+}
+
+/// Whether the command's server, its last simple command in the foreground, is a
+/// package.json script run by a package manager (`yarn start:prod`, `npm run serve`):
+/// one chained before it (`npm run migrate && node server.js`) exits and hands over.
+fn serves_through_script(app: &App, command: &str) -> bool {
+    let parts = segments(command);
+    parts.iter().rev().find(|s| !s.background).is_some_and(|last| {
+        let text = last.text.strip_prefix("corepack ").unwrap_or(last.text);
+        let scripts = scripts_run_by(&app.manifests, text);
+        // A development server there is `dev-server-start`'s finding, on the script.
+        !scripts.is_empty()
+            && !scripts.iter().any(|(_, s)| {
+                segments(&s.command)
+                    .iter()
+                    .any(|seg| runs_dev_server(&s.command, seg.text))
+            })
+    })
 }
 
 /// Notes where a Node file starts a server or a queue worker, whether it handles
