@@ -350,11 +350,7 @@ fn scripts_named(command: &str, dir: &str, image: Option<&Dockerfile>, facts: &R
         .filter(|p| is_script(p))
         .collect();
     let mut found = Vec::new();
-    for word in command.split(|c: char| c.is_whitespace() || "\"'[],;()`".contains(c)) {
-        let word = word.trim_start_matches("./");
-        if word.is_empty() {
-            continue;
-        }
+    for word in command_words(command) {
         let relative = if dir.is_empty() { String::new() } else { format!("{dir}/{word}") };
         for script in &scripts {
             if *script == word || *script == relative || word.ends_with(&format!("/{script}")) {
@@ -380,6 +376,48 @@ fn scripts_named(command: &str, dir: &str, image: Option<&Dockerfile>, facts: &R
     found.sort();
     found.dedup();
     found
+}
+
+/// The words of a command line, quotes, brackets and separators dropped, each without
+/// a leading `./`: the paths it may run.
+fn command_words(command: &str) -> impl Iterator<Item = &str> {
+    command
+        .split(|c: char| c.is_whitespace() || "\"'[],;()`&|".contains(c))
+        .map(|w| w.trim_start_matches("./"))
+        .filter(|w| !w.is_empty())
+}
+
+/// The repository files that the root's process declarations run by path: a Procfile
+/// line, a Scalingo or Clever Cloud cron job, the root Dockerfile's command. Read from
+/// disk before the walk, so that a file's role can follow from them: cron.json's
+/// `tools/send-reminders.sh` is production code, though `tools/` holds developer tools.
+pub fn files_run_by_processes(root: &std::path::Path) -> std::collections::BTreeSet<String> {
+    const MAX_SIZE: u64 = 1 << 20;
+    let read = |name: &str| {
+        let path = root.join(name);
+        let small = std::fs::metadata(&path).is_ok_and(|m| m.is_file() && m.len() <= MAX_SIZE);
+        small.then(|| std::fs::read(&path).ok()).flatten()
+    };
+    let mut commands: Vec<String> = Vec::new();
+    if let Some(text) = read("Procfile") {
+        commands.extend(super::procfile::parse_procfile(&text).into_iter().map(|d| d.command));
+    }
+    if let Some(Ok(Some(jobs))) = read("cron.json").map(|t| super::cron::scalingo_jobs(&t)) {
+        commands.extend(jobs.into_iter().map(|j| j.entry));
+    }
+    if let Some(Ok(jobs)) = read("clevercloud/cron.json").map(|t| super::cron::clever_entries(&t)) {
+        commands.extend(jobs.into_iter().map(|j| j.entry));
+    }
+    if let Some(text) = read("Dockerfile") {
+        let image = Dockerfile::parse(&text);
+        commands.extend(image.commands().iter().map(|i| i.form().to_string()));
+    }
+    commands
+        .iter()
+        .flat_map(|c| command_words(c))
+        .filter(|w| w.contains('/') && !w.starts_with('/') && !w.starts_with('$'))
+        .map(String::from)
+        .collect()
 }
 
 /// The sources of the image's `COPY`/`ADD` instructions that put a file at `target`
