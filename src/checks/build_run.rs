@@ -8,7 +8,7 @@ use super::{finding_at, on_start_commands, regex};
 use crate::app::App;
 use crate::app::command::{Segment, segments};
 use crate::app::processes::{Kind, Origin, Process, runs_dev_server};
-use crate::finding::Finding;
+use crate::finding::{Fact, Finding};
 use crate::rules::Rule;
 
 pub fn install_at_boot(rule: &Rule, app: &App) -> Vec<Finding> {
@@ -100,7 +100,7 @@ fn overridden_start(rule: &Rule, app: &App) -> Vec<Finding> {
         .iter()
         .find(|seg| runs_dev_server(&script.command, seg.text))
         .map(|seg| {
-            finding_at(
+            let mut finding = finding_at(
                 rule,
                 "package.json",
                 text,
@@ -109,7 +109,9 @@ fn overridden_start(rule: &Rule, app: &App) -> Vec<Finding> {
                     "package.json's `start`, which Clever Cloud runs instead of the Procfile, runs a development server or watcher (`{}`)",
                     seg.text
                 ),
-            )
+            );
+            finding.fact = Some(Fact::CleverCloudOnly);
+            finding
         })
         .into_iter()
         .collect()

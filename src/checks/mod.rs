@@ -76,6 +76,7 @@ pub enum Check {
     DeployNamedConfig,
     ServerDefaultPort,
     OtherPortVariable,
+    BrokenSignalTrap,
 }
 
 /// Root files that decide the repository-level checks other than `missing-procfile`:
@@ -159,6 +160,7 @@ const NAMES: &[(&str, Check)] = &[
     ("deploy-named-config", Check::DeployNamedConfig),
     ("server-default-port", Check::ServerDefaultPort),
     ("other-port-variable", Check::OtherPortVariable),
+    ("broken-signal-trap", Check::BrokenSignalTrap),
 ];
 
 impl Check {
@@ -232,6 +234,7 @@ impl Check {
             Check::DeployNamedConfig => settings::deploy_named_config,
             Check::ServerDefaultPort => port::server_default_port,
             Check::OtherPortVariable => port::other_port_variable,
+            Check::BrokenSignalTrap => signals::broken_signal_trap,
         };
         run(rule, app)
     }

@@ -31,6 +31,26 @@ pub fn heavy_boot(rule: &Rule, app: &App) -> Vec<Finding> {
     })
 }
 
+/// `broken-signal-trap`: a start script's `trap` that forwards the shutdown signal with
+/// `kill`/`pkill` given a bare signal name (`pkill SIGTERM -P $$`): without its dash the
+/// name is read as a process id or pattern, so the children are never signalled.
+pub fn broken_signal_trap(rule: &Rule, app: &App) -> Vec<Finding> {
+    let trap = super::regex(
+        r#"^trap\s+["']?(?:[^"']*?\s)?(?P<kill>(?:pkill|kill|killall)\s+(?:SIG)?(?:TERM|INT|HUP|QUIT|KILL|USR1|USR2)\b)"#,
+    );
+    let scripts = app
+        .processes
+        .iter()
+        .filter(|p| p.origin == Origin::StartScript);
+    super::on_commands(rule, app, scripts, |_, segments, i| {
+        let caps = trap.captures(segments[i].text)?;
+        Some(format!(
+            "the trap runs `{}`, which reads the signal name as a process to match, not as the signal to send",
+            &caps["kill"]
+        ))
+    })
+}
+
 pub fn npm_start_as_web(rule: &Rule, app: &App) -> Vec<Finding> {
     app.processes
         .iter()
