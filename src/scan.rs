@@ -232,9 +232,7 @@ impl<'a> Scanner<'a> {
         match entry {
             Entry::Skipped { rel, reason } => Outcome::Skipped(reason, rel),
             Entry::Error { path, message } => Outcome::Problem(ScanProblem { path, message }),
-            Entry::File { path, rel, size } => {
-                self.visit_file(&path, rel, size, root_is_dir, run)
-            }
+            Entry::File { path, rel, size } => self.visit_file(&path, rel, size, root_is_dir, run),
         }
     }
 

@@ -234,13 +234,21 @@ fn image_kind(path: &str) -> Kind {
     let mut parts = lower.rsplit('/');
     let name = parts.next().unwrap_or("");
     let folder = parts.next().unwrap_or("");
-    let words: Vec<&str> = name.split(['.', '-', '_']).chain(folder.split(['.', '-', '_'])).collect();
-    if words.iter().any(|w| ["clock", "sched", "cron"].iter().any(|k| w.contains(k))) {
-        Kind::Clock
-    } else if words
+    let words: Vec<&str> = name
+        .split(['.', '-', '_'])
+        .chain(folder.split(['.', '-', '_']))
+        .collect();
+    if words
         .iter()
-        .any(|w| matches!(*w, "worker" | "workers" | "jobs" | "queue" | "sidekiq" | "celery"))
+        .any(|w| ["clock", "sched", "cron"].iter().any(|k| w.contains(k)))
     {
+        Kind::Clock
+    } else if words.iter().any(|w| {
+        matches!(
+            *w,
+            "worker" | "workers" | "jobs" | "queue" | "sidekiq" | "celery"
+        )
+    }) {
         Kind::Worker
     } else {
         Kind::Web
@@ -338,7 +346,12 @@ fn start_scripts(commands: &[Process], manifests: &Manifests, facts: &RepoFacts)
 /// The kept scripts a command line names, by path from the root or from `dir` (the
 /// folder of the file it is written in), as a path ending in one (`/app/start.sh`), or
 /// through the image's `COPY` to the path it runs.
-fn scripts_named(command: &str, dir: &str, image: Option<&Dockerfile>, facts: &RepoFacts) -> Vec<String> {
+fn scripts_named(
+    command: &str,
+    dir: &str,
+    image: Option<&Dockerfile>,
+    facts: &RepoFacts,
+) -> Vec<String> {
     let is_script = |path: &str| {
         START_SCRIPTS.contains(&path)
             || language_of(path, b"") == Some(Language::Shell) && is_followed_file(path)
@@ -351,7 +364,11 @@ fn scripts_named(command: &str, dir: &str, image: Option<&Dockerfile>, facts: &R
         .collect();
     let mut found = Vec::new();
     for word in command_words(command) {
-        let relative = if dir.is_empty() { String::new() } else { format!("{dir}/{word}") };
+        let relative = if dir.is_empty() {
+            String::new()
+        } else {
+            format!("{dir}/{word}")
+        };
         for script in &scripts {
             if *script == word || *script == relative || word.ends_with(&format!("/{script}")) {
                 found.push(script.to_string());
@@ -400,7 +417,11 @@ pub fn files_run_by_processes(root: &std::path::Path) -> std::collections::BTree
     };
     let mut commands: Vec<String> = Vec::new();
     if let Some(text) = read("Procfile") {
-        commands.extend(super::procfile::parse_procfile(&text).into_iter().map(|d| d.command));
+        commands.extend(
+            super::procfile::parse_procfile(&text)
+                .into_iter()
+                .map(|d| d.command),
+        );
     }
     if let Some(Ok(Some(jobs))) = read("cron.json").map(|t| super::cron::scalingo_jobs(&t)) {
         commands.extend(jobs.into_iter().map(|j| j.entry));
@@ -453,7 +474,8 @@ fn copied_to(image: &Dockerfile, target: &str) -> Vec<String> {
                 dest.to_string()
             };
             let full = full.trim_start_matches('/');
-            let matches = path_pattern(full).is_some_and(|r| r.is_match(target.trim_start_matches('/')));
+            let matches =
+                path_pattern(full).is_some_and(|r| r.is_match(target.trim_start_matches('/')));
             if matches {
                 sources.push(src.to_string());
             }
@@ -465,8 +487,9 @@ fn copied_to(image: &Dockerfile, target: &str) -> Vec<String> {
 /// A `COPY` path as a whole-path regex: build variables (`${APP_ENV}`, `$APP_ENV`) and
 /// `*` match any part of a name.
 fn path_pattern(path: &str) -> Option<Regex> {
-    static VARIABLE: LazyLock<Regex> =
-        LazyLock::new(|| crate::checks::regex(r"\$\{[A-Za-z_][A-Za-z0-9_]*\}|\$[A-Za-z_][A-Za-z0-9_]*|\*"));
+    static VARIABLE: LazyLock<Regex> = LazyLock::new(|| {
+        crate::checks::regex(r"\$\{[A-Za-z_][A-Za-z0-9_]*\}|\$[A-Za-z_][A-Za-z0-9_]*|\*")
+    });
     let mut pattern = String::from("^");
     let mut last = 0;
     for m in VARIABLE.find_iter(path) {
@@ -690,7 +713,7 @@ mod tests {
                 "web: bin/start.sh\nclock: python clock.py\npostdeploy: rails db:migrate\nworker: rq\n",
             ),
             ("package.json", r#"{"scripts":{"start":"node a.js"}}"#),
-            ("bin/start", "x"),
+            ("bin/start.sh", "x"),
         ]);
         let app = crate::app::App::build(facts, &Default::default());
         let kinds: Vec<(Origin, Kind)> = app.processes.iter().map(|p| (p.origin, p.kind)).collect();
@@ -704,6 +727,82 @@ mod tests {
                 (Origin::StartScript, Kind::Web),
             ],
             "package.json's start does not run: the Procfile declares web, through bin/start"
+        );
+    }
+
+    #[test]
+    fn nested_images_and_the_scripts_they_copy() {
+        let facts = test_facts(&[
+            (
+                ".docker/prod/web.dockerfile",
+                "FROM php\nCOPY ./.docker/scripts/boot_${APP_ENV}.sh /app/bin/boot.sh\nENTRYPOINT [\"/app/bin/boot.sh\"]\n",
+            ),
+            (
+                ".docker/prod/worker.dockerfile",
+                "FROM php\nCMD [\"supervisord\"]\n",
+            ),
+            (
+                ".docker/dev.dockerfile",
+                "FROM php\nCMD [\"php\", \"-S\", \"0.0.0.0:80\"]\n",
+            ),
+            (
+                ".docker/scripts/boot_prod.sh",
+                "#!/bin/sh\nexec frankenphp php-server\n",
+            ),
+            (
+                ".docker/scripts/boot_staging.sh",
+                "#!/bin/sh\nexec frankenphp php-server\n",
+            ),
+            (
+                ".docker/scripts/boot_test.sh",
+                "#!/bin/sh\nexec frankenphp php-server\n",
+            ),
+        ]);
+        let app = crate::app::App::build(facts, &Default::default());
+        let found: Vec<(Origin, Kind, &str)> = app
+            .processes
+            .iter()
+            .map(|p| (p.origin, p.kind, p.file.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (Origin::Dockerfile, Kind::Web, ".docker/prod/web.dockerfile"),
+                (
+                    Origin::Dockerfile,
+                    Kind::Worker,
+                    ".docker/prod/worker.dockerfile"
+                ),
+                (
+                    Origin::StartScript,
+                    Kind::Web,
+                    ".docker/scripts/boot_prod.sh"
+                ),
+                (
+                    Origin::StartScript,
+                    Kind::Web,
+                    ".docker/scripts/boot_staging.sh"
+                ),
+            ],
+            "the development image and the test script are left out"
+        );
+    }
+
+    #[test]
+    fn paths_run_by_the_process_declarations() {
+        let dir = std::env::temp_dir().join(format!("twelve-run-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        std::fs::write(dir.join("Procfile"), "web: bash ./bin/web.sh\n").expect("Procfile");
+        std::fs::write(
+            dir.join("cron.json"),
+            r#"{"jobs":[{"command":"0 6 * * * tools/remind.sh && python manage.py x"}]}"#,
+        )
+        .expect("cron.json");
+        let run = files_run_by_processes(&dir);
+        std::fs::remove_dir_all(&dir).ok();
+        assert_eq!(
+            run.iter().map(String::as_str).collect::<Vec<_>>(),
+            ["bin/web.sh", "tools/remind.sh"]
         );
     }
 

@@ -50,22 +50,27 @@ pub fn dev_server_start(rule: &Rule, app: &App) -> Vec<Finding> {
     // Docker daemon, and the database is an attached service.
     let compose_up = regex(r"^docker(?:-compose|\s+compose)\s+(?:.*\s)?up\b");
     let mut findings = overridden_start(rule, app);
-    findings.extend(on_start_commands(rule, app, true, |command: &Process, segments, i| {
-        let seg: &Segment = &segments[i];
-        if runs_dev_server(&command.command, seg.text) {
-            Some(format!(
-                "the production start command runs a development server or watcher (`{}`)",
-                seg.text
-            ))
-        } else if compose_up.is_match(seg.text) {
-            Some(format!(
-                "the production start command brings up local containers (`{}`)",
-                seg.text
-            ))
-        } else {
-            None
-        }
-    }));
+    findings.extend(on_start_commands(
+        rule,
+        app,
+        true,
+        |command: &Process, segments, i| {
+            let seg: &Segment = &segments[i];
+            if runs_dev_server(&command.command, seg.text) {
+                Some(format!(
+                    "the production start command runs a development server or watcher (`{}`)",
+                    seg.text
+                ))
+            } else if compose_up.is_match(seg.text) {
+                Some(format!(
+                    "the production start command brings up local containers (`{}`)",
+                    seg.text
+                ))
+            } else {
+                None
+            }
+        },
+    ));
     findings
 }
 

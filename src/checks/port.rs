@@ -186,7 +186,10 @@ mod tests {
 
     #[test]
     fn a_variable_set_from_port() {
-        assert!(assigned_from_port("export API_PORT=\"${PORT:-8000}\"\n", "API_PORT"));
+        assert!(assigned_from_port(
+            "export API_PORT=\"${PORT:-8000}\"\n",
+            "API_PORT"
+        ));
         assert!(assigned_from_port("ENV API_PORT $PORT\n", "API_PORT"));
         assert!(!assigned_from_port("API_PORT=4200\nPORT=1\n", "API_PORT"));
     }

@@ -84,17 +84,21 @@ pub fn npm_start_as_web(rule: &Rule, app: &App) -> Vec<Finding> {
 /// one chained before it (`npm run migrate && node server.js`) exits and hands over.
 fn serves_through_script(app: &App, command: &str) -> bool {
     let parts = segments(command);
-    parts.iter().rev().find(|s| !s.background).is_some_and(|last| {
-        let text = last.text.strip_prefix("corepack ").unwrap_or(last.text);
-        let scripts = scripts_run_by(&app.manifests, text);
-        // A development server there is `dev-server-start`'s finding, on the script.
-        !scripts.is_empty()
-            && !scripts.iter().any(|(_, s)| {
-                segments(&s.command)
-                    .iter()
-                    .any(|seg| runs_dev_server(&s.command, seg.text))
-            })
-    })
+    parts
+        .iter()
+        .rev()
+        .find(|s| !s.background)
+        .is_some_and(|last| {
+            let text = last.text.strip_prefix("corepack ").unwrap_or(last.text);
+            let scripts = scripts_run_by(&app.manifests, text);
+            // A development server there is `dev-server-start`'s finding, on the script.
+            !scripts.is_empty()
+                && !scripts.iter().any(|(_, s)| {
+                    segments(&s.command)
+                        .iter()
+                        .any(|seg| runs_dev_server(&s.command, seg.text))
+                })
+        })
 }
 
 /// Notes where a Node file starts a server or a queue worker, whether it handles
