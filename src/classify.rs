@@ -480,6 +480,12 @@ fn name_words(name: &str) -> impl Iterator<Item = &str> {
     stem.split(['-', '_']).chain(name.split('.').skip(1))
 }
 
+/// Whether a file's name ties it to a development, local, test or CI environment
+/// (`demarrage_test.sh`, `start-dev.sh`, `Dockerfile.ci`).
+pub fn names_non_production_environment(name: &str) -> bool {
+    name_words(&name.to_ascii_lowercase()).any(|w| DEV_ENV_WORDS.contains(&w))
+}
+
 /// Settings files named for development, local, test or CI environments
 /// (`settings/dev.py`, `config/environments/development.rb`, `application-dev.yml`,
 /// `docker-compose.yml`, `.env.development`).

@@ -147,6 +147,9 @@ pub fn mask(value: &str) -> String {
 pub enum Fact {
     /// The matched text is a number (a port, for `hardcoded-port`).
     Number(u64),
+    /// What the finding is about runs on Clever Cloud only: package.json's `start`, which
+    /// it runs instead of the Procfile that the other hosts follow.
+    CleverCloudOnly,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -191,6 +191,26 @@ impl RepoFacts {
         root_manifest(rel)
             || app_folder(rel).is_some_and(|(_, inner)| root_manifest(inner))
             || crate::app::settings::wants(rel)
+            || is_followed_file(rel)
+    }
+
+    /// Keeps a manifest's contents; of the Dockerfiles and shell scripts kept at any
+    /// path (`is_followed_file`), at most `MAX_FOLLOWED_FILES`, the first by path.
+    pub fn keep_manifest(&mut self, name: String, contents: Vec<u8>) {
+        let followed = is_followed_file(&name) && !MANIFESTS.contains(&name.as_str());
+        self.manifests.insert(name, contents);
+        if followed {
+            let kept: Vec<&String> = self
+                .manifests
+                .keys()
+                .filter(|k| is_followed_file(k) && !MANIFESTS.contains(&k.as_str()))
+                .collect();
+            if kept.len() > MAX_FOLLOWED_FILES
+                && let Some(last) = kept.last().map(|k| (*k).clone())
+            {
+                self.manifests.remove(&last);
+            }
+        }
     }
 
     /// Records a file that sits directly in a monorepo app folder.
@@ -362,6 +382,21 @@ const HOST_MANIFESTS: &[&str] = &[
     "Cargo.toml",
     "mix.exs",
 ];
+
+/// At most this many Dockerfiles and shell scripts are kept beside the fixed manifests.
+const MAX_FOLLOWED_FILES: usize = 256;
+
+/// Files whose contents the start commands may lead to, wherever they sit: production
+/// Dockerfiles (`docker/Dockerfile`, `.docker/prod/web.dockerfile`, `Dockerfile.prod`)
+/// and shell scripts, which a Procfile line, a `CMD` or a `COPY` names by any path.
+/// Tests, examples, docs and development-only files are left out by their path.
+pub fn is_followed_file(rel: &str) -> bool {
+    let language = match crate::classify::language_of(rel, b"") {
+        Some(l @ (Language::Dockerfile | Language::Shell)) => l,
+        _ => return false,
+    };
+    matches!(role_of(rel, language), Role::Source | Role::Config)
+}
 
 /// Folder of Clever Cloud's deployment files.
 pub const CLEVER_DIR: &str = "clevercloud/";

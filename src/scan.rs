@@ -19,7 +19,7 @@ use crate::suppress;
 use crate::tracked::Tracked;
 use crate::walk::{Entry, SkipReason, WalkOptions, committed_root_files, walk};
 use globset::GlobSet;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -163,8 +163,13 @@ impl<'a> Scanner<'a> {
             git: git.as_ref(),
             ..options
         };
+        let run = if root_is_dir {
+            crate::app::processes::files_run_by_processes(root)
+        } else {
+            Default::default()
+        };
         walk(root, &options, &|entry| {
-            let outcome = self.visit(entry, root_is_dir);
+            let outcome = self.visit(entry, root_is_dir, &run);
             shared
                 .lock()
                 .unwrap_or_else(|poisoned| poisoned.into_inner())
@@ -223,15 +228,22 @@ impl<'a> Scanner<'a> {
         summary.problems.extend(collected.problems);
     }
 
-    fn visit(&self, entry: Entry, root_is_dir: bool) -> Outcome {
+    fn visit(&self, entry: Entry, root_is_dir: bool, run: &BTreeSet<String>) -> Outcome {
         match entry {
             Entry::Skipped { rel, reason } => Outcome::Skipped(reason, rel),
             Entry::Error { path, message } => Outcome::Problem(ScanProblem { path, message }),
-            Entry::File { path, rel, size } => self.visit_file(&path, rel, size, root_is_dir),
+            Entry::File { path, rel, size } => self.visit_file(&path, rel, size, root_is_dir, run),
         }
     }
 
-    fn visit_file(&self, path: &Path, rel: String, size: u64, root_is_dir: bool) -> Outcome {
+    fn visit_file(
+        &self,
+        path: &Path,
+        rel: String,
+        size: u64,
+        root_is_dir: bool,
+        run: &BTreeSet<String>,
+    ) -> Outcome {
         let at_root = root_is_dir && !rel.contains('/');
         let log_file = RepoFacts::is_committed_log(&rel).then(|| rel.clone());
         let keep_contents = root_is_dir && RepoFacts::wants_contents(&rel);
@@ -304,7 +316,12 @@ impl<'a> Scanner<'a> {
             };
         };
         // What a file holds can say more than where it lives (a catalog in `intl/`).
+        // A file that a process runs (cron.json's `tools/remind.sh`) is production code.
         let role = match role_of(&rel, language) {
+            Role::DevConfig if run.contains(&rel) => Role::Source,
+            by_path => by_path,
+        };
+        let role = match role {
             by_path @ (Role::Source | Role::Config) => {
                 crate::shape::role_from_contents(&rel, language, &text).unwrap_or(by_path)
             }
@@ -460,7 +477,7 @@ impl Collected {
                         self.facts.add_app_file(&name);
                     }
                     if let Some(contents) = contents {
-                        self.facts.manifests.insert(name.clone(), contents);
+                        self.facts.keep_manifest(name.clone(), contents);
                     }
                     if at_root {
                         self.facts.root_files.insert(name);

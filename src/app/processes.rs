@@ -4,8 +4,10 @@
 
 use super::Manifests;
 use super::command::{assigns, segments};
+use super::dockerfile::{Dockerfile, Form};
 use super::package_json::Script;
-use crate::repo::{RepoFacts, START_SCRIPTS};
+use crate::classify::{Language, language_of, names_non_production_environment};
+use crate::repo::{APP_MANIFESTS, RepoFacts, START_SCRIPTS, app_folder, is_followed_file};
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -60,8 +62,8 @@ pub struct Process {
     pub kind: Kind,
     /// The Procfile type, the script's name, `CMD`/`ENTRYPOINT`, or the script's path.
     pub name: String,
-    /// The file it is written in (`Procfile`, `package.json`, `Dockerfile`, a script).
-    pub file: &'static str,
+    /// The file it is written in (`Procfile`, `package.json`, a Dockerfile, a script).
+    pub file: String,
     pub command: String,
     /// Byte offset of the command in `file`.
     pub offset: usize,
@@ -104,7 +106,7 @@ pub fn processes(manifests: &Manifests, facts: &RepoFacts) -> Vec<Process> {
             origin: Origin::Procfile,
             kind: Kind::of_procfile_type(&decl.name),
             name: decl.name.clone(),
-            file: "Procfile",
+            file: "Procfile".into(),
             command: decl.command.clone(),
             offset: decl.offset,
             exact: false,
@@ -118,7 +120,20 @@ pub fn processes(manifests: &Manifests, facts: &RepoFacts) -> Vec<Process> {
                 origin: Origin::Dockerfile,
                 kind: Kind::Web,
                 name: instruction.keyword.clone(),
-                file: "Dockerfile",
+                file: "Dockerfile".into(),
+                command: instruction.form().to_string(),
+                offset: instruction.offset,
+                exact: false,
+            });
+        }
+    }
+    for (path, image) in nested_images(facts) {
+        for instruction in image.commands() {
+            out.push(Process {
+                origin: Origin::Dockerfile,
+                kind: image_kind(path),
+                name: instruction.keyword.clone(),
+                file: path.to_string(),
                 command: instruction.form().to_string(),
                 offset: instruction.offset,
                 exact: false,
@@ -144,7 +159,7 @@ pub fn processes(manifests: &Manifests, facts: &RepoFacts) -> Vec<Process> {
             origin: Origin::PackageScript,
             kind: Kind::Web,
             name: name.to_string(),
-            file: "package.json",
+            file: "package.json".into(),
             command: script.command.clone(),
             offset,
             exact: false,
@@ -162,7 +177,7 @@ pub fn processes(manifests: &Manifests, facts: &RepoFacts) -> Vec<Process> {
             origin: Origin::PackageScript,
             kind: Kind::Build,
             name: name.to_string(),
-            file: "package.json",
+            file: "package.json".into(),
             command: script.command.clone(),
             offset,
             exact: false,
@@ -170,9 +185,74 @@ pub fn processes(manifests: &Manifests, facts: &RepoFacts) -> Vec<Process> {
     }
     let named = named_scripts(&out, manifests);
     out.extend(named);
-    let scripts = start_scripts(&out, facts);
+    let scripts = start_scripts(&out, manifests, facts);
     out.extend(scripts);
     out
+}
+
+/// The production Dockerfiles besides the root one (`docker/Dockerfile`,
+/// `.docker/prod/worker.dockerfile`, `Dockerfile.prod`). One directly in a folder that
+/// holds an app manifest belongs to that app; one whose `CMD` runs a development server
+/// is for a laptop, as are those named or filed for development, tests or CI.
+fn nested_images(facts: &RepoFacts) -> Vec<(&str, Dockerfile)> {
+    facts
+        .manifests
+        .iter()
+        .filter(|(path, _)| {
+            path.as_str() != "Dockerfile"
+                && language_of(path, b"") == Some(Language::Dockerfile)
+                && is_followed_file(path)
+                && !owned_by_app(facts, path)
+        })
+        .map(|(path, text)| (path.as_str(), Dockerfile::parse(text)))
+        .filter(|(_, image)| {
+            !image.commands().iter().any(|i| {
+                let command = i.form().to_string();
+                segments(&command)
+                    .iter()
+                    .any(|s| runs_dev_server(&command, s.text))
+            })
+        })
+        .collect()
+}
+
+/// Whether `path` sits directly in a monorepo app folder that has a manifest of its own.
+fn owned_by_app(facts: &RepoFacts, path: &str) -> bool {
+    app_folder(path).is_some_and(|(dir, inner)| {
+        !inner.contains('/')
+            && facts
+                .app_files
+                .get(dir)
+                .is_some_and(|files| APP_MANIFESTS.iter().any(|m| files.contains(*m)))
+    })
+}
+
+/// A nested image's process, from the words of its folder and name: `worker.dockerfile`
+/// or `docker/worker/Dockerfile` runs a worker, `cron.dockerfile` a scheduler.
+fn image_kind(path: &str) -> Kind {
+    let lower = path.to_ascii_lowercase();
+    let mut parts = lower.rsplit('/');
+    let name = parts.next().unwrap_or("");
+    let folder = parts.next().unwrap_or("");
+    let words: Vec<&str> = name
+        .split(['.', '-', '_'])
+        .chain(folder.split(['.', '-', '_']))
+        .collect();
+    if words
+        .iter()
+        .any(|w| ["clock", "sched", "cron"].iter().any(|k| w.contains(k)))
+    {
+        Kind::Clock
+    } else if words.iter().any(|w| {
+        matches!(
+            *w,
+            "worker" | "workers" | "jobs" | "queue" | "sidekiq" | "celery"
+        )
+    }) {
+        Kind::Worker
+    } else {
+        Kind::Web
+    }
 }
 
 /// The package.json scripts that the processes run by name, and those that these run in
@@ -204,7 +284,7 @@ fn named_scripts(processes: &[Process], manifests: &Manifests) -> Vec<Process> {
                     origin: Origin::NamedScript,
                     kind,
                     name: name.to_string(),
-                    file: "package.json",
+                    file: "package.json".into(),
                     command: script.command.clone(),
                     offset,
                     exact: false,
@@ -216,29 +296,210 @@ fn named_scripts(processes: &[Process], manifests: &Manifests) -> Vec<Process> {
     out
 }
 
-/// The start scripts that a web start command runs, each read as one command line:
-/// comments blanked and line breaks read as `;`, so offsets stay those of the file.
-fn start_scripts(commands: &[Process], facts: &RepoFacts) -> Vec<Process> {
-    START_SCRIPTS
+/// The shell scripts that the long-running processes run, and those these run in turn,
+/// each read as one command line: comments blanked and line breaks read as `;`, so
+/// offsets stay those of the file. A script is named by its path (`web: bash
+/// ./start.sh`, `CMD ["/app/docker-entrypoint.sh"]`), or reached through the `COPY`
+/// that put it where the image's command runs it; a `COPY` whose source holds a build
+/// variable (`demarrage_${APP_ENV}.sh`) may bring any matching script, except those
+/// named for development, tests or CI.
+fn start_scripts(commands: &[Process], manifests: &Manifests, facts: &RepoFacts) -> Vec<Process> {
+    let mut seen: Vec<(Kind, String)> = Vec::new();
+    let mut out: Vec<Process> = Vec::new();
+    let mut queue: Vec<Process> = commands
         .iter()
-        .filter(|name| {
-            commands
-                .iter()
-                .any(|c| c.is_web() && c.command.contains(*name))
-        })
-        .filter_map(|name| {
-            let text = facts.manifest(name)?;
-            Some(Process {
+        .filter(|c| matches!(c.kind, Kind::Web | Kind::Worker | Kind::Clock))
+        .cloned()
+        .collect();
+    while let Some(command) = queue.pop() {
+        let image = match command.origin {
+            Origin::Dockerfile if command.file == "Dockerfile" => manifests.dockerfile.clone(),
+            Origin::Dockerfile => facts.manifest(&command.file).map(Dockerfile::parse),
+            _ => None,
+        };
+        let dir = command.file.rsplit_once('/').map_or("", |(d, _)| d);
+        for path in scripts_named(&command.command, dir, image.as_ref(), facts) {
+            if seen.iter().any(|(k, p)| *k == command.kind && *p == path) {
+                continue;
+            }
+            let Some(text) = facts.manifest(&path) else {
+                continue;
+            };
+            seen.push((command.kind, path.clone()));
+            let script = Process {
                 origin: Origin::StartScript,
-                kind: Kind::Web,
-                name: name.to_string(),
-                file: name,
+                kind: command.kind,
+                name: path.clone(),
+                file: path,
                 command: shell_as_one_line(text),
                 offset: 0,
                 exact: true,
-            })
-        })
+            };
+            queue.push(script.clone());
+            out.push(script);
+        }
+    }
+    out.sort_by(|a, b| (&a.file, a.offset).cmp(&(&b.file, b.offset)));
+    out
+}
+
+/// The kept scripts a command line names, by path from the root or from `dir` (the
+/// folder of the file it is written in), as a path ending in one (`/app/start.sh`), or
+/// through the image's `COPY` to the path it runs.
+fn scripts_named(
+    command: &str,
+    dir: &str,
+    image: Option<&Dockerfile>,
+    facts: &RepoFacts,
+) -> Vec<String> {
+    let is_script = |path: &str| {
+        START_SCRIPTS.contains(&path)
+            || language_of(path, b"") == Some(Language::Shell) && is_followed_file(path)
+    };
+    let scripts: Vec<&str> = facts
+        .manifests
+        .keys()
+        .map(String::as_str)
+        .filter(|p| is_script(p))
+        .collect();
+    let mut found = Vec::new();
+    for word in command_words(command) {
+        let relative = if dir.is_empty() {
+            String::new()
+        } else {
+            format!("{dir}/{word}")
+        };
+        for script in &scripts {
+            if *script == word || *script == relative || word.ends_with(&format!("/{script}")) {
+                found.push(script.to_string());
+            }
+        }
+        for source in image.into_iter().flat_map(|i| copied_to(i, word)) {
+            let Some(pattern) = path_pattern(&source) else {
+                continue;
+            };
+            let in_dir = path_pattern(&format!("{dir}/{source}")).filter(|_| !dir.is_empty());
+            for script in &scripts {
+                let name = script.rsplit('/').next().unwrap_or(script);
+                let variable = source.contains('$') || source.contains('*');
+                if (pattern.is_match(script) || in_dir.as_ref().is_some_and(|r| r.is_match(script)))
+                    && !(variable && names_non_production_environment(name))
+                {
+                    found.push(script.to_string());
+                }
+            }
+        }
+    }
+    found.sort();
+    found.dedup();
+    found
+}
+
+/// The words of a command line, quotes, brackets and separators dropped, each without
+/// a leading `./`: the paths it may run.
+fn command_words(command: &str) -> impl Iterator<Item = &str> {
+    command
+        .split(|c: char| c.is_whitespace() || "\"'[],;()`&|".contains(c))
+        .map(|w| w.trim_start_matches("./"))
+        .filter(|w| !w.is_empty())
+}
+
+/// The repository files that the root's process declarations run by path: a Procfile
+/// line, a Scalingo or Clever Cloud cron job, the root Dockerfile's command. Read from
+/// disk before the walk, so that a file's role can follow from them: cron.json's
+/// `tools/send-reminders.sh` is production code, though `tools/` holds developer tools.
+pub fn files_run_by_processes(root: &std::path::Path) -> std::collections::BTreeSet<String> {
+    const MAX_SIZE: u64 = 1 << 20;
+    let read = |name: &str| {
+        let path = root.join(name);
+        let small = std::fs::metadata(&path).is_ok_and(|m| m.is_file() && m.len() <= MAX_SIZE);
+        small.then(|| std::fs::read(&path).ok()).flatten()
+    };
+    let mut commands: Vec<String> = Vec::new();
+    if let Some(text) = read("Procfile") {
+        commands.extend(
+            super::procfile::parse_procfile(&text)
+                .into_iter()
+                .map(|d| d.command),
+        );
+    }
+    if let Some(Ok(Some(jobs))) = read("cron.json").map(|t| super::cron::scalingo_jobs(&t)) {
+        commands.extend(jobs.into_iter().map(|j| j.entry));
+    }
+    if let Some(Ok(jobs)) = read("clevercloud/cron.json").map(|t| super::cron::clever_entries(&t)) {
+        commands.extend(jobs.into_iter().map(|j| j.entry));
+    }
+    if let Some(text) = read("Dockerfile") {
+        let image = Dockerfile::parse(&text);
+        commands.extend(image.commands().iter().map(|i| i.form().to_string()));
+    }
+    commands
+        .iter()
+        .flat_map(|c| command_words(c))
+        .filter(|w| w.contains('/') && !w.starts_with('/') && !w.starts_with('$'))
+        .map(String::from)
         .collect()
+}
+
+/// The sources of the image's `COPY`/`ADD` instructions that put a file at `target`
+/// (the path a command runs): to that path, or into the folder it names, with `./`
+/// dropped from each.
+fn copied_to(image: &Dockerfile, target: &str) -> Vec<String> {
+    let mut sources = Vec::new();
+    for instruction in image
+        .instructions
+        .iter()
+        .filter(|i| matches!(i.keyword.as_str(), "COPY" | "ADD"))
+    {
+        let words: Vec<String> = match instruction.form() {
+            Form::Exec(words) => words,
+            Form::Shell(text) => text.split_whitespace().map(String::from).collect(),
+        };
+        let words: Vec<&str> = words
+            .iter()
+            .map(String::as_str)
+            .filter(|w| !w.starts_with("--"))
+            .collect();
+        let Some((dest, srcs)) = words.split_last() else {
+            continue;
+        };
+        let dest = dest.trim_start_matches("./");
+        for src in srcs {
+            let src = src.trim_start_matches("./");
+            let base = src.rsplit('/').next().unwrap_or(src);
+            let into_dir = dest.ends_with('/') || dest == "." || dest.is_empty();
+            let full = if into_dir {
+                format!("{}/{base}", dest.trim_end_matches(['/', '.']))
+            } else {
+                dest.to_string()
+            };
+            let full = full.trim_start_matches('/');
+            let matches =
+                path_pattern(full).is_some_and(|r| r.is_match(target.trim_start_matches('/')));
+            if matches {
+                sources.push(src.to_string());
+            }
+        }
+    }
+    sources
+}
+
+/// A `COPY` path as a whole-path regex: build variables (`${APP_ENV}`, `$APP_ENV`) and
+/// `*` match any part of a name.
+fn path_pattern(path: &str) -> Option<Regex> {
+    static VARIABLE: LazyLock<Regex> = LazyLock::new(|| {
+        crate::checks::regex(r"\$\{[A-Za-z_][A-Za-z0-9_]*\}|\$[A-Za-z_][A-Za-z0-9_]*|\*")
+    });
+    let mut pattern = String::from("^");
+    let mut last = 0;
+    for m in VARIABLE.find_iter(path) {
+        pattern.push_str(&regex::escape(&path[last..m.start()]));
+        pattern.push_str("[^/]*");
+        last = m.end();
+    }
+    pattern.push_str(&regex::escape(&path[last..]));
+    pattern.push('$');
+    Regex::new(&pattern).ok()
 }
 
 /// The package.json scripts a simple command runs by name, with their names: `npm run
@@ -321,7 +582,7 @@ static DEV_SCRIPT_NAME: LazyLock<Regex> = LazyLock::new(|| {
 pub fn runs_dev_server(command: &str, segment: &str) -> bool {
     static DEV: LazyLock<Regex> = LazyLock::new(|| {
         crate::checks::regex(
-            r"^(?:nodemon\b|ts-node-dev\b|node-dev\b|tsx\s+watch\b|node\s+(?:.*\s)?--watch\b|next\s+dev\b|nuxt\s+dev\b|vite(?:\s+(?:dev|serve)\b|\s+--|\s*$)|webpack(?:-dev-server\b|\s+serve\b)|ng\s+serve\b|react-scripts\s+start\b|flask\s+run\b|python3?\s+-m\s+flask\s+run\b|python3?\s+manage\.py\s+runserver\b|php\s+artisan\s+serve\b|php\s+-S\b|(?:uvicorn|gunicorn)\s.*--reload\b|(?:bin/)?rails\s+s(?:erver)?\b.*(?:-e|--environment)[ =]development\b)",
+            r"^(?:nodemon\b|ts-node-dev\b|node-dev\b|tsx\s+watch\b|node\s+(?:.*\s)?--watch\b|next\s+dev\b|nuxt\s+dev\b|vite(?:\s+(?:dev|serve)\b|\s+--|\s*$)|webpack(?:-dev-server\b|\s+serve\b)|ng\s+serve\b|react-scripts\s+start\b|flask\s+run\b|python3?\s+-m\s+flask\s+run\b|python3?\s+manage\.py\s+runserver\b|php\s+artisan\s+serve\b|php\s+-S\b|(?:uvicorn|gunicorn)\s.*--reload\b|nest\s+start\b|(?:bin/)?rails\s+s(?:erver)?\b.*(?:-e|--environment)[ =]development\b)",
         )
     });
     static RAILS: LazyLock<Regex> =
@@ -452,7 +713,7 @@ mod tests {
                 "web: bin/start.sh\nclock: python clock.py\npostdeploy: rails db:migrate\nworker: rq\n",
             ),
             ("package.json", r#"{"scripts":{"start":"node a.js"}}"#),
-            ("bin/start", "x"),
+            ("bin/start.sh", "x"),
         ]);
         let app = crate::app::App::build(facts, &Default::default());
         let kinds: Vec<(Origin, Kind)> = app.processes.iter().map(|p| (p.origin, p.kind)).collect();
@@ -466,6 +727,82 @@ mod tests {
                 (Origin::StartScript, Kind::Web),
             ],
             "package.json's start does not run: the Procfile declares web, through bin/start"
+        );
+    }
+
+    #[test]
+    fn nested_images_and_the_scripts_they_copy() {
+        let facts = test_facts(&[
+            (
+                ".docker/prod/web.dockerfile",
+                "FROM php\nCOPY ./.docker/scripts/boot_${APP_ENV}.sh /app/bin/boot.sh\nENTRYPOINT [\"/app/bin/boot.sh\"]\n",
+            ),
+            (
+                ".docker/prod/worker.dockerfile",
+                "FROM php\nCMD [\"supervisord\"]\n",
+            ),
+            (
+                ".docker/dev.dockerfile",
+                "FROM php\nCMD [\"php\", \"-S\", \"0.0.0.0:80\"]\n",
+            ),
+            (
+                ".docker/scripts/boot_prod.sh",
+                "#!/bin/sh\nexec frankenphp php-server\n",
+            ),
+            (
+                ".docker/scripts/boot_staging.sh",
+                "#!/bin/sh\nexec frankenphp php-server\n",
+            ),
+            (
+                ".docker/scripts/boot_test.sh",
+                "#!/bin/sh\nexec frankenphp php-server\n",
+            ),
+        ]);
+        let app = crate::app::App::build(facts, &Default::default());
+        let found: Vec<(Origin, Kind, &str)> = app
+            .processes
+            .iter()
+            .map(|p| (p.origin, p.kind, p.file.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (Origin::Dockerfile, Kind::Web, ".docker/prod/web.dockerfile"),
+                (
+                    Origin::Dockerfile,
+                    Kind::Worker,
+                    ".docker/prod/worker.dockerfile"
+                ),
+                (
+                    Origin::StartScript,
+                    Kind::Web,
+                    ".docker/scripts/boot_prod.sh"
+                ),
+                (
+                    Origin::StartScript,
+                    Kind::Web,
+                    ".docker/scripts/boot_staging.sh"
+                ),
+            ],
+            "the development image and the test script are left out"
+        );
+    }
+
+    #[test]
+    fn paths_run_by_the_process_declarations() {
+        let dir = std::env::temp_dir().join(format!("twelve-run-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        std::fs::write(dir.join("Procfile"), "web: bash ./bin/web.sh\n").expect("Procfile");
+        std::fs::write(
+            dir.join("cron.json"),
+            r#"{"jobs":[{"command":"0 6 * * * tools/remind.sh && python manage.py x"}]}"#,
+        )
+        .expect("cron.json");
+        let run = files_run_by_processes(&dir);
+        std::fs::remove_dir_all(&dir).ok();
+        assert_eq!(
+            run.iter().map(String::as_str).collect::<Vec<_>>(),
+            ["bin/web.sh", "tools/remind.sh"]
         );
     }
 

@@ -4,11 +4,11 @@
 //! or watcher serving production, local containers brought up) and
 //! `procfile-release-line` (a Heroku `release:` line, which Scalingo ignores: §1.7, §5 #9).
 
-use super::{on_start_commands, regex};
+use super::{finding_at, on_start_commands, regex};
 use crate::app::App;
-use crate::app::command::Segment;
-use crate::app::processes::{Kind, Process, runs_dev_server};
-use crate::finding::Finding;
+use crate::app::command::{Segment, segments};
+use crate::app::processes::{Kind, Origin, Process, runs_dev_server};
+use crate::finding::{Fact, Finding};
 use crate::rules::Rule;
 
 pub fn install_at_boot(rule: &Rule, app: &App) -> Vec<Finding> {
@@ -49,22 +49,77 @@ pub fn dev_server_start(rule: &Rule, app: &App) -> Vec<Finding> {
     // Local infrastructure brought up by the start command: on a host there is no
     // Docker daemon, and the database is an attached service.
     let compose_up = regex(r"^docker(?:-compose|\s+compose)\s+(?:.*\s)?up\b");
-    on_start_commands(rule, app, true, |command: &Process, segments, i| {
-        let seg: &Segment = &segments[i];
-        if runs_dev_server(&command.command, seg.text) {
-            Some(format!(
-                "the production start command runs a development server or watcher (`{}`)",
-                seg.text
-            ))
-        } else if compose_up.is_match(seg.text) {
-            Some(format!(
-                "the production start command brings up local containers (`{}`)",
-                seg.text
-            ))
-        } else {
-            None
-        }
-    })
+    let mut findings = overridden_start(rule, app);
+    findings.extend(on_start_commands(
+        rule,
+        app,
+        true,
+        |command: &Process, segments, i| {
+            let seg: &Segment = &segments[i];
+            if runs_dev_server(&command.command, seg.text) {
+                Some(format!(
+                    "the production start command runs a development server or watcher (`{}`)",
+                    seg.text
+                ))
+            } else if compose_up.is_match(seg.text) {
+                Some(format!(
+                    "the production start command brings up local containers (`{}`)",
+                    seg.text
+                ))
+            } else {
+                None
+            }
+        },
+    ));
+    findings
+}
+
+/// package.json's `start` when a Procfile or Dockerfile overrides it: Clever Cloud
+/// ignores the Procfile and runs `npm start` for a Node app, so a development server
+/// there (`nest start`, `next dev`) is what serves on that host.
+fn overridden_start(rule: &Rule, app: &App) -> Vec<Finding> {
+    let runs_start = app
+        .processes
+        .iter()
+        .any(|p| p.file == "package.json" && p.name == "start");
+    // A Node app: no other stack's manifest, and the web command it overrides starts Node.
+    let node = regex(r"^(?:node|npm|yarn|pnpm|bun|npx|nest|next|nuxt|tsx|ts-node)\b");
+    let node_app = !app.has_any(crate::app::processes::OTHER_APP_MANIFESTS)
+        && app.processes.iter().any(|p| {
+            p.is_web()
+                && matches!(p.origin, Origin::Procfile | Origin::Dockerfile)
+                && segments(&p.command).iter().any(|s| node.is_match(s.text))
+        });
+    let Some(script) = app
+        .manifests
+        .package()
+        .and_then(|p| p.scripts.get("start"))
+        .filter(|_| !runs_start && node_app)
+    else {
+        return Vec::new();
+    };
+    let (Some(offset), Some(text)) = (script.offset, app.text("package.json")) else {
+        return Vec::new();
+    };
+    segments(&script.command)
+        .iter()
+        .find(|seg| runs_dev_server(&script.command, seg.text))
+        .map(|seg| {
+            let mut finding = finding_at(
+                rule,
+                "package.json",
+                text,
+                (offset, offset + script.command.len()),
+                format!(
+                    "package.json's `start`, which Clever Cloud runs instead of the Procfile, runs a development server or watcher (`{}`)",
+                    seg.text
+                ),
+            );
+            finding.fact = Some(Fact::CleverCloudOnly);
+            finding
+        })
+        .into_iter()
+        .collect()
 }
 
 /// A Heroku `release:` process, unless a `postdeploy:` one runs too.

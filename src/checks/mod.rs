@@ -15,6 +15,7 @@ mod dependency_manifest;
 mod local_writes;
 mod logs;
 pub mod manifest;
+mod port;
 mod procfile;
 mod scheduler;
 mod settings;
@@ -74,6 +75,9 @@ pub enum Check {
     StartupMigrationsInSettings,
     ListenDefaultInSettings,
     DeployNamedConfig,
+    ServerDefaultPort,
+    OtherPortVariable,
+    BrokenSignalTrap,
 }
 
 /// Root files that decide the repository-level checks other than `missing-procfile`:
@@ -155,6 +159,9 @@ const NAMES: &[(&str, Check)] = &[
     ),
     ("listen-default-in-settings", Check::ListenDefaultInSettings),
     ("deploy-named-config", Check::DeployNamedConfig),
+    ("server-default-port", Check::ServerDefaultPort),
+    ("other-port-variable", Check::OtherPortVariable),
+    ("broken-signal-trap", Check::BrokenSignalTrap),
 ];
 
 impl Check {
@@ -226,6 +233,9 @@ impl Check {
             Check::StartupMigrationsInSettings => settings::startup_migrations,
             Check::ListenDefaultInSettings => settings::listen_default,
             Check::DeployNamedConfig => settings::deploy_named_config,
+            Check::ServerDefaultPort => port::server_default_port,
+            Check::OtherPortVariable => port::other_port_variable,
+            Check::BrokenSignalTrap => signals::broken_signal_trap,
         };
         run(rule, app)
     }
@@ -570,13 +580,26 @@ pub fn on_commands<'a>(
     commands: impl IntoIterator<Item = &'a Process>,
     judge: impl Fn(&Process, &[Segment], usize) -> Option<String>,
 ) -> Vec<Finding> {
+    on_commands_within(rule, app, commands, |process, segments, i| {
+        Some((judge(process, segments, i)?, None))
+    })
+}
+
+/// Like `on_commands`, with `judge` also choosing the range inside the simple command to
+/// report (the option at fault, on its own continuation line).
+pub fn on_commands_within<'a>(
+    rule: &Rule,
+    app: &App,
+    commands: impl IntoIterator<Item = &'a Process>,
+    judge: impl Fn(&Process, &[Segment], usize) -> Option<(String, Option<(usize, usize)>)>,
+) -> Vec<Finding> {
     let mut findings = Vec::new();
     for command in commands {
-        let Some(text) = app.text(command.file) else {
+        let Some(text) = app.text(&command.file) else {
             continue;
         };
         let parts = segments(&command.command);
-        if let Some((seg, message)) =
+        if let Some((seg, (message, within))) =
             (0..parts.len()).find_map(|i| Some((&parts[i], judge(command, &parts, i)?)))
         {
             let at = command.offset;
@@ -588,12 +611,13 @@ pub fn on_commands<'a>(
                 .iter()
                 .position(|b| *b == b'\n' || *b == b'\r')
                 .map_or(text.len(), |n| at + n);
+            let (from, to) = within.unwrap_or((0, seg.end - seg.start));
             let span = if verbatim {
-                (at + seg.start, at + seg.end)
+                (at + seg.start + from, at + seg.start + to)
             } else {
                 (at, line_end)
             };
-            findings.push(finding_at(rule, command.file, text, span, message));
+            findings.push(finding_at(rule, &command.file, text, span, message));
         }
     }
     findings

@@ -4,7 +4,8 @@
 
 use super::{Gate, Seen, bytes_regex, finding_at};
 use crate::app::App;
-use crate::app::processes::{Origin, runs_start_script};
+use crate::app::command::segments;
+use crate::app::processes::{Origin, runs_dev_server, runs_start_script, scripts_run_by};
 use crate::classify::Language;
 use crate::finding::Finding;
 use crate::repo::FileFacts;
@@ -30,16 +31,36 @@ pub fn heavy_boot(rule: &Rule, app: &App) -> Vec<Finding> {
     })
 }
 
+/// `broken-signal-trap`: a start script's `trap` that forwards the shutdown signal with
+/// `kill`/`pkill` given a bare signal name (`pkill SIGTERM -P $$`): without its dash the
+/// name is read as a process id or pattern, so the children are never signalled.
+pub fn broken_signal_trap(rule: &Rule, app: &App) -> Vec<Finding> {
+    let trap = super::regex(
+        r#"^trap\s+["']?(?:[^"']*?\s)?(?P<kill>(?:pkill|kill|killall)\s+(?:SIG)?(?:TERM|INT|HUP|QUIT|KILL|USR1|USR2)\b)"#,
+    );
+    let scripts = app
+        .processes
+        .iter()
+        .filter(|p| p.origin == Origin::StartScript);
+    super::on_commands(rule, app, scripts, |_, segments, i| {
+        let caps = trap.captures(segments[i].text)?;
+        Some(format!(
+            "the trap runs `{}`, which reads the signal name as a process to match, not as the signal to send",
+            &caps["kill"]
+        ))
+    })
+}
+
 pub fn npm_start_as_web(rule: &Rule, app: &App) -> Vec<Finding> {
     app.processes
         .iter()
         .filter(|c| {
             matches!(c.origin, Origin::Procfile | Origin::Dockerfile)
                 && c.is_web()
-                && runs_start_script(&c.command)
+                && (runs_start_script(&c.command) || serves_through_script(app, &c.command))
         })
         .filter_map(|c| {
-            let text = app.text(c.file)?;
+            let text = app.text(&c.file)?;
             // corepack only picks the package manager's version and runs it in its own
             // process: the package manager after it is the one that holds the signal.
             let wrapper = c
@@ -49,13 +70,35 @@ pub fn npm_start_as_web(rule: &Rule, app: &App) -> Vec<Finding> {
                 .unwrap_or("npm");
             Some(finding_at(
                 rule,
-                c.file,
+                &c.file,
                 text,
                 (c.offset, c.offset + c.command.len()),
                 format!("the web process runs through `{wrapper}`, which does not forward SIGTERM to the app"),
             ))
         })
         .collect()
+}
+
+/// Whether the command's server, its last simple command in the foreground, is a
+/// package.json script run by a package manager (`yarn start:prod`, `npm run serve`):
+/// one chained before it (`npm run migrate && node server.js`) exits and hands over.
+fn serves_through_script(app: &App, command: &str) -> bool {
+    let parts = segments(command);
+    parts
+        .iter()
+        .rev()
+        .find(|s| !s.background)
+        .is_some_and(|last| {
+            let text = last.text.strip_prefix("corepack ").unwrap_or(last.text);
+            let scripts = scripts_run_by(&app.manifests, text);
+            // A development server there is `dev-server-start`'s finding, on the script.
+            !scripts.is_empty()
+                && !scripts.iter().any(|(_, s)| {
+                    segments(&s.command)
+                        .iter()
+                        .any(|seg| runs_dev_server(&s.command, seg.text))
+                })
+        })
 }
 
 /// Notes where a Node file starts a server or a queue worker, whether it handles

@@ -235,6 +235,9 @@ fn host_specific(host: Host, stack: &Stack, finding: &Finding) -> Option<(Impact
                 ),
             ))
         }
+        _ if finding.fact == Some(Fact::CleverCloudOnly) && host != Host::CleverCloud => {
+            Some((Impact::None, String::new()))
+        }
         ("missing-procfile", Host::CleverCloud) if stack.app_language() != Some(Lang::Node) => {
             Some((Impact::None, String::new()))
         }
