@@ -84,7 +84,7 @@ const APP_ROOT: &str = r#"\b(?:Get)?(?:Home|Data|Storage)Dir(?:ectory)?\(\)|\.(?
 const PATH_LITERAL: &str = r#"['"`](?:\.{1,2}/|[\w.-]+/|/(?:var|srv|app|data|home|opt|usr/src)/|[\w-]+\.(?:json|csv|xlsx?|docx?|od[st]|pdf|png|jpe?g|gif|webp|svg|zip|html?|txt|xml)['"`])"#;
 
 /// Scratch space and things that are not the app's disk.
-const NOT_APP_DISK: &str = r#"(?i)\btmp\b|\btemp\b|tmpdir|te?mp_(?:dir|path|folder)|tempfile|gettempdir|TempDir|sys_get_temp_dir|java\.io\.tmpdir|createTemp|/dev/|/proc/|://|\.log\b|\blogs?/|\bos\.devnull\b|\bBytesIO\b|\bStringIO\b|\b(?:application|text|image|audio|video|multipart)/[\w.+-]+['"`]"#;
+const NOT_APP_DISK: &str = r#"(?i)\btmp\b|\btemp\b|tmpdir|te?mp_(?:dir|path|folder)|tempfile|gettempdir|TempDir|sys_get_temp_dir|java\.io\.tmpdir|createTemp|/dev/|/proc/|://|\.log\b|\blogs?/|\bos\.devnull\b|\bBytesIO\b|\bStringIO\b|\b(?:application|text|image|audio|video|multipart)/[\w.+-]+(?:\s*;[^'"`\n]*)?['"`]"#;
 
 /// Folders whose code runs once, by hand or at build time. Django's
 /// `management/commands/` is not one of them: a command reads production's database, so
@@ -406,6 +406,9 @@ fn write_applies(language: Language, call: &str, args: &[u8]) -> bool {
             .windows(7)
             .any(|w| w == b"O_WRONL" || w == b"O_CREAT" || w == b"O_APPEN" || w == b"O_RDWR|"),
         (Language::Go, _) => !args.to_ascii_lowercase().windows(6).any(|w| w == b"upload"),
+        // A model's `save(update_fields=[...])` stores a row: its first argument is a
+        // keyword, never a path.
+        (Language::Python, "save") if keyword_first(args) => false,
         (Language::Python, "save") => {
             let lower = args.to_ascii_lowercase();
             !(lower.starts_with(b"(os.path.join")
@@ -414,6 +417,17 @@ fn write_applies(language: Language, call: &str, args: &[u8]) -> bool {
         }
         _ => true,
     }
+}
+
+/// Whether a call's first argument is passed by keyword (`(update_fields=[...])`).
+fn keyword_first(args: &[u8]) -> bool {
+    let inner = args.strip_prefix(b"(").unwrap_or(args).trim_ascii_start();
+    let name = inner
+        .iter()
+        .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_')
+        .count();
+    let rest = inner[name..].trim_ascii_start();
+    name > 0 && rest.starts_with(b"=") && !rest.starts_with(b"==")
 }
 
 /// What the tests of this check and its parts share: the rule and a source file.
@@ -464,6 +478,8 @@ mod tests {
         let none = BTreeMap::new();
         let mime = b"\"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet\"";
         assert!(resolves(mime, &none).is_none());
+        let csv = b"HttpResponse(content_type=\"text/csv; charset=utf-8\")";
+        assert!(resolves(csv, &none).is_none());
         assert!(resolves(b"$this->get('uploads_tmp_dir').'entreprises.csv'", &none).is_none());
         assert!(resolves(b"'exports/entreprises.csv'", &none).is_some());
     }
