@@ -277,6 +277,7 @@ pub enum Gate {
     GoServerSetup,
     BinaryCall,
     Scheduler,
+    ScheduledJob,
     WebLoop,
     CliTool,
     SaverCall,
@@ -289,7 +290,7 @@ pub enum Gate {
 }
 
 impl Gate {
-    const ALL: [Gate; 17] = [
+    const ALL: [Gate; 18] = [
         Gate::NodeSigterm,
         Gate::NodeServer,
         Gate::GoSigterm,
@@ -298,6 +299,7 @@ impl Gate {
         Gate::GoServerSetup,
         Gate::BinaryCall,
         Gate::Scheduler,
+        Gate::ScheduledJob,
         Gate::WebLoop,
         Gate::CliTool,
         Gate::SaverCall,
@@ -374,6 +376,11 @@ impl Gate {
                 Ruby => &["rufus::scheduler."],
                 Go => &["cron.new"],
                 _ if jvm => &["@enablescheduling"],
+                _ => &[],
+            },
+            Gate::ScheduledJob => match language {
+                _ if node => &["schedulemodule.forroot(", "@cron(", "@interval("],
+                _ if jvm => &["@enablescheduling", "@scheduled"],
                 _ => &[],
             },
             Gate::WebLoop => match language {

@@ -213,7 +213,9 @@ pub fn scheduler_facts(rule: &Rule, file: &SourceFile, seen: &Seen, facts: &mut 
     if file.language == Language::Go {
         go_loop_facts(rule, file, seen, facts);
     }
-    job_facts(rule, file, facts);
+    if seen.any(Gate::ScheduledJob) {
+        job_facts(rule, file, facts);
+    }
     static SCHEDULERS: PerLanguage = PerLanguage::new();
     let Some(scheduler) = per_language(&SCHEDULERS, scheduler_pattern, file.language) else {
         return;
