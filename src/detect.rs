@@ -65,7 +65,10 @@ pub fn detect(file: &SourceFile, rules: &[&Rule], present: &[bool]) -> Vec<Findi
                     excluded_line = (file.lines().line_number(end) == line).then_some(line);
                     continue;
                 }
-                if !secret_is_real(pattern, &caps) || block_excluded(rule, file, start) {
+                if !secret_is_real(pattern, &caps)
+                    || block_excluded(rule, file, start)
+                    || body_excluded(rule, file, end)
+                {
                     continue;
                 }
                 if !*gate.get_or_insert_with(|| file_gate(rule, file)) {
@@ -181,6 +184,28 @@ fn line_excluded(rule: &Rule, file: &SourceFile, start: usize, end: usize) -> bo
     let (_, to) = file.lines().line_bounds(&file.masked, last - 1);
     let lines = &file.masked[from..to.max(from)];
     rule.unless_line.iter().any(|r| r.is_match(lines))
+}
+
+/// Lines below a match that `unless_after` reads: a branch's first statements.
+const AFTER_LINES: usize = 2;
+
+/// Whether the lines just below the match's last line match an `unless_after` exclusion.
+fn body_excluded(rule: &Rule, file: &SourceFile, end: usize) -> bool {
+    if rule.unless_after.is_empty() {
+        return false;
+    }
+    let lines = file.lines();
+    let last = lines.line_number(end);
+    let (_, from) = lines.line_bounds(&file.masked, last - 1);
+    let mut to = from;
+    for n in last..last + AFTER_LINES {
+        if n >= lines.line_count() {
+            break;
+        }
+        to = lines.line_bounds(&file.masked, n).1;
+    }
+    let body = &file.masked[from..to.max(from)];
+    rule.unless_after.iter().any(|r| r.is_match(body))
 }
 
 /// Whether the enclosing top-level block (nearest unindented line above) is excluded.

@@ -93,6 +93,7 @@ pub struct Rule {
     files: Option<Globs>,
     pub unless_line: Vec<LazyRegex>,
     pub unless_top_level: Vec<LazyRegex>,
+    pub unless_after: Vec<LazyRegex>,
     pub unless_file: Vec<LazyRegex>,
     pub require_file: Vec<LazyRegex>,
     /// `unless_sibling`: the sibling file names and the regex one must match (if any).
@@ -325,6 +326,7 @@ fn compile(
         files: globs(&spec.files)?,
         unless_line: regexes(&spec.unless_line),
         unless_top_level: regexes(&spec.unless_top_level),
+        unless_after: regexes(&spec.unless_after),
         unless_file: regexes(&spec.unless_file),
         require_file: regexes(&spec.require_file),
         unless_sibling: spec.unless_sibling.as_ref().map(|sibling| {
@@ -500,6 +502,7 @@ mod tests {
             .unless_line
             .iter()
             .chain(&rule.unless_top_level)
+            .chain(&rule.unless_after)
             .chain(&rule.unless_file)
             .chain(&rule.require_file)
             .chain(rule.unless_sibling.iter().filter_map(|(_, r)| r.as_ref()))

@@ -45,6 +45,10 @@ pub struct RuleSpec {
     /// one of these: the enclosing top-level block, e.g. `development:` in database.yml.
     #[serde(default)]
     pub unless_top_level: Vec<String>,
+    /// A match is dropped when one of the `AFTER_LINES` lines below its own matches one
+    /// of these: the body of the branch the match opens (a guard that raises an error).
+    #[serde(default)]
+    pub unless_after: Vec<String>,
     /// A file is skipped when it matches one of these anywhere (code only, not comments).
     #[serde(default)]
     pub unless_file: Vec<String>,
