@@ -36,6 +36,31 @@ pub fn production_chain(ctx: &Context) -> Option<Vec<String>> {
     defines_apps.then_some(chain)
 }
 
+/// Settings modules beside production's named for another deployment (`staging.py`,
+/// `preprod.py`): DJANGO_SETTINGS_MODULE picks one per deploy.
+pub(super) fn deployment_modules(ctx: &Context, chain: &[String]) -> Vec<Setting> {
+    let Some((folder, _)) = chain.last().and_then(|f| f.rsplit_once('/')) else {
+        return Vec::new();
+    };
+    let folder = format!("{folder}/");
+    ctx.files(|rel| rel.starts_with(&folder) && rel.ends_with(".py"))
+        .into_iter()
+        .filter_map(|(rel, _)| {
+            let stem = rel[folder.len()..].strip_suffix(".py")?;
+            super::deployment_named(stem).then(|| Setting {
+                key: Key::Environments,
+                framework: Framework::Django,
+                value: stem.to_string(),
+                file: rel.to_string(),
+                span: (0, 0),
+                variable: Some("DJANGO_SETTINGS_MODULE".into()),
+                local: false,
+                detail: format!("the `{stem}` settings module"),
+            })
+        })
+        .collect()
+}
+
 /// DJANGO_SETTINGS_MODULE: declared for production, else the default of the WSGI or
 /// ASGI entry point (what the server loads), else manage.py's.
 fn production_module(ctx: &Context) -> Option<String> {

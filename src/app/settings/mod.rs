@@ -277,6 +277,30 @@ pub fn wants(rel: &str) -> bool {
     }
 }
 
+/// Whether an environment's name is a deployment of the app's own besides production:
+/// staging, a review app, a demo, a customer's acceptance instance.
+pub(super) fn deployment_named(name: &str) -> bool {
+    matches!(
+        name.to_ascii_lowercase().replace('-', "_").as_str(),
+        "staging"
+            | "stage"
+            | "preprod"
+            | "pre_prod"
+            | "preproduction"
+            | "pre_production"
+            | "recette"
+            | "review"
+            | "review_app"
+            | "review_apps"
+            | "demo"
+            | "sandbox"
+            | "qa"
+            | "uat"
+            | "preview"
+            | "integration"
+    )
+}
+
 /// Settings files by their path from the app's root.
 fn at_app_root(tail: &str) -> bool {
     const FIXED: &[&str] = &[
@@ -287,6 +311,7 @@ fn at_app_root(tail: &str) -> bool {
         "config/initializers/carrierwave.rb",
     ];
     FIXED.contains(&tail)
+        || rails::is_deployment_environment(tail)
         || laravel::is_config_file(tail)
         || python::is_settings_file(tail)
         || django::is_entry_file(tail)

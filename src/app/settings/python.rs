@@ -63,6 +63,9 @@ pub fn resolve(ctx: &Context) -> Vec<Setting> {
     let mut out = Vec::new();
     let (mut default_cache_local, mut cache_sessions) = (false, Vec::new());
     let chain = super::django::production_chain(ctx);
+    if let Some(chain) = &chain {
+        out.extend(super::django::deployment_modules(ctx, chain));
+    }
     let files: Vec<(&str, String)> = ctx
         .files(|rel| rel.ends_with(".py") && is_settings_file(rel))
         .into_iter()

@@ -31,8 +31,43 @@ static FALLBACK: LazyLock<regex::Regex> = LazyLock::new(|| {
     )
 });
 
+/// config/environments/<name>.rb for a deployment of the app's own (`staging.rb`):
+/// Rails' own environments are development, test and production.
+pub fn is_deployment_environment(tail: &str) -> bool {
+    tail.strip_prefix("config/environments/")
+        .and_then(|name| name.strip_suffix(".rb"))
+        .is_some_and(super::deployment_named)
+}
+
+/// The environments the app adds for its deployments, chosen by RAILS_ENV.
+fn deployment_environments(ctx: &Context, base: &str) -> Vec<Setting> {
+    ctx.files(|rel| {
+        rel.strip_prefix(base)
+            .is_some_and(|tail| is_deployment_environment(tail))
+    })
+    .into_iter()
+    .map(|(rel, _)| {
+        let name = rel
+            .rsplit('/')
+            .next()
+            .unwrap_or(rel)
+            .trim_end_matches(".rb");
+        Setting {
+            key: Key::Environments,
+            framework: Framework::Rails,
+            value: name.to_string(),
+            file: rel.to_string(),
+            span: (0, 0),
+            variable: Some("RAILS_ENV".into()),
+            local: false,
+            detail: format!("the `{name}` environment"),
+        }
+    })
+    .collect()
+}
+
 pub fn resolve(ctx: &Context, base: &str) -> Vec<Setting> {
-    let mut out = Vec::new();
+    let mut out = deployment_environments(ctx, base);
     let production = format!("{base}config/environments/production.rb");
     if let Some(bytes) = ctx.text(&production) {
         let text = String::from_utf8_lossy(&masked(&production, bytes)).into_owned();
