@@ -22,8 +22,11 @@ pub fn is_config_file(tail: &str) -> bool {
 /// Symfony's own environments.
 const STANDARD: &[&str] = &["dev", "test", "prod"];
 
+/// A `when@` key, also one naming several environments (`when@prod, when@staging:`).
 static WHEN: LazyLock<regex::Regex> =
-    LazyLock::new(|| crate::checks::regex(r"(?m)^when@([\w-]+)[ \t]*:"));
+    LazyLock::new(|| crate::checks::regex(r"(?m)^when@[\w-]+(?:[ \t]*,[ \t]*when@[\w-]+)*[ \t]*:"));
+static WHEN_NAME: LazyLock<regex::Regex> =
+    LazyLock::new(|| crate::checks::regex(r"when@([\w-]+)"));
 
 pub fn resolve(ctx: &Context, base: &str) -> Vec<Setting> {
     let mut out = environments(ctx, base);
@@ -57,13 +60,14 @@ fn environments(ctx: &Context, base: &str) -> Vec<Setting> {
             }
             continue;
         }
-        for caps in WHEN.captures_iter(&text) {
-            let env = &caps[1];
-            if STANDARD.contains(&env) || development(env) {
-                continue;
+        for key in WHEN.find_iter(&text) {
+            for caps in WHEN_NAME.captures_iter(key.as_str()) {
+                let env = &caps[1];
+                if STANDARD.contains(&env) || development(env) {
+                    continue;
+                }
+                out.push(block(file, env, (key.start(), key.end()), "the block"));
             }
-            let at = caps.get(0).expect("match");
-            out.push(block(file, env, (at.start(), at.end()), "the block"));
         }
     }
     out
@@ -96,7 +100,9 @@ mod tests {
     #[test]
     fn custom_environments_are_deployments() {
         let framework = "framework:\n  secret: '%env(APP_SECRET)%'\nwhen@test:\n  framework:\n    test: true\nwhen@staging:\n  framework:\n    trusted_hosts: ['staging.example.org']\nwhen@prod:\n  framework: {}\n";
+        let doctrine = "when@prod, when@recette:\n  doctrine: {}\n";
         let facts = test_facts(&[
+            ("config/packages/doctrine.yaml", doctrine),
             ("config/packages/framework.yaml", framework),
             ("config/packages/preprod/monolog.yaml", "monolog: {}\n"),
             ("config/packages/dev/monolog.yaml", "monolog: {}\n"),
@@ -116,6 +122,7 @@ mod tests {
         assert_eq!(
             names,
             [
+                ("config/packages/doctrine.yaml", "recette"),
                 ("config/packages/framework.yaml", "staging"),
                 ("config/packages/preprod/monolog.yaml", "preprod"),
             ]
