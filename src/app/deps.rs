@@ -11,6 +11,9 @@ pub struct Composer {
     pub require: Vec<String>,
     /// `require.php`.
     pub php: Option<String>,
+    /// `extra.paas.compile`: commands Scalingo's PHP buildpack runs at the end of the
+    /// build, each with the byte offset of its string in the file.
+    pub compile: Vec<(String, Option<usize>)>,
 }
 
 impl Composer {
@@ -25,6 +28,7 @@ impl Composer {
                 .pointer("/require/php")
                 .and_then(|v| v.as_str())
                 .map(String::from),
+            compile: compile_commands(text, &value),
         })
     }
 
@@ -34,6 +38,29 @@ impl Composer {
             .iter()
             .any(|k| k != "php" && !k.starts_with("ext-"))
     }
+}
+
+/// `extra.paas.compile`, located by text (serde_json keeps no positions): each command's
+/// JSON string, in order, after the `"compile"` key.
+fn compile_commands(text: &[u8], value: &serde_json::Value) -> Vec<(String, Option<usize>)> {
+    let Some(commands) = value
+        .pointer("/extra/paas/compile")
+        .and_then(|c| c.as_array())
+    else {
+        return Vec::new();
+    };
+    let text = String::from_utf8_lossy(text);
+    let mut from = text.find("\"compile\"");
+    commands
+        .iter()
+        .filter_map(|c| c.as_str())
+        .map(|command| {
+            let encoded = serde_json::to_string(command).unwrap_or_default();
+            let at = from.and_then(|f| text[f..].find(&encoded).map(|i| f + i));
+            from = at.map(|a| a + encoded.len()).or(from);
+            (command.to_string(), at.map(|a| a + 1))
+        })
+        .collect()
 }
 
 /// go.mod.
@@ -272,6 +299,12 @@ mod tests {
         let composer = Composer::parse(br#"{"require":{"php":"^8.2","ext-pdo":"*"}}"#).unwrap();
         assert!(!composer.requires_packages());
         assert_eq!(composer.php.as_deref(), Some("^8.2"));
+        let text =
+            br#"{"extra": {"paas": {"compile": ["yarn install", "php bin/console d:m:m"]}}}"#;
+        let composer = Composer::parse(text).unwrap();
+        let at = composer.compile[1].1.unwrap();
+        assert_eq!(composer.compile[1].0, "php bin/console d:m:m");
+        assert!(text[at..].starts_with(b"php bin/console"));
         let project = Pyproject::parse(b"[project]\ndependencies = [\"Flask>=3\"]\n").unwrap();
         assert!(project.declares_project);
         assert_eq!(project.dependencies, ["flask"]);

@@ -24,6 +24,8 @@ pub enum Origin {
     /// A package.json script that another process runs by name (`npm run migrate`,
     /// `run-s build:**`); it has the kind of the process that runs it.
     NamedScript,
+    /// A composer.json `extra.paas.compile` command, run at the end of Scalingo's PHP build.
+    ComposerCompile,
 }
 
 /// What the process is for.
@@ -179,6 +181,21 @@ pub fn processes(manifests: &Manifests, facts: &RepoFacts) -> Vec<Process> {
             name: name.to_string(),
             file: "package.json".into(),
             command: script.command.clone(),
+            offset,
+            exact: false,
+        });
+    }
+    let compile = super::ok(&manifests.composer).map(|c| c.compile.as_slice());
+    for (command, offset) in compile.unwrap_or_default() {
+        let Some(offset) = *offset else {
+            continue;
+        };
+        out.push(Process {
+            origin: Origin::ComposerCompile,
+            kind: Kind::Build,
+            name: "extra.paas.compile".into(),
+            file: "composer.json".into(),
+            command: command.clone(),
             offset,
             exact: false,
         });

@@ -20,8 +20,10 @@ pub fn scalingo_cron_limits(rule: &Rule, app: &App) -> Vec<Finding> {
         findings.push(finding_at(rule, "cron.json", bytes, span, message));
     };
     if jobs.len() > 5 {
+        // The count is the array's, not one job's: report at the `jobs` key.
+        let key = bytes.windows(6).position(|w| w == b"\"jobs\"");
         report(
-            jobs[5].span,
+            key.map_or(jobs[5].span, |at| (at, at + 6)),
             format!(
                 "cron.json declares {} jobs, Scalingo runs at most 5",
                 jobs.len()

@@ -355,7 +355,11 @@ mod tests {
                 all.push(wsgi);
             }
             super::super::with_context(&all, &[], |ctx| {
-                resolve(ctx).into_iter().map(|s| s.file).collect()
+                resolve(ctx)
+                    .into_iter()
+                    .filter(|s| s.key == super::super::Key::CacheStore)
+                    .map(|s| s.file)
+                    .collect()
             })
         };
         // prod.py overrides base.py's CACHES, and staging.py is not what production loads.

@@ -25,8 +25,7 @@ const STANDARD: &[&str] = &["dev", "test", "prod"];
 /// A `when@` key, also one naming several environments (`when@prod, when@staging:`).
 static WHEN: LazyLock<regex::Regex> =
     LazyLock::new(|| crate::checks::regex(r"(?m)^when@[\w-]+(?:[ \t]*,[ \t]*when@[\w-]+)*[ \t]*:"));
-static WHEN_NAME: LazyLock<regex::Regex> =
-    LazyLock::new(|| crate::checks::regex(r"when@([\w-]+)"));
+static WHEN_NAME: LazyLock<regex::Regex> = LazyLock::new(|| crate::checks::regex(r"when@([\w-]+)"));
 
 pub fn resolve(ctx: &Context, base: &str) -> Vec<Setting> {
     let mut out = environments(ctx, base);
