@@ -141,7 +141,41 @@ fn app_cache(prod: &Layered) -> Vec<Setting> {
             ));
         }
     }
+    out.extend(login_throttling(prod, how));
     out
+}
+
+/// A firewall's `login_throttling` counts failed logins in `cache.rate_limiter` unless
+/// it names its own `limiter` service.
+fn login_throttling(prod: &Layered, how: &str) -> Vec<Setting> {
+    let mut firewalls: BTreeMap<&str, (&(&str, Entry), bool)> = BTreeMap::new();
+    for (key, entry) in prod.range("security.firewalls.".to_string()..) {
+        let Some(rest) = key.strip_prefix("security.firewalls.") else {
+            break;
+        };
+        let Some((firewall, option)) = rest.split_once(".login_throttling") else {
+            continue;
+        };
+        if firewall.contains('.') || !(option.is_empty() || option.starts_with('.')) {
+            continue;
+        }
+        let own = option == ".limiter";
+        let slot = firewalls.entry(firewall).or_insert((entry, false));
+        slot.1 |= own;
+    }
+    firewalls
+        .into_iter()
+        .filter(|(_, (_, own))| !own)
+        .map(|(firewall, (entry, _))| {
+            setting(
+                Key::CacheStore,
+                entry,
+                format!(
+                    "the login throttling of the `{firewall}` firewall, counting in the filesystem app cache ({how})"
+                ),
+            )
+        })
+        .collect()
 }
 
 /// Monolog handlers of production that write a file: `stream` or `rotating_file` with
@@ -245,11 +279,24 @@ mod tests {
                 "fixed_window".to_string()
             )]
         );
+        let throttled = "security:\n    firewalls:\n        main:\n            login_throttling:\n                max_attempts: 3\n        api:\n            login_throttling:\n                limiter: app.redis_login_limiter\n";
+        assert_eq!(
+            found(&[
+                ("config/packages/framework.yaml", off),
+                ("config/packages/prod/security.yaml", throttled),
+            ]),
+            [(
+                Key::CacheStore,
+                "config/packages/prod/security.yaml".to_string(),
+                "3".to_string()
+            )]
+        );
         let redis = "framework:\n    cache:\n        app: cache.adapter.redis\n";
         assert!(
             found(&[
                 ("config/packages/cache.yaml", redis),
                 ("config/packages/rate_limiter.yaml", limiter),
+                ("config/packages/security.yaml", throttled),
             ])
             .is_empty()
         );
