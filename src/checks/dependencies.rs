@@ -126,6 +126,12 @@ pub fn python_dependency_files(rule: &Rule, app: &App) -> Vec<Finding> {
             "the Pipfile has no committed Pipfile.lock, which Scalingo needs to install it"
                 .to_string(),
         ),
+        // Point at the manifest the app does have, when it is the project's.
+        [] if ok(&app.manifests.pyproject).is_some_and(|p| p.declares_project) => (
+            "pyproject.toml",
+            "pyproject.toml declares the project, but none of requirements.txt, Pipfile.lock, poetry.lock or uv.lock is committed"
+                .to_string(),
+        ),
         [] => (
             "requirements.txt",
             "this Python app has none of requirements.txt, Pipfile.lock, poetry.lock or uv.lock"
