@@ -51,6 +51,9 @@ code_facts! {
     app handles_sigterm: bool,
     /// A SIGTERM handler or server shutdown that is commented out.
     app shutdown_commented_out: Option<Finding>,
+    /// A graceful shutdown wired to other signals only (Go `signal.Notify(c,
+    /// syscall.SIGHUP)`, `os.Interrupt`; Node `process.on('SIGINT', ...)`).
+    app shutdown_on_other_signal: Option<Finding>,
     /// Calls of system binaries: (binary name, the finding to report).
     app binary_calls: Vec<(String, Finding)>,
     /// In-process schedulers started in code.

@@ -116,6 +116,13 @@ pub fn node_server_facts(rule: &Rule, file: &SourceFile, seen: &Seen, facts: &mu
         r"SIGTERM|createTerminus|http-terminator|lightship|close-with-grace|enableShutdownHooks|stoppable",
     ));
     facts.code.handles_sigterm |= seen.any(Gate::NodeSigterm) && handles.is_match(&file.masked);
+    static OTHER: OnceLock<regex::bytes::Regex> = OnceLock::new();
+    let other = OTHER.get_or_init(|| {
+        bytes_regex(r#"\bprocess\.(?:on|once|addListener)\(\s*['"`](?:SIGINT|SIGHUP|SIGUSR2)['"`]"#)
+    });
+    if let Some(m) = other.find(&file.masked) {
+        note_other_signal(rule, file, m, facts);
+    }
     // Code that installs a handler, as opposed to prose that mentions the signal.
     let handler = HANDLER.get_or_init(|| bytes_regex(
         r#"\bprocess\.(?:on|once|addListener)\(\s*['"`]SIGTERM|\bcreateTerminus\(|\.enableShutdownHooks\(|\bcloseWithGrace\("#,
@@ -142,10 +149,29 @@ pub fn go_server_facts(rule: &Rule, file: &SourceFile, seen: &Seen, facts: &mut 
     static NOTIFY: OnceLock<regex::bytes::Regex> = OnceLock::new();
     static HANDLER: OnceLock<regex::bytes::Regex> = OnceLock::new();
     static SERVER: OnceLock<regex::bytes::Regex> = OnceLock::new();
+    // A `signal.Notify` call with its signals (none: every signal), or a library that
+    // restarts gracefully.
     let notify = NOTIFY.get_or_init(|| {
-        bytes_regex(r"\bsignal\.Notify(?:Context)?\(|fvbock/endless|facebookgo/grace|gin-contrib/graceful|tylerb/graceful|\bgraceful\.")
+        bytes_regex(r"\bsignal\.Notify(?:Context)?\((?P<args>[^()]*(?:\([^()]*\)[^()]*)*)\)|fvbock/endless|facebookgo/grace|gin-contrib/graceful|tylerb/graceful|\bgraceful\.")
     });
-    facts.code.handles_sigterm |= seen.any(Gate::GoSigterm) && notify.is_match(&file.masked);
+    if seen.any(Gate::GoSigterm) {
+        for caps in notify.captures_iter(&file.masked) {
+            let Some(args) = caps.name("args") else {
+                facts.code.handles_sigterm = true;
+                continue;
+            };
+            let signals = args.as_bytes().split(|b| *b == b',').skip(1);
+            let named: Vec<&[u8]> = signals
+                .map(|s| s.trim_ascii())
+                .filter(|s| !s.is_empty())
+                .collect();
+            if named.is_empty() || named.iter().any(|s| s.ends_with(b"SIGTERM")) {
+                facts.code.handles_sigterm = true;
+            } else {
+                note_other_signal(rule, file, caps.get(0).expect("match"), facts);
+            }
+        }
+    }
     let handler = HANDLER.get_or_init(|| {
         bytes_regex(r"\bsignal\.Notify(?:Context)?\(|\.Shutdown(?:WithContext|WithTimeout)?\(")
     });
@@ -201,6 +227,20 @@ fn note_commented_out(
     }
 }
 
+/// Notes the first shutdown wired to a signal other than SIGTERM.
+fn note_other_signal(
+    rule: &Rule,
+    file: &SourceFile,
+    m: regex::bytes::Match,
+    facts: &mut FileFacts,
+) {
+    if facts.code.shutdown_on_other_signal.is_none() {
+        let message = "the graceful shutdown here waits for another signal, not the SIGTERM the host sends, so a restart kills the process with requests and jobs in flight".to_string();
+        facts.code.shutdown_on_other_signal =
+            Some(rule.finding(&file.rel_path, file.locate(m.start(), m.end()), message));
+    }
+}
+
 /// Whether the web process is a framework's own server, which handles SIGTERM itself.
 fn framework_server(app: &App) -> bool {
     const SERVERS: &[&str] = &[
@@ -239,14 +279,17 @@ pub(super) fn in_browser_folder(path: &str) -> bool {
 }
 
 /// Reports a long-running Node or Go server only on explicit evidence that it drops
-/// work on SIGTERM: its graceful shutdown left in a comment, with no code that handles
-/// the signal. A plain `listen` is not evidence: how much a restart cuts off depends on
+/// work on SIGTERM: its graceful shutdown left in a comment or wired to another signal
+/// (SIGINT, SIGHUP), with no code that handles SIGTERM. A plain `listen` is not evidence: how much a restart cuts off depends on
 /// traffic and on the host's routing, which the code does not show.
 pub fn no_sigterm_handler(_rule: &Rule, app: &App) -> Vec<Finding> {
     let facts = &app.inventory;
-    let (Some(start), Some(commented)) =
-        (&facts.code.server_start, &facts.code.shutdown_commented_out)
-    else {
+    let evidence = facts
+        .code
+        .shutdown_commented_out
+        .as_ref()
+        .or(facts.code.shutdown_on_other_signal.as_ref());
+    let (Some(start), Some(evidence)) = (&facts.code.server_start, evidence) else {
         return Vec::new();
     };
     // Only a Node app (a root package.json) or a Go module (a root go.mod) is judged: a
@@ -259,7 +302,7 @@ pub fn no_sigterm_handler(_rule: &Rule, app: &App) -> Vec<Finding> {
     if facts.code.handles_sigterm || !judged {
         return Vec::new();
     }
-    vec![commented.clone()]
+    vec![evidence.clone()]
 }
 
 #[cfg(test)]
@@ -311,6 +354,32 @@ mod tests {
             "signal.Notify(c, syscall.SIGTERM)\n// srv.Shutdown(ctx)\nhttp.ListenAndServe(addr, nil)\n",
         );
         assert!(handled.code.handles_sigterm);
+        let reload_only = facts_of(
+            "main.go",
+            Language::Go,
+            "signal.Notify(chReload, syscall.SIGHUP)\n<-chReload\nsrv.Shutdown(ctx)\nhttp.ListenAndServe(addr, nil)\n",
+        );
+        assert!(!reload_only.code.handles_sigterm);
+        let other = reload_only
+            .code
+            .shutdown_on_other_signal
+            .expect("other signal");
+        assert_eq!(other.start.line, 1);
+        for all in [
+            "signal.Notify(c, os.Interrupt,\n\tsyscall.SIGTERM)\n",
+            "signal.Notify(c)\n",
+        ] {
+            let facts = facts_of("main.go", Language::Go, all);
+            assert!(facts.code.handles_sigterm, "{all}");
+            assert!(facts.code.shutdown_on_other_signal.is_none(), "{all}");
+        }
+        let node = facts_of(
+            "server.js",
+            Language::Javascript,
+            "const server = app.listen(port);\nprocess.on('SIGINT', () => server.close());\n",
+        );
+        assert!(!node.code.handles_sigterm);
+        assert!(node.code.shutdown_on_other_signal.is_some());
     }
 
     #[test]
