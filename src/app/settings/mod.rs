@@ -11,6 +11,7 @@
 mod database_yml;
 mod defaults;
 mod django;
+mod flask;
 mod flat;
 mod go;
 mod laravel;
@@ -289,6 +290,7 @@ fn at_app_root(tail: &str) -> bool {
     FIXED.contains(&tail)
         || laravel::is_config_file(tail)
         || python::is_settings_file(tail)
+        || flask::is_app_module(tail)
         || django::is_entry_file(tail)
         || go::is_config_file(tail)
         || node::is_config_file(tail)

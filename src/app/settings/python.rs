@@ -22,7 +22,7 @@ pub fn is_settings_file(tail: &str) -> bool {
 }
 
 /// Names of development and test settings (`dev.py`, `settings_test.py`, `TestingConfig`).
-fn development_name(name: &str) -> bool {
+pub(super) fn development_name(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     lower.split(['_', '.', '-']).any(|part| {
         matches!(
@@ -167,6 +167,7 @@ pub fn resolve(ctx: &Context) -> Vec<Setting> {
         }
         out.extend(development_default(ctx, framework, file, text));
     }
+    out.extend(super::flask::cache_configs(ctx));
     if default_cache_local {
         out.extend(
             cache_sessions
@@ -267,7 +268,7 @@ fn assigns(text: &str, name: &str) -> bool {
 
 /// The literal an assignment gives production: a plain string, the fallback after
 /// `or`, or the default of an environment read (unless production declares it).
-fn value_of(ctx: &Context, expr: &str) -> Option<(String, Option<String>)> {
+pub(super) fn value_of(ctx: &Context, expr: &str) -> Option<(String, Option<String>)> {
     let expr = expr.trim();
     if let Some(read) = ENV_READ.captures(expr) {
         let name = read[1].to_string();
@@ -291,7 +292,7 @@ fn value_of(ctx: &Context, expr: &str) -> Option<(String, Option<String>)> {
 }
 
 /// Whether the line at `offset` sits in an `else:` block.
-fn in_else_branch(text: &str, offset: usize) -> bool {
+pub(super) fn in_else_branch(text: &str, offset: usize) -> bool {
     let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
     let indent = text[line_start..].len() - text[line_start..].trim_start().len();
     text[..line_start]
