@@ -216,6 +216,15 @@ impl Context<'_> {
             .any(|(k, _)| k == key)
     }
 
+    /// Where Python code first tests the setting `name` against a string (`file:line`).
+    pub fn setting_test(&self, name: &str) -> Option<&str> {
+        self.files
+            .code
+            .setting_tests
+            .get(name)
+            .map(String::as_str)
+    }
+
     /// Whether production declares `name`.
     pub fn declares(&self, name: &str) -> bool {
         self.env.declares(name)
