@@ -18,6 +18,7 @@ mod laravel;
 mod node;
 mod php;
 mod python;
+mod python_origins;
 mod rails;
 mod spring;
 mod spring_logging;

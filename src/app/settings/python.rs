@@ -118,6 +118,23 @@ pub fn resolve(ctx: &Context) -> Vec<Setting> {
             if overridden(name) {
                 continue;
             }
+            if super::python_origins::is_origin_list(name) {
+                let found = super::python_origins::public_origins(text, expr.start());
+                // Reported once, on the assignment's first line, for every entry of the list.
+                if let Some((public, _)) = found {
+                    out.push(Setting {
+                        key: Key::AllowedOrigins,
+                        framework,
+                        value: public.join(", "),
+                        file: file.to_string(),
+                        span: (whole.start() + caps[1].len(), expr.end()),
+                        variable: None,
+                        local: false,
+                        detail: format!("`{name}` lists {}", public.join(", ")),
+                    });
+                }
+                continue;
+            }
             let key = match name {
                 "CACHE_TYPE" => Key::CacheStore,
                 "SESSION_TYPE" => Key::SessionStore,
