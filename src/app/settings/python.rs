@@ -120,14 +120,14 @@ pub fn resolve(ctx: &Context) -> Vec<Setting> {
             }
             if super::python_origins::is_origin_list(name) {
                 let found = super::python_origins::public_origins(text, expr.start());
-                // Reported once, on the assignment's first line, for every entry of the list.
-                if let Some((public, _)) = found {
+                // Reported once, at the first public entry, naming every one.
+                if let Some((public, span)) = found {
                     out.push(Setting {
                         key: Key::AllowedOrigins,
                         framework,
                         value: public.join(", "),
                         file: file.to_string(),
-                        span: (whole.start() + caps[1].len(), expr.end()),
+                        span,
                         variable: None,
                         local: false,
                         detail: format!("`{name}` lists {}", public.join(", ")),

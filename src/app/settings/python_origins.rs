@@ -18,10 +18,10 @@ pub(super) fn is_origin_list(name: &str) -> bool {
     )
 }
 
-/// The public entries of the list that starts at `start` (after `NAME =`) and the
-/// offset where it ends; `None` when the value is not a literal list, reads the
+/// The public entries of the list that starts at `start` (after `NAME =`) and the span
+/// of the first one; `None` when the value is not a literal list, reads the
 /// environment, or names only local origins.
-pub(super) fn public_origins(text: &str, start: usize) -> Option<(Vec<String>, usize)> {
+pub(super) fn public_origins(text: &str, start: usize) -> Option<(Vec<String>, (usize, usize))> {
     static LITERAL: LazyLock<regex::Regex> = LazyLock::new(|| {
         crate::checks::regex(r#"[rR]?(?:"([^"\n]*)"|'([^'\n]*)')"#)
     });
@@ -41,17 +41,17 @@ pub(super) fn public_origins(text: &str, start: usize) -> Option<(Vec<String>, u
     if ENV_READ.is_match(list) || ENV_READ.is_match(&text[end..line_end]) {
         return None;
     }
-    let public: Vec<String> = LITERAL
+    let public: Vec<regex::Match> = LITERAL
         .captures_iter(list)
         .filter_map(|c| c.get(1).or_else(|| c.get(2)))
-        .map(|m| m.as_str())
         .filter(|entry| {
-            let origin = as_origin(entry);
+            let origin = as_origin(entry.as_str());
             origin.contains("://") && !is_local_host(&origin)
         })
-        .map(str::to_string)
         .collect();
-    (!public.is_empty()).then_some((public, end))
+    let first = public.first()?;
+    let span = (from + first.start(), from + first.end());
+    Some((public.iter().map(|m| m.as_str().to_string()).collect(), span))
 }
 
 /// An origin regex as the origin it matches (`^https://\w+\.example\.fr$` →
@@ -104,12 +104,12 @@ mod tests {
     fn literal_lists_over_several_lines() {
         let text = "CORS_ALLOWED_ORIGIN_REGEXES = [\n    r\"^http://localhost:[0-9]*$\",\n    r\"^https://\\w+\\.cleverapps\\.io$\",\n    r\"^https://\\w+\\.beta\\.gouv\\.fr$\",\n]\nX = 1\n";
         let start = text.find('=').expect("assignment") + 1;
-        let (public, end) = public_origins(text, start).expect("public origins");
+        let (public, (at, _)) = public_origins(text, start).expect("public origins");
         assert_eq!(
             public,
             [r"^https://\w+\.cleverapps\.io$", r"^https://\w+\.beta\.gouv\.fr$"]
         );
-        assert_eq!(&text[end..end + 1], "\n");
+        assert!(text[at..].starts_with("^https://\\w+\\.cleverapps"));
         let local = "CORS_ALLOWED_ORIGINS = ['http://localhost:3000', 'http://127.0.0.1:8000']\n";
         assert!(public_origins(local, local.find('=').expect("=") + 1).is_none());
         let read = "CORS_ALLOWED_ORIGINS = env.list('CORS', default=['https://app.example.fr'])\n";
