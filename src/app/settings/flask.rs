@@ -80,9 +80,8 @@ pub fn cache_configs(ctx: &Context) -> Vec<Setting> {
 /// `if` on testing, debug or a development name, or in a function or class named for
 /// them (`if app.testing:`, `def create_test_app`, `class DevelopmentConfig`).
 fn for_development(text: &str, offset: usize) -> bool {
-    static BRANCH: LazyLock<regex::Regex> = LazyLock::new(|| {
-        crate::checks::regex(r"^(?:el)?if\b.*(?i:test|debug|dev|local)")
-    });
+    static BRANCH: LazyLock<regex::Regex> =
+        LazyLock::new(|| crate::checks::regex(r"^(?:el)?if\b.*(?i:test|debug|dev|local)"));
     static NAMED: LazyLock<regex::Regex> =
         LazyLock::new(|| crate::checks::regex(r"^(?:class|def)\s+(\w+)"));
     let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);

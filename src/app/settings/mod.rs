@@ -219,11 +219,7 @@ impl Context<'_> {
 
     /// Where Python code first tests the setting `name` against a string (`file:line`).
     pub fn setting_test(&self, name: &str) -> Option<&str> {
-        self.files
-            .code
-            .setting_tests
-            .get(name)
-            .map(String::as_str)
+        self.files.code.setting_tests.get(name).map(String::as_str)
     }
 
     /// Whether production declares `name`.

@@ -297,7 +297,10 @@ fn development_default_of(
         variable: Some(variable.clone()),
         local: true,
         // `local_pairs` adds that the variable is unset and undeclared.
-        detail: format!("the `{}` environment ({branch})", default.unwrap_or_default()),
+        detail: format!(
+            "the `{}` environment ({branch})",
+            default.unwrap_or_default()
+        ),
     })
 }
 

@@ -1,6 +1,7 @@
 //! The allowed origins of Django and Flask settings modules (django-cors-headers'
 //! `CORS_ALLOWED_ORIGINS` and `CORS_ALLOWED_ORIGIN_REGEXES`, their older
-//! `CORS_ORIGIN_WHITELIST` names, Flask-CORS' `CORS_ORIGINS`): a list or tuple of
+//! `CORS_ORIGIN_WHITELIST` names, Django's `CSRF_TRUSTED_ORIGINS`, Flask-CORS'
+//! `CORS_ORIGINS`): a list or tuple of
 //! literals, which may span several lines, with no environment read in it.
 
 use super::is_local_host;
@@ -15,6 +16,7 @@ pub(super) fn is_origin_list(name: &str) -> bool {
             | "CORS_ORIGIN_WHITELIST"
             | "CORS_ORIGIN_REGEX_WHITELIST"
             | "CORS_ORIGINS"
+            | "CSRF_TRUSTED_ORIGINS"
     )
 }
 
@@ -22,9 +24,8 @@ pub(super) fn is_origin_list(name: &str) -> bool {
 /// of the first one; `None` when the value is not a literal list, reads the
 /// environment, or names only local origins.
 pub(super) fn public_origins(text: &str, start: usize) -> Option<(Vec<String>, (usize, usize))> {
-    static LITERAL: LazyLock<regex::Regex> = LazyLock::new(|| {
-        crate::checks::regex(r#"[rR]?(?:"([^"\n]*)"|'([^'\n]*)')"#)
-    });
+    static LITERAL: LazyLock<regex::Regex> =
+        LazyLock::new(|| crate::checks::regex(r#"[rR]?(?:"([^"\n]*)"|'([^'\n]*)')"#));
     static ENV_READ: LazyLock<regex::Regex> = LazyLock::new(|| {
         crate::checks::regex(r"\b(?:os\.environ|os\.getenv|getenv|env(?:\.\w+)?\(|config\()")
     });
@@ -51,7 +52,10 @@ pub(super) fn public_origins(text: &str, start: usize) -> Option<(Vec<String>, (
         .collect();
     let first = public.first()?;
     let span = (from + first.start(), from + first.end());
-    Some((public.iter().map(|m| m.as_str().to_string()).collect(), span))
+    Some((
+        public.iter().map(|m| m.as_str().to_string()).collect(),
+        span,
+    ))
 }
 
 /// An origin regex as the origin it matches (`^https://\w+\.example\.fr$` →
@@ -107,7 +111,10 @@ mod tests {
         let (public, (at, _)) = public_origins(text, start).expect("public origins");
         assert_eq!(
             public,
-            [r"^https://\w+\.cleverapps\.io$", r"^https://\w+\.beta\.gouv\.fr$"]
+            [
+                r"^https://\w+\.cleverapps\.io$",
+                r"^https://\w+\.beta\.gouv\.fr$"
+            ]
         );
         assert!(text[at..].starts_with("^https://\\w+\\.cleverapps"));
         let local = "CORS_ALLOWED_ORIGINS = ['http://localhost:3000', 'http://127.0.0.1:8000']\n";
