@@ -85,6 +85,9 @@ code_facts! {
     repo exported_secrets: Vec<(String, Finding)>,
     /// Names used as signing or verification keys (`jwt.sign(x, NAME)`).
     repo signing_names: BTreeSet<String>,
+    /// Settings that Python code compares with a string (`settings.APP_ENV == "prod"`,
+    /// `settings.ENV in (...)`): name → `file:line` of the first test.
+    repo setting_tests: BTreeMap<String, String>,
 }
 
 /// How one kind of fact is filtered, merged and narrowed to an app folder.

@@ -251,6 +251,7 @@ impl Check {
             Check::InProcessScheduler => scheduler::scheduler_facts(rule, file, seen, facts),
             Check::LocalWriteToAppDir => local_writes::local_write_facts(rule, file, seen, facts),
             Check::LocalBackendDefault => settings::cache_use_facts(rule, file, seen, facts),
+            Check::DebugInSettings => settings::setting_test_facts(file, seen, facts),
             Check::SecretInSourceModule => {
                 source_secrets::source_secret_facts(rule, file, seen, facts)
             }
@@ -287,10 +288,11 @@ pub enum Gate {
     SecretExport,
     SecretUse,
     GoImport,
+    SettingTest,
 }
 
 impl Gate {
-    const ALL: [Gate; 18] = [
+    const ALL: [Gate; 19] = [
         Gate::NodeSigterm,
         Gate::NodeServer,
         Gate::GoSigterm,
@@ -309,6 +311,7 @@ impl Gate {
         Gate::SecretExport,
         Gate::SecretUse,
         Gate::GoImport,
+        Gate::SettingTest,
     ];
 
     /// Literals one of which every match of the gated regex holds in a file of
@@ -450,6 +453,7 @@ impl Gate {
             },
             Gate::CacheUse if language == Ruby => &["rails.cache."],
             Gate::CacheUse if language == Python => &["cache.inc", "cache.get"],
+            Gate::SettingTest if language == Python => &["settings."],
             Gate::SecretExport => &[
                 "secret",
                 "signingkey",

@@ -23,8 +23,17 @@ struct Server {
 
 /// Servers whose default port ignores `PORT` (each from its own documentation); gunicorn,
 /// Puma, `rails server`, `next start`, `serve` and `http-server` read `PORT` and are not
-/// here, nor `flask run`, a development server `dev-server-start` reports.
+/// here. `flask run` is also `dev-server-start`'s (a development server), but the port is
+/// a fault of its own: it stays on 5000 when the dev server is swapped for gunicorn.
 const SERVERS: &[Server] = &[
+    Server {
+        program: "flask run",
+        // Options before the subcommand (`flask --app wsgi run`) are the CLI's own.
+        start: r"^(?:python3?\s+-m\s+)?flask\s+(?:-[\w-]+(?:[=\s]+[^\s-]\S*)?\s+)*run\b",
+        options: r"\s(?:--port|-p)\b",
+        variable: Some("FLASK_RUN_PORT"),
+        default: "5000",
+    },
     Server {
         program: "uvicorn",
         start: r"^(?:python3?\s+-m\s+)?uvicorn\b",
@@ -124,7 +133,7 @@ pub fn other_port_variable(rule: &Rule, app: &App) -> Vec<Finding> {
     });
     static ANY_SERVER: LazyLock<Regex> = LazyLock::new(|| {
         regex(
-            r"^(?:python3?\s+-m\s+)?(?:uvicorn|hypercorn|daphne|waitress-serve|granian|gunicorn|(?:\S*/)?frankenphp|streamlit|puma|(?:bin/)?rails\s+s(?:erver)?)\b",
+            r"^(?:python3?\s+-m\s+)?(?:uvicorn|hypercorn|daphne|waitress-serve|granian|gunicorn|(?:\S*/)?frankenphp|streamlit|puma|(?:bin/)?rails\s+s(?:erver)?|flask\s+(?:.*\s)?run)\b",
         )
     });
     on_web_servers(rule, app, |_, file, text| {

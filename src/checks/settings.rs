@@ -45,6 +45,32 @@ pub fn cache_use_facts(rule: &Rule, file: &SourceFile, seen: &Seen, facts: &mut 
     }
 }
 
+/// Notes the settings Python code tests against a string (`settings.APP_ENV == "prod"`,
+/// `settings.ENV not in ["dev", "test"]`, `"prod" == settings.ENV`): an environment name
+/// read with a development default matters only where code branches on it.
+pub fn setting_test_facts(file: &SourceFile, seen: &Seen, facts: &mut FileFacts) {
+    static TEST: LazyLock<regex::bytes::Regex> = LazyLock::new(|| {
+        regex::bytes::Regex::new(
+            r#"\bsettings\.([A-Z][A-Z0-9_]*)\s*(?:[!=]=\s*['"]|(?:not\s+)?in\s*[(\[{])|['"]\s*[!=]=\s*settings\.([A-Z][A-Z0-9_]*)\b"#,
+        )
+        .expect("valid regex")
+    });
+    if file.language != Language::Python || !seen.any(Gate::SettingTest) {
+        return;
+    }
+    for caps in TEST.captures_iter(&file.masked) {
+        let Some(name) = caps.get(1).or_else(|| caps.get(2)) else {
+            continue;
+        };
+        let line = file.lines().line_number(name.start());
+        facts
+            .code
+            .setting_tests
+            .entry(String::from_utf8_lossy(name.as_bytes()).into_owned())
+            .or_insert_with(|| format!("{}:{line}", file.rel_path));
+    }
+}
+
 /// The first counter a Python file keeps in the cache: `cache.inc(...)`/`incr`, or a
 /// `name = cache.get(...)` that a `cache.set(..., name + 1)` below writes back.
 fn python_cache_counter(text: &[u8]) -> Option<(usize, usize)> {

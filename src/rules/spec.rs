@@ -190,6 +190,10 @@ pub struct Example {
     /// `false` only for examples about version control itself.
     #[serde(default = "yes")]
     pub git: bool,
+    /// Other rules the example also fires, because they report another fault of the
+    /// same line (`flask run` is a development server and listens on 5000).
+    #[serde(default)]
+    pub also_fires: Vec<String>,
 }
 
 fn yes() -> bool {

@@ -11,12 +11,14 @@
 mod database_yml;
 mod defaults;
 mod django;
+mod flask;
 mod flat;
 mod go;
 mod laravel;
 mod node;
 mod php;
 mod python;
+mod python_origins;
 mod rails;
 mod spring;
 mod spring_logging;
@@ -215,6 +217,11 @@ impl Context<'_> {
             .any(|(k, _)| k == key)
     }
 
+    /// Where Python code first tests the setting `name` against a string (`file:line`).
+    pub fn setting_test(&self, name: &str) -> Option<&str> {
+        self.files.code.setting_tests.get(name).map(String::as_str)
+    }
+
     /// Whether production declares `name`.
     pub fn declares(&self, name: &str) -> bool {
         self.env.declares(name)
@@ -314,6 +321,7 @@ fn at_app_root(tail: &str) -> bool {
         || rails::is_deployment_environment(tail)
         || laravel::is_config_file(tail)
         || python::is_settings_file(tail)
+        || flask::is_app_module(tail)
         || django::is_entry_file(tail)
         || go::is_config_file(tail)
         || node::is_config_file(tail)

@@ -22,7 +22,7 @@ pub fn is_settings_file(tail: &str) -> bool {
 }
 
 /// Names of development and test settings (`dev.py`, `settings_test.py`, `TestingConfig`).
-fn development_name(name: &str) -> bool {
+pub(super) fn development_name(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     lower.split(['_', '.', '-']).any(|part| {
         matches!(
@@ -121,6 +121,23 @@ pub fn resolve(ctx: &Context) -> Vec<Setting> {
             if overridden(name) {
                 continue;
             }
+            if super::python_origins::is_origin_list(name) {
+                let found = super::python_origins::public_origins(text, expr.start());
+                // Reported once, at the first public entry, naming every one.
+                if let Some((public, span)) = found {
+                    out.push(Setting {
+                        key: Key::AllowedOrigins,
+                        framework,
+                        value: public.join(", "),
+                        file: file.to_string(),
+                        span,
+                        variable: None,
+                        local: false,
+                        detail: format!("`{name}` lists {}", public.join(", ")),
+                    });
+                }
+                continue;
+            }
             let key = match name {
                 "CACHE_TYPE" => Key::CacheStore,
                 "SESSION_TYPE" => Key::SessionStore,
@@ -170,6 +187,7 @@ pub fn resolve(ctx: &Context) -> Vec<Setting> {
         }
         out.extend(development_default(ctx, framework, file, text));
     }
+    out.extend(super::flask::cache_configs(ctx));
     if default_cache_local {
         out.extend(
             cache_sessions
@@ -211,26 +229,48 @@ pub(super) fn top_level_value<'t>(text: &'t str, name: &str) -> Option<&'t str> 
         .map(|c| c.get(3).expect("group").as_str())
 }
 
-/// The names settings give the deployment's environment.
+/// The names settings give the deployment's environment (`APP_ENV`, `BITOUBI_ENV`).
 static ENVIRONMENT_NAME: LazyLock<regex::Regex> = LazyLock::new(|| {
-    crate::checks::regex(r"^(?:ENVIRONMENT|ENV|APP_ENV|DJANGO_ENV|ENV_NAME|DEPLOY_ENV|STAGE)$")
+    crate::checks::regex(
+        r"^(?:ENVIRONMENT|ENV|APP_ENV|DJANGO_ENV|ENV_NAME|DEPLOY_ENV|STAGE|[A-Z][A-Z0-9_]*_ENV)$",
+    )
 });
 
-/// An environment name read with a development default (`ENVIRONMENT =
+/// Environment names read with a development default (`ENVIRONMENT =
 /// env("ENVIRONMENT", default="development")`) that the same settings test (`==`,
-/// `!=`, `in (...)`): a production deploy that does not set the variable runs the
-/// development branches.
+/// `!=`, `in (...)`) or app code tests (`settings.APP_ENV == "prod"`): a production
+/// deploy that does not set the variable runs the development branches.
 fn development_default(
     ctx: &Context,
     framework: Framework,
     file: &str,
     text: &str,
+) -> Vec<Setting> {
+    let mut names: Vec<&str> = ASSIGN
+        .captures_iter(text)
+        .filter(|c| c[1].is_empty() && ENVIRONMENT_NAME.is_match(&c[2]))
+        .map(|c| c.get(2).expect("group").as_str())
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    names
+        .into_iter()
+        .filter_map(|name| development_default_of(ctx, framework, file, text, name))
+        .collect()
+}
+
+/// `development_default` for the last top-level assignment of `name`.
+fn development_default_of(
+    ctx: &Context,
+    framework: Framework,
+    file: &str,
+    text: &str,
+    name: &str,
 ) -> Option<Setting> {
     let caps = ASSIGN
         .captures_iter(text)
-        .filter(|c| c[1].is_empty() && ENVIRONMENT_NAME.is_match(&c[2]))
+        .filter(|c| c[1].is_empty() && &c[2] == name)
         .last()?;
-    let name = &caps[2];
     let expr = caps.get(3).expect("group");
     let (variable, default) = env_reads(expr.as_str()).into_iter().next()?;
     let value = match ctx.var(&variable, default.as_deref()) {
@@ -244,8 +284,13 @@ fn development_default(
         r#"\b{name}\s*(?:[!=]=\s*['"]|(?:not\s+)?in\s*[(\[])|['"]\s*[!=]=\s*{name}\b"#
     ))
     .expect("valid regex");
-    let tested = test.find(&text[expr.end()..])?;
-    let tested_line = super::line_of(text.as_bytes(), expr.end() + tested.start());
+    let branch = match test.find(&text[expr.end()..]) {
+        Some(tested) => format!(
+            "the settings branch on {name}, line {}",
+            super::line_of(text.as_bytes(), expr.end() + tested.start())
+        ),
+        None => format!("the code branches on {name}, {}", ctx.setting_test(name)?),
+    };
     Some(Setting {
         key: Key::Debug,
         framework,
@@ -254,8 +299,9 @@ fn development_default(
         span: (caps.get(0).expect("match").start(), expr.end()),
         variable: Some(variable.clone()),
         local: true,
+        // `local_pairs` adds that the variable is unset and undeclared.
         detail: format!(
-            "the `{}` environment unless `{variable}` is set (the settings branch on {name}, line {tested_line}), and the repository does not declare it for production",
+            "the `{}` environment ({branch})",
             default.unwrap_or_default()
         ),
     })
@@ -270,7 +316,7 @@ fn assigns(text: &str, name: &str) -> bool {
 
 /// The literal an assignment gives production: a plain string, the fallback after
 /// `or`, or the default of an environment read (unless production declares it).
-fn value_of(ctx: &Context, expr: &str) -> Option<(String, Option<String>)> {
+pub(super) fn value_of(ctx: &Context, expr: &str) -> Option<(String, Option<String>)> {
     let expr = expr.trim();
     if let Some(read) = ENV_READ.captures(expr) {
         let name = read[1].to_string();
@@ -294,7 +340,7 @@ fn value_of(ctx: &Context, expr: &str) -> Option<(String, Option<String>)> {
 }
 
 /// Whether the line at `offset` sits in an `else:` block.
-fn in_else_branch(text: &str, offset: usize) -> bool {
+pub(super) fn in_else_branch(text: &str, offset: usize) -> bool {
     let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
     let indent = text[line_start..].len() - text[line_start..].trim_start().len();
     text[..line_start]
