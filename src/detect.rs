@@ -68,6 +68,11 @@ pub fn detect(file: &SourceFile, rules: &[&Rule], present: &[bool]) -> Vec<Findi
                 if !secret_is_real(pattern, &caps) || block_excluded(rule, file, start) {
                     continue;
                 }
+                if let Some(name) = caps.name("name")
+                    && !pattern.used(name.as_bytes(), text)
+                {
+                    continue;
+                }
                 if !*gate.get_or_insert_with(|| file_gate(rule, file)) {
                     break;
                 }
