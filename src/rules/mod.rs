@@ -558,6 +558,26 @@ mod tests {
         }
     }
 
+    /// The constant's name is matched as written, dots and all, and only where `used_as` says.
+    #[test]
+    fn a_constant_counts_only_where_used_as_finds_it() {
+        let pattern = Pattern {
+            regex: LazyRegex::new("(?P<name>X)"),
+            words: &[],
+            keywords: Vec::new(),
+            languages: Vec::new(),
+            files: None,
+            label: None,
+            min_entropy: None,
+            used_as: Some(r"\.get\(\s*{name}\b".into()),
+        };
+        let text =
+            b"INFO_URL = 'https://a.fr/page'\nBASE_URL = 'https://a.fr/api'\nclient.get(BASE_URL)";
+        assert!(pattern.used(b"BASE_URL", text));
+        assert!(!pattern.used(b"INFO_URL", text));
+        assert!(!pattern.used(b"BASE.URL", b"client.get(BASE_URL)"));
+    }
+
     #[test]
     fn the_build_embeds_the_keywords_extraction_gives() {
         let registry = Registry::builtin().unwrap_or_else(|e| panic!("{e}"));
