@@ -79,6 +79,9 @@ fn keywords_of(rule: &toml::Table, errors: &mut Vec<String>) -> String {
             continue;
         };
         let full = check_regex(source, errors);
+        if let Some(used) = pattern.get("used_as").and_then(toml::Value::as_str) {
+            check_regex(&used.replace("{name}", "NAME"), errors);
+        }
         code.push_str("&[");
         for word in literals::keyword_set(&strings(pattern, "keywords"), &full) {
             let _ = write!(code, "b\"{}\",", word.escape_ascii());

@@ -71,6 +71,11 @@ pub fn detect(file: &SourceFile, rules: &[&Rule], present: &[bool]) -> Vec<Findi
                 {
                     continue;
                 }
+                if let Some(name) = caps.name("name")
+                    && !pattern.used(name.as_bytes(), text)
+                {
+                    continue;
+                }
                 if !*gate.get_or_insert_with(|| file_gate(rule, file)) {
                     break;
                 }

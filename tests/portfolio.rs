@@ -354,7 +354,7 @@ fn check_html_is_one_repository_from_the_same_templates() {
     assert_eq!(code, 1);
     assert!(html.contains("<title>twelve check: org/flask</title>"));
     assert!(html.contains("id=\"matrix-table\""));
-    assert!(html.contains("<details open><summary>Findings (11)</summary>"));
+    assert!(html.contains("<details open><summary>Findings (12)</summary>"));
     assert!(html.contains("app/config.py:8"));
     assert!(
         !html.contains("id=\"factors\""),

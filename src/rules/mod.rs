@@ -68,12 +68,28 @@ pub struct Pattern {
     pub files: Option<Globs>,
     pub label: Option<String>,
     pub min_entropy: Option<f64>,
+    /// `used_as`, with `{name}` still in it (see `Pattern::used`).
+    pub used_as: Option<String>,
 }
+
+/// What stands for the constant's name in a `used_as` regex.
+pub const USED_NAME: &str = "{name}";
 
 impl Pattern {
     /// Its keywords as build.rs extracted them, whatever the rule's `in_comments`.
     pub fn words(&self) -> &'static [&'static [u8]] {
         self.words
+    }
+
+    /// Whether `text` uses the constant `name` as `used_as` says (always, without
+    /// `used_as`). Compiled per name: only a line defining such a constant gets here.
+    pub fn used(&self, name: &[u8], text: &[u8]) -> bool {
+        let Some(template) = &self.used_as else {
+            return true;
+        };
+        let name = regex::escape(&String::from_utf8_lossy(name));
+        let source = format!("{}{}", literals::FLAGS, template.replace(USED_NAME, &name));
+        Regex::new(&source).is_ok_and(|r| r.is_match(text))
     }
 }
 
@@ -416,6 +432,11 @@ fn compile_pattern(spec: &PatternSpec, words: &'static [&'static [u8]]) -> Resul
     if spec.keywords.iter().any(|k| k.is_empty() || !k.is_ascii()) {
         return Err("keywords are non-empty ASCII words".into());
     }
+    if let Some(template) = &spec.used_as
+        && (!template.contains(USED_NAME) || !spec.regex.contains("(?P<name>"))
+    {
+        return Err("`used_as` needs `{name}` in it and a group `name` in `regex`".into());
+    }
     Ok(Pattern {
         regex: LazyRegex::new(&spec.regex),
         words,
@@ -424,6 +445,7 @@ fn compile_pattern(spec: &PatternSpec, words: &'static [&'static [u8]]) -> Resul
         files: globs(&spec.files)?,
         label: spec.label.clone(),
         min_entropy: spec.min_entropy,
+        used_as: spec.used_as.clone(),
     })
 }
 
@@ -522,6 +544,41 @@ mod tests {
                 assert!(compiled.is_ok(), "{}: {compiled:?}", rule.id());
             }
         }
+    }
+
+    /// A `used_as` regex compiles whatever name stands in it.
+    #[test]
+    fn every_builtin_use_regex_compiles() {
+        let registry = Registry::builtin().unwrap_or_else(|e| panic!("{e}"));
+        for rule in &registry.rules {
+            if let Matcher::Patterns(patterns) = &rule.matcher {
+                for template in patterns.iter().filter_map(|p| p.used_as.as_ref()) {
+                    let source = template.replace(USED_NAME, "API_URL");
+                    let compiled = Regex::new(&format!("{}{source}", literals::FLAGS));
+                    assert!(compiled.is_ok(), "{}: {compiled:?}", rule.id());
+                }
+            }
+        }
+    }
+
+    /// The constant's name is matched as written, dots and all, and only where `used_as` says.
+    #[test]
+    fn a_constant_counts_only_where_used_as_finds_it() {
+        let pattern = Pattern {
+            regex: LazyRegex::new("(?P<name>X)"),
+            words: &[],
+            keywords: Vec::new(),
+            languages: Vec::new(),
+            files: None,
+            label: None,
+            min_entropy: None,
+            used_as: Some(r"\.get\(\s*{name}\b".into()),
+        };
+        let text =
+            b"INFO_URL = 'https://a.fr/page'\nBASE_URL = 'https://a.fr/api'\nclient.get(BASE_URL)";
+        assert!(pattern.used(b"BASE_URL", text));
+        assert!(!pattern.used(b"INFO_URL", text));
+        assert!(!pattern.used(b"BASE.URL", b"client.get(BASE_URL)"));
     }
 
     #[test]

@@ -159,6 +159,11 @@ pub struct PatternSpec {
     pub keywords: Vec<String>,
     /// Minimum Shannon entropy (bits per character) of the `secret` group.
     pub min_entropy: Option<f64>,
+    /// How the value the match defines must be used in the same file for the match to
+    /// count: a regex in which `{name}` stands for the text of the match's group `name`
+    /// (a constant's name), e.g. `requests\.get\(\s*{name}\b`. The finding stays on the
+    /// definition; a constant the file never passes to such a use is not reported.
+    pub used_as: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
