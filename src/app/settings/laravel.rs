@@ -201,13 +201,36 @@ fn log_channel(ctx: &Context, config: &Config) -> Vec<Setting> {
     };
     let mut out = Vec::new();
     if list.entries.is_some() {
-        for entry in list.entries() {
-            if let Some(member) = string_literal(entry.value.text(text))
-                && let Some(detail) = file_channel(&member)
-            {
+        let members: Vec<_> = list
+            .entries()
+            .iter()
+            .filter_map(|e| Some((string_literal(e.value.text(text))?, e.value.span)))
+            .collect();
+        let files: Vec<_> = members
+            .iter()
+            .filter_map(|(member, span)| Some((file_channel(member)?, *span)))
+            .collect();
+        if !files.is_empty() && files.len() == members.len() {
+            // Every channel of the stack is a file: production's logs reach no stream at all,
+            // and the choice to fix is the default channel (`LOG_CHANNEL`), so the finding sits
+            // on that line and names the stack's.
+            let line = super::line_of(text.as_bytes(), list.span.0);
+            let details: Vec<_> = files.into_iter().map(|(d, _)| d).collect();
+            out.push(setting(
+                &name,
+                default.span,
+                true,
+                format!(
+                    "the `{name}` log channel, whose stack (line {line}) holds only {}",
+                    details.join(" and ")
+                ),
+            ));
+        } else {
+            // A stack mixing a stream with a file channel: the member to drop is the fix.
+            for (detail, span) in files {
                 out.push(setting(
                     &name,
-                    entry.value.span,
+                    span,
                     true,
                     format!("the `{name}` log channel, whose stack includes {detail}"),
                 ));
@@ -293,5 +316,14 @@ mod tests {
             .find(|s| s.file == "config/filesystems.php")
             .unwrap();
         assert!(!s3.local);
+    }
+
+    #[test]
+    fn a_stack_of_file_channels_only_is_reported_on_the_default_line() {
+        let logging = "<?php\nreturn [\n  'default' => env('LOG_CHANNEL', 'stack'),\n  'channels' => [\n    'stack' => [\n      'driver' => 'stack',\n      'channels' => ['daily'],\n    ],\n    'daily' => ['driver' => 'daily', 'path' => storage_path('logs/laravel.log')],\n  ],\n];\n";
+        let found = settings(&[("config/logging.php", logging)], &[]);
+        assert_eq!(found.len(), 1);
+        assert_eq!(super::super::line_of(logging.as_bytes(), found[0].span.0), 3);
+        assert!(found[0].detail.contains("(line 7) holds only `daily`"));
     }
 }
