@@ -12,6 +12,7 @@ mod cron;
 mod daemon;
 mod dependencies;
 mod dependency_manifest;
+mod image_env;
 mod local_writes;
 mod logs;
 pub mod manifest;
@@ -39,6 +40,7 @@ pub enum Check {
     MissingProcfile,
     /// Log files committed to the repository.
     CommittedLogFile,
+    EnvFileInImage,
     /// A `twelve: ignore[...]` comment naming a rule that does not exist; it is run
     /// by the suppression step, which is where such comments are read.
     UnknownSuppression,
@@ -118,6 +120,7 @@ const DEPLOY_FILES: &[&str] = &[
 const NAMES: &[(&str, Check)] = &[
     ("missing-procfile", Check::MissingProcfile),
     ("committed-log-file", Check::CommittedLogFile),
+    ("env-file-in-image", Check::EnvFileInImage),
     ("unknown-suppression", Check::UnknownSuppression),
     ("malformed-manifest", Check::MalformedManifest),
     ("not-a-git-repository", Check::NotAGitRepository),
@@ -202,6 +205,7 @@ impl Check {
         let run = match self {
             Check::MissingProcfile => procfile::missing_procfile,
             Check::CommittedLogFile => logs::committed_log_files,
+            Check::EnvFileInImage => image_env::env_file_in_image,
             Check::UnknownSuppression | Check::MalformedManifest => return Vec::new(),
             Check::NotAGitRepository => codebase::not_a_git_repository,
             Check::AppsWithoutStart => codebase::apps_without_start,
