@@ -69,7 +69,10 @@ pub fn env_file_in_image(rule: &Rule, app: &App) -> Vec<Finding> {
 }
 
 fn file_name(path: &str) -> &str {
-    path.trim_end_matches('/').rsplit('/').next().unwrap_or(path)
+    path.trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or(path)
 }
 
 /// A `.env` file of the build context that git holds (`.env`, `.env.example`,

@@ -454,11 +454,20 @@ mod tests {
         };
         let php = ("composer.json", "{}");
         assert_eq!(
-            scalingo(&[("package.json", "{\"devDependencies\": {\"sass\": \"1\"}}"), php]),
+            scalingo(&[
+                ("package.json", "{\"devDependencies\": {\"sass\": \"1\"}}"),
+                php
+            ]),
             Impact::Blocks
         );
         assert_eq!(
-            scalingo(&[("package.json", "{\"scripts\": {\"start\": \"node app.js\"}}"), php]),
+            scalingo(&[
+                (
+                    "package.json",
+                    "{\"scripts\": {\"start\": \"node app.js\"}}"
+                ),
+                php
+            ]),
             Impact::Degrades
         );
     }

@@ -323,7 +323,10 @@ mod tests {
         let logging = "<?php\nreturn [\n  'default' => env('LOG_CHANNEL', 'stack'),\n  'channels' => [\n    'stack' => [\n      'driver' => 'stack',\n      'channels' => ['daily'],\n    ],\n    'daily' => ['driver' => 'daily', 'path' => storage_path('logs/laravel.log')],\n  ],\n];\n";
         let found = settings(&[("config/logging.php", logging)], &[]);
         assert_eq!(found.len(), 1);
-        assert_eq!(super::super::line_of(logging.as_bytes(), found[0].span.0), 3);
+        assert_eq!(
+            super::super::line_of(logging.as_bytes(), found[0].span.0),
+            3
+        );
         assert!(found[0].detail.contains("(line 7) holds only `daily`"));
     }
 }
