@@ -342,6 +342,7 @@ impl Gate {
             Gate::GoTicker if language == Go => &["time.tick", "time.newticker"],
             Gate::GoServerSetup if language == Go => &[
                 "listenandserve",
+                "server(",
                 "http.serve(",
                 "gin.new(",
                 "gin.default(",
