@@ -321,8 +321,7 @@ fn go_loop_facts(rule: &Rule, file: &SourceFile, seen: &Seen, facts: &mut FileFa
     }
     // A file that builds the router or serves, or one that calls the app's own server start
     // (`server.StartWebServer(store, pool)`): the set-up of the web process.
-    static START_SERVER: LazyLock<Regex> =
-        LazyLock::new(|| bytes_regex(r"\bStart\w*Server\("));
+    static START_SERVER: LazyLock<Regex> = LazyLock::new(|| bytes_regex(r"\bStart\w*Server\("));
     let serves = GO_SERVER_SETUP.is_match(text);
     if !serves && !START_SERVER.is_match(text) {
         return;
