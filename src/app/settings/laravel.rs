@@ -65,6 +65,7 @@ pub fn resolve(ctx: &Context, base: &str) -> Vec<Setting> {
                 for key in ["disk_name", "disk", "default_disk"] {
                     out.extend(disk(ctx, &config, key, fs));
                 }
+                out.extend(backup_disks(ctx, &config, fs));
             }
         }
     }
@@ -132,7 +133,46 @@ fn store(
 /// A disk choice (`'default' => env('FILESYSTEM_DISK', 'local')`), judged by the
 /// disk's driver in filesystems.php.
 fn disk(ctx: &Context, config: &Config, key: &str, fs: &Config) -> Option<Setting> {
-    let node = config.root.get(key)?;
+    disk_at(ctx, config, config.root.get(key)?, fs, "")
+}
+
+/// The disks spatie/laravel-backup writes its archives to (`'backup' => ['destination' =>
+/// ['disks' => [env('BACKUP_DISK', 'local')]]]`), unless the file switches backups off
+/// (`'enabled' => false`, as production runs it).
+fn backup_disks(ctx: &Context, config: &Config, fs: &Config) -> Vec<Setting> {
+    let Some(backup) = config.root.get("backup") else {
+        return Vec::new();
+    };
+    let enabled = backup
+        .get("enabled")
+        .and_then(|e| evaluate(ctx, e.text(&config.text)).map(|(v, _)| v))
+        .or_else(|| {
+            let text = backup.get("enabled")?.text(&config.text);
+            let literal = text.rsplit(',').next()?.trim().trim_end_matches(')').trim();
+            Some(literal.to_string())
+        });
+    if enabled.is_some_and(|v| v.eq_ignore_ascii_case("false")) {
+        return Vec::new();
+    }
+    let Some(disks) = backup.get("destination").and_then(|d| d.get("disks")) else {
+        return Vec::new();
+    };
+    disks
+        .entries()
+        .iter()
+        .filter_map(|entry| disk_at(ctx, config, &entry.value, fs, "backups on "))
+        .collect()
+}
+
+/// A disk named by `node`, judged by its driver in filesystems.php; `what` opens the
+/// detail (`backups on `).
+fn disk_at(
+    ctx: &Context,
+    config: &Config,
+    node: &Node,
+    fs: &Config,
+    what: &str,
+) -> Option<Setting> {
     let (name, variable) = evaluate(ctx, node.text(&config.text))?;
     let driver = fs
         .root
@@ -145,7 +185,7 @@ fn disk(ctx: &Context, config: &Config, key: &str, fs: &Config) -> Option<Settin
         file: config.file.clone(),
         span: node.span,
         local: driver == "local",
-        detail: format!("the `{name}` disk, whose driver is `{driver}`"),
+        detail: format!("{what}the `{name}` disk, whose driver is `{driver}`"),
         value: name,
         variable,
     })
