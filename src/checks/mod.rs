@@ -41,6 +41,7 @@ pub enum Check {
     /// Log files committed to the repository.
     CommittedLogFile,
     EnvFileInImage,
+    ImageProxyPort,
     /// A `twelve: ignore[...]` comment naming a rule that does not exist; it is run
     /// by the suppression step, which is where such comments are read.
     UnknownSuppression,
@@ -121,6 +122,7 @@ const NAMES: &[(&str, Check)] = &[
     ("missing-procfile", Check::MissingProcfile),
     ("committed-log-file", Check::CommittedLogFile),
     ("env-file-in-image", Check::EnvFileInImage),
+    ("image-proxy-port", Check::ImageProxyPort),
     ("unknown-suppression", Check::UnknownSuppression),
     ("malformed-manifest", Check::MalformedManifest),
     ("not-a-git-repository", Check::NotAGitRepository),
@@ -206,6 +208,7 @@ impl Check {
             Check::MissingProcfile => procfile::missing_procfile,
             Check::CommittedLogFile => logs::committed_log_files,
             Check::EnvFileInImage => image_env::env_file_in_image,
+            Check::ImageProxyPort => port::image_proxy_port,
             Check::UnknownSuppression | Check::MalformedManifest => return Vec::new(),
             Check::NotAGitRepository => codebase::not_a_git_repository,
             Check::AppsWithoutStart => codebase::apps_without_start,
