@@ -8,8 +8,8 @@ use super::{finding_at, on_commands_within, regex};
 use crate::app::App;
 use crate::app::processes::{Process, production_images};
 use crate::app::settings::masked;
-use crate::repo::is_nginx_conf;
 use crate::finding::Finding;
+use crate::repo::is_nginx_conf;
 use crate::rules::Rule;
 use regex::Regex;
 use std::sync::LazyLock;
@@ -183,21 +183,6 @@ fn assigned_from_port(file: &str, var: &str) -> bool {
     })
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_variable_set_from_port() {
-        assert!(assigned_from_port(
-            "export API_PORT=\"${PORT:-8000}\"\n",
-            "API_PORT"
-        ));
-        assert!(assigned_from_port("ENV API_PORT $PORT\n", "API_PORT"));
-        assert!(!assigned_from_port("API_PORT=4200\nPORT=1\n", "API_PORT"));
-    }
-}
-
 /// `image-proxy-port`: an nginx configuration that a production image copies in (its
 /// final stage, not `--from` another stage) listens on a fixed port, and never on the
 /// `PORT` the host gives (no `$PORT` in the file for `envsubst` to fill).
@@ -253,4 +238,19 @@ pub fn image_proxy_port(rule: &Rule, app: &App) -> Vec<Finding> {
         }
     }
     findings
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_variable_set_from_port() {
+        assert!(assigned_from_port(
+            "export API_PORT=\"${PORT:-8000}\"\n",
+            "API_PORT"
+        ));
+        assert!(assigned_from_port("ENV API_PORT $PORT\n", "API_PORT"));
+        assert!(!assigned_from_port("API_PORT=4200\nPORT=1\n", "API_PORT"));
+    }
 }
