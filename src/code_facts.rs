@@ -69,6 +69,12 @@ code_facts! {
     /// Names of Go functions that a server file starts as goroutines (`go name(...)`),
     /// with that file.
     app go_spawns: BTreeMap<String, String>,
+    /// Go functions that start goroutines (`go name(...)` in their body), with the names
+    /// they start, comma-separated: a call to one starts those loops.
+    app go_relays: BTreeMap<String, String>,
+    /// Calls a Go server file makes to functions named for background work
+    /// (`runScheduler(store, pool)`): (the name, the finding on the call).
+    app go_starts: Vec<(String, Finding)>,
     /// Data the app code keeps in the framework's cache store (`Rails.cache.write`).
     app cache_uses: Vec<Finding>,
     /// Writes to a folder of the app reached through a name (`local-write-to-app-dir`).

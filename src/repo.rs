@@ -393,9 +393,17 @@ const MAX_FOLLOWED_FILES: usize = 256;
 pub fn is_followed_file(rel: &str) -> bool {
     let language = match crate::classify::language_of(rel, b"") {
         Some(l @ (Language::Dockerfile | Language::Shell)) => l,
+        // nginx server configurations, which an image copies into /etc/nginx.
+        Some(l @ Language::Ini) if is_nginx_conf(rel) => l,
         _ => return false,
     };
     matches!(role_of(rel, language), Role::Source | Role::Config)
+}
+
+/// A `.conf` file named or filed for nginx (`docker/nginx/default.conf`, `nginx.conf`).
+pub fn is_nginx_conf(rel: &str) -> bool {
+    let lower = rel.to_ascii_lowercase();
+    lower.ends_with(".conf") && lower.contains("nginx")
 }
 
 /// Folder of Clever Cloud's deployment files.

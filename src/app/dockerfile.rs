@@ -40,6 +40,14 @@ impl Instruction {
             Err(_) => Form::Shell(self.argument.clone()),
         }
     }
+
+    /// The argument's words, from either form (`COPY ["a", "b/"]` or `COPY a b/`).
+    pub fn words(&self) -> Vec<String> {
+        match self.form() {
+            Form::Exec(words) => words,
+            Form::Shell(text) => shell_words(&text),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

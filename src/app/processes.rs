@@ -114,22 +114,7 @@ pub fn processes(manifests: &Manifests, facts: &RepoFacts) -> Vec<Process> {
             exact: false,
         });
     }
-    if let Some(dockerfile) = manifests.dockerfile.as_ref()
-        && development_image(manifests).is_none()
-    {
-        for instruction in dockerfile.commands() {
-            out.push(Process {
-                origin: Origin::Dockerfile,
-                kind: Kind::Web,
-                name: instruction.keyword.clone(),
-                file: "Dockerfile".into(),
-                command: instruction.form().to_string(),
-                offset: instruction.offset,
-                exact: false,
-            });
-        }
-    }
-    for (path, image) in nested_images(facts) {
+    for (path, image) in production_images(manifests, facts) {
         for instruction in image.commands() {
             out.push(Process {
                 origin: Origin::Dockerfile,
@@ -205,6 +190,20 @@ pub fn processes(manifests: &Manifests, facts: &RepoFacts) -> Vec<Process> {
     let scripts = start_scripts(&out, manifests, facts);
     out.extend(scripts);
     out
+}
+
+/// The app's production images: the root Dockerfile unless it is a development image,
+/// then the nested ones (`nested_images`), each with its path.
+pub fn production_images<'a>(
+    manifests: &Manifests,
+    facts: &'a RepoFacts,
+) -> Vec<(&'a str, Dockerfile)> {
+    let root = manifests
+        .dockerfile
+        .clone()
+        .filter(|_| development_image(manifests).is_none())
+        .map(|image| ("Dockerfile", image));
+    root.into_iter().chain(nested_images(facts)).collect()
 }
 
 /// The production Dockerfiles besides the root one (`docker/Dockerfile`,

@@ -35,8 +35,9 @@ pub fn daemonized_start(rule: &Rule, app: &App) -> Vec<Finding> {
 }
 
 pub fn process_manager_start(rule: &Rule, app: &App) -> Vec<Finding> {
+    // By name or by path (`/usr/bin/supervisord -c /etc/supervisor.d/app.ini`).
     let manager = regex(
-        r"^(?:honcho\s+(?:.*\s)?start\b|supervisord\b|foreman\s+start\b|forego\s+start\b|overmind\s+(?:start|s)\b|circusd\b)",
+        r"^(?:[\w.-]*/)*(?:honcho\s+(?:.*\s)?start\b|supervisord\b|foreman\s+start\b|forego\s+start\b|overmind\s+(?:start|s)\b|circusd\b)",
     );
     let commands = app.processes.iter().filter(|p| p.kind != Kind::Build);
     on_commands(rule, app, commands, |process, segments, i| {

@@ -12,6 +12,7 @@ mod cron;
 mod daemon;
 mod dependencies;
 mod dependency_manifest;
+mod image_env;
 mod local_writes;
 mod logs;
 pub mod manifest;
@@ -39,6 +40,8 @@ pub enum Check {
     MissingProcfile,
     /// Log files committed to the repository.
     CommittedLogFile,
+    EnvFileInImage,
+    ImageProxyPort,
     /// A `twelve: ignore[...]` comment naming a rule that does not exist; it is run
     /// by the suppression step, which is where such comments are read.
     UnknownSuppression,
@@ -118,6 +121,8 @@ const DEPLOY_FILES: &[&str] = &[
 const NAMES: &[(&str, Check)] = &[
     ("missing-procfile", Check::MissingProcfile),
     ("committed-log-file", Check::CommittedLogFile),
+    ("env-file-in-image", Check::EnvFileInImage),
+    ("image-proxy-port", Check::ImageProxyPort),
     ("unknown-suppression", Check::UnknownSuppression),
     ("malformed-manifest", Check::MalformedManifest),
     ("not-a-git-repository", Check::NotAGitRepository),
@@ -202,6 +207,8 @@ impl Check {
         let run = match self {
             Check::MissingProcfile => procfile::missing_procfile,
             Check::CommittedLogFile => logs::committed_log_files,
+            Check::EnvFileInImage => image_env::env_file_in_image,
+            Check::ImageProxyPort => port::image_proxy_port,
             Check::UnknownSuppression | Check::MalformedManifest => return Vec::new(),
             Check::NotAGitRepository => codebase::not_a_git_repository,
             Check::AppsWithoutStart => codebase::apps_without_start,
@@ -341,6 +348,7 @@ impl Gate {
             Gate::GoTicker if language == Go => &["time.tick", "time.newticker"],
             Gate::GoServerSetup if language == Go => &[
                 "listenandserve",
+                "server(",
                 "http.serve(",
                 "gin.new(",
                 "gin.default(",

@@ -2,11 +2,14 @@
 //! with no port option, its own default (uvicorn's 8000, FrankenPHP's 80);
 //! `other-port-variable`: a port from another variable (`--port $API_PORT`). Neither is
 //! the `PORT` the host gives, so the router does not reach the app until that changes.
+//! `image-proxy-port`: the nginx an image runs listens on a port written in its config.
 
-use super::{on_commands_within, regex};
+use super::{finding_at, on_commands_within, regex};
 use crate::app::App;
-use crate::app::processes::Process;
+use crate::app::processes::{Process, production_images};
+use crate::app::settings::masked;
 use crate::finding::Finding;
+use crate::repo::is_nginx_conf;
 use crate::rules::Rule;
 use regex::Regex;
 use std::sync::LazyLock;
@@ -187,6 +190,63 @@ fn assigned_from_port(file: &str, var: &str) -> bool {
             .or_else(|| rest.strip_prefix(' '))
             .is_some_and(|value| reads_port(value.lines().next().unwrap_or("")))
     })
+}
+
+/// `image-proxy-port`: an nginx configuration that a production image copies in (its
+/// final stage, not `--from` another stage) listens on a fixed port, and never on the
+/// `PORT` the host gives (no `$PORT` in the file for `envsubst` to fill).
+pub fn image_proxy_port(rule: &Rule, app: &App) -> Vec<Finding> {
+    static LISTEN: LazyLock<Regex> = LazyLock::new(|| {
+        regex(r"(?m)^[ \t]*listen[ \t]+(?:(?:\[[^\]\n]*\]|[\w.-]+):)?(?P<port>\d+)\b[^;\n]*;")
+    });
+    let mut findings: Vec<Finding> = Vec::new();
+    for (_, image) in production_images(&app.manifests, &app.inventory) {
+        for instruction in image
+            .instructions
+            .iter()
+            .filter(|i| matches!(i.keyword.as_str(), "COPY" | "ADD"))
+        {
+            let words = instruction.words();
+            if words.iter().any(|w| w.starts_with("--from")) {
+                continue;
+            }
+            let operands: Vec<&str> = words
+                .iter()
+                .map(String::as_str)
+                .filter(|w| !w.starts_with("--"))
+                .collect();
+            let Some((_, sources)) = operands.split_last() else {
+                continue;
+            };
+            for source in sources.iter().map(|s| s.trim_start_matches("./")) {
+                if !is_nginx_conf(source) || findings.iter().any(|f| f.file == source) {
+                    continue;
+                }
+                let Some(bytes) = app.inventory.manifest(source) else {
+                    continue;
+                };
+                let text = String::from_utf8_lossy(&masked(source, bytes)).into_owned();
+                if text.contains("$PORT") || text.contains("${PORT}") {
+                    continue;
+                }
+                if let Some(caps) = LISTEN.captures(&text)
+                    && let Some(port) = caps.name("port")
+                {
+                    findings.push(finding_at(
+                        rule,
+                        source,
+                        bytes,
+                        (port.start(), port.end()),
+                        format!(
+                            "nginx in the image listens on the fixed port {}, not on the `PORT` the host gives",
+                            port.as_str()
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+    findings
 }
 
 #[cfg(test)]

@@ -298,7 +298,54 @@ fn go_loop_facts(rule: &Rule, file: &SourceFile, seen: &Seen, facts: &mut FileFa
             facts.code.go_loops.push((name, found));
         }
     }
-    if !seen.any(Gate::GoServerSetup) || !GO_SERVER_SETUP.is_match(text) {
+    // Functions that start goroutines, whatever their file: a server file that calls one
+    // starts its loops (`runScheduler` running `go feedScheduler(...)`).
+    if GO_CALL.is_match(text) {
+        for caps in FUNC.captures_iter(text) {
+            let (Some(whole), Some(name)) = (caps.get(0), caps.get(1)) else {
+                continue;
+            };
+            let body = &text[whole.end()..block_end(text, whole.end(), b"")];
+            let started: Vec<String> = GO_CALL
+                .captures_iter(body)
+                .filter_map(|c| Some(String::from_utf8_lossy(c.get(1)?.as_bytes()).into_owned()))
+                .collect();
+            if !started.is_empty() {
+                let name = String::from_utf8_lossy(name.as_bytes()).into_owned();
+                facts.code.go_relays.insert(name, started.join(","));
+            }
+        }
+    }
+    if !seen.any(Gate::GoServerSetup) {
+        return;
+    }
+    // A file that builds the router or serves, or one that calls the app's own server start
+    // (`server.StartWebServer(store, pool)`): the set-up of the web process.
+    static START_SERVER: LazyLock<Regex> = LazyLock::new(|| bytes_regex(r"\bStart\w*Server\("));
+    let serves = GO_SERVER_SETUP.is_match(text);
+    if !serves && !START_SERVER.is_match(text) {
+        return;
+    }
+    // Calls, as statements, to functions named for background work; kept by name so that
+    // the repository check can follow them to the ticker loops they start.
+    static BACKGROUND_CALL: LazyLock<Regex> = LazyLock::new(|| {
+        bytes_regex(
+            r"(?m)^[ \t]+((?i:\w*(?:sched|cron|tick|job|task|poll|worker|background|cleanup|periodic)\w*))\(",
+        )
+    });
+    for caps in BACKGROUND_CALL.captures_iter(text) {
+        let Some(name) = caps.get(1) else { continue };
+        let finding = rule.finding(
+            &file.rel_path,
+            file.locate(name.start(), name.end()),
+            go_message(file),
+        );
+        let name = String::from_utf8_lossy(name.as_bytes()).into_owned();
+        facts.code.go_starts.push((name, finding));
+    }
+    // Goroutines written or started here are judged only in the files that serve: a
+    // server-start call alone also starts metrics and cache loops of each process.
+    if !serves {
         return;
     }
     if tickers && web_loop(file, seen).is_none() {
@@ -385,6 +432,22 @@ pub fn in_process_scheduler(rule: &Rule, app: &App) -> Vec<Finding> {
             .replacen(" loop)", &format!(" loop started by {by})"), 1);
         Some(found)
     });
+    // Calls in a server file to a function that starts ticker loops as goroutines.
+    let looping = |name: &str| facts.code.go_loops.iter().any(|(n, _)| n == name);
+    let relayed = facts.code.go_starts.iter().filter_map(|(name, found)| {
+        let started = facts.code.go_relays.get(name)?;
+        let loops: Vec<&str> = started.split(',').filter(|s| looping(s)).collect();
+        if loops.is_empty() {
+            return None;
+        }
+        let mut found = found.clone();
+        found.message = found.message.replacen(
+            " loop)",
+            &format!(" loop in {}, started by {name})", loops.join(", ")),
+            1,
+        );
+        Some(found)
+    });
     // Decorated jobs run only when the app switches its scheduler on; each job with effects
     // beyond its process is reported, the switch itself when no job is declared.
     let jobs: Vec<Finding> = if facts.code.scheduler_modules.is_empty() {
@@ -405,6 +468,7 @@ pub fn in_process_scheduler(rule: &Rule, app: &App) -> Vec<Finding> {
         .iter()
         .cloned()
         .chain(spawned)
+        .chain(relayed)
         .chain(jobs)
         .filter(|f| !own_process(&f.file))
         .collect();

@@ -43,7 +43,7 @@ fn effect(impact: Impact, fix: &str) -> (Impact, String) {
 pub fn run(app: &App) -> Vec<PlatformIssue> {
     let stack = &app.stack;
     let mut issues = Vec::new();
-    issues.extend(mixed_root(stack));
+    issues.extend(mixed_root(app));
     issues.extend(extra_process_types(app));
     issues.extend(dockerfile_only(stack));
     issues.extend(development_image(app));
@@ -221,13 +221,41 @@ pub fn unsupported_runtime(runtimes: &[Runtime; 3]) -> Option<PlatformIssue> {
 }
 
 /// Row 7: package.json beside another stack's manifest is built as Node.js by Scalingo.
-fn mixed_root(stack: &Stack) -> Option<PlatformIssue> {
+/// Built so, the app starts with `npm start`, which without a `start` script runs
+/// `node server.js`: with neither (nor a Procfile `web:`), no web process can start.
+fn mixed_root(app: &App) -> Option<PlatformIssue> {
+    let stack = &app.stack;
     let other = [Lang::Php, Lang::Python, Lang::Ruby]
         .into_iter()
         .find(|l| stack.has(*l))?;
     if !stack.has(Lang::Node) || stack.buildpacks_file || stack.primary() != Some(Lang::Node) {
         return None;
     }
+    let node_start = app.manifests.procfile_web().is_some()
+        || app.inventory.has("server.js")
+        || app
+            .manifests
+            .package()
+            .is_some_and(|p| p.script("start").is_some());
+    let buildpacks = format!(
+        "add a `.buildpacks` file listing the Node.js then the {} buildpack (the last one gives the default processes)",
+        other.name()
+    );
+    let scalingo = if node_start {
+        effect(
+            Impact::Degrades,
+            &format!(
+                "Scalingo builds it as Node.js (first match wins) unless `BUILDPACK_NAME` or `BUILDPACK_URL` is set in its environment: {buildpacks}"
+            ),
+        )
+    } else {
+        effect(
+            Impact::Blocks,
+            &format!(
+                "Scalingo builds it as Node.js (first match wins) and then runs `npm start`, which package.json does not define (no `scripts.start`, no server.js, no Procfile `web:`): {buildpacks}, or set `BUILDPACK_NAME`"
+            ),
+        )
+    };
     Some(PlatformIssue {
         id: "mixed-root-stack",
         row: Some(7),
@@ -237,13 +265,7 @@ fn mixed_root(stack: &Stack) -> Option<PlatformIssue> {
             other.name()
         ),
         effects: [
-            effect(
-                Impact::Degrades,
-                &format!(
-                    "Scalingo builds it as Node.js (first match wins) unless `BUILDPACK_NAME` or `BUILDPACK_URL` is set in its environment: add a `.buildpacks` file listing the Node.js then the {} buildpack (the last one gives the default processes)",
-                    other.name()
-                ),
-            ),
+            scalingo,
             none(),
             effect(
                 Impact::Advisory,
@@ -420,6 +442,34 @@ mod tests {
     fn ids(files: &[(&str, &str)]) -> Vec<&'static str> {
         let app = App::build(facts(files), &Default::default());
         run(&app).iter().map(|i| i.id).collect()
+    }
+
+    #[test]
+    fn a_mixed_root_without_a_node_start_blocks_on_scalingo() {
+        let scalingo = |files: &[(&str, &str)]| {
+            let app = App::build(facts(files), &Default::default());
+            let issues = run(&app);
+            let mixed = issues.iter().find(|i| i.id == "mixed-root-stack").unwrap();
+            mixed.effects[0].0
+        };
+        let php = ("composer.json", "{}");
+        assert_eq!(
+            scalingo(&[
+                ("package.json", "{\"devDependencies\": {\"sass\": \"1\"}}"),
+                php
+            ]),
+            Impact::Blocks
+        );
+        assert_eq!(
+            scalingo(&[
+                (
+                    "package.json",
+                    "{\"scripts\": {\"start\": \"node app.js\"}}"
+                ),
+                php
+            ]),
+            Impact::Degrades
+        );
     }
 
     #[test]

@@ -65,6 +65,7 @@ pub fn resolve(ctx: &Context, base: &str) -> Vec<Setting> {
                 for key in ["disk_name", "disk", "default_disk"] {
                     out.extend(disk(ctx, &config, key, fs));
                 }
+                out.extend(backup_disks(ctx, &config, fs));
             }
         }
     }
@@ -132,7 +133,46 @@ fn store(
 /// A disk choice (`'default' => env('FILESYSTEM_DISK', 'local')`), judged by the
 /// disk's driver in filesystems.php.
 fn disk(ctx: &Context, config: &Config, key: &str, fs: &Config) -> Option<Setting> {
-    let node = config.root.get(key)?;
+    disk_at(ctx, config, config.root.get(key)?, fs, "")
+}
+
+/// The disks spatie/laravel-backup writes its archives to (`'backup' => ['destination' =>
+/// ['disks' => [env('BACKUP_DISK', 'local')]]]`), unless the file switches backups off
+/// (`'enabled' => false`, as production runs it).
+fn backup_disks(ctx: &Context, config: &Config, fs: &Config) -> Vec<Setting> {
+    let Some(backup) = config.root.get("backup") else {
+        return Vec::new();
+    };
+    let enabled = backup
+        .get("enabled")
+        .and_then(|e| evaluate(ctx, e.text(&config.text)).map(|(v, _)| v))
+        .or_else(|| {
+            let text = backup.get("enabled")?.text(&config.text);
+            let literal = text.rsplit(',').next()?.trim().trim_end_matches(')').trim();
+            Some(literal.to_string())
+        });
+    if enabled.is_some_and(|v| v.eq_ignore_ascii_case("false")) {
+        return Vec::new();
+    }
+    let Some(disks) = backup.get("destination").and_then(|d| d.get("disks")) else {
+        return Vec::new();
+    };
+    disks
+        .entries()
+        .iter()
+        .filter_map(|entry| disk_at(ctx, config, &entry.value, fs, "backups on "))
+        .collect()
+}
+
+/// A disk named by `node`, judged by its driver in filesystems.php; `what` opens the
+/// detail (`backups on `).
+fn disk_at(
+    ctx: &Context,
+    config: &Config,
+    node: &Node,
+    fs: &Config,
+    what: &str,
+) -> Option<Setting> {
     let (name, variable) = evaluate(ctx, node.text(&config.text))?;
     let driver = fs
         .root
@@ -145,7 +185,7 @@ fn disk(ctx: &Context, config: &Config, key: &str, fs: &Config) -> Option<Settin
         file: config.file.clone(),
         span: node.span,
         local: driver == "local",
-        detail: format!("the `{name}` disk, whose driver is `{driver}`"),
+        detail: format!("{what}the `{name}` disk, whose driver is `{driver}`"),
         value: name,
         variable,
     })
@@ -201,13 +241,36 @@ fn log_channel(ctx: &Context, config: &Config) -> Vec<Setting> {
     };
     let mut out = Vec::new();
     if list.entries.is_some() {
-        for entry in list.entries() {
-            if let Some(member) = string_literal(entry.value.text(text))
-                && let Some(detail) = file_channel(&member)
-            {
+        let members: Vec<_> = list
+            .entries()
+            .iter()
+            .filter_map(|e| Some((string_literal(e.value.text(text))?, e.value.span)))
+            .collect();
+        let files: Vec<_> = members
+            .iter()
+            .filter_map(|(member, span)| Some((file_channel(member)?, *span)))
+            .collect();
+        if !files.is_empty() && files.len() == members.len() {
+            // Every channel of the stack is a file: production's logs reach no stream at all,
+            // and the choice to fix is the default channel (`LOG_CHANNEL`), so the finding sits
+            // on that line and names the stack's.
+            let line = super::line_of(text.as_bytes(), list.span.0);
+            let details: Vec<_> = files.into_iter().map(|(d, _)| d).collect();
+            out.push(setting(
+                &name,
+                default.span,
+                true,
+                format!(
+                    "the `{name}` log channel, whose stack (line {line}) holds only {}",
+                    details.join(" and ")
+                ),
+            ));
+        } else {
+            // A stack mixing a stream with a file channel: the member to drop is the fix.
+            for (detail, span) in files {
                 out.push(setting(
                     &name,
-                    entry.value.span,
+                    span,
                     true,
                     format!("the `{name}` log channel, whose stack includes {detail}"),
                 ));
@@ -293,5 +356,17 @@ mod tests {
             .find(|s| s.file == "config/filesystems.php")
             .unwrap();
         assert!(!s3.local);
+    }
+
+    #[test]
+    fn a_stack_of_file_channels_only_is_reported_on_the_default_line() {
+        let logging = "<?php\nreturn [\n  'default' => env('LOG_CHANNEL', 'stack'),\n  'channels' => [\n    'stack' => [\n      'driver' => 'stack',\n      'channels' => ['daily'],\n    ],\n    'daily' => ['driver' => 'daily', 'path' => storage_path('logs/laravel.log')],\n  ],\n];\n";
+        let found = settings(&[("config/logging.php", logging)], &[]);
+        assert_eq!(found.len(), 1);
+        assert_eq!(
+            super::super::line_of(logging.as_bytes(), found[0].span.0),
+            3
+        );
+        assert!(found[0].detail.contains("(line 7) holds only `daily`"));
     }
 }
