@@ -60,7 +60,6 @@ pub fn npm_start_as_web(rule: &Rule, app: &App) -> Vec<Finding> {
                 && (runs_start_script(&c.command) || serves_through_script(app, &c.command))
         })
         .filter_map(|c| {
-            let text = app.text(&c.file)?;
             // corepack only picks the package manager's version and runs it in its own
             // process: the package manager after it is the one that holds the signal.
             let wrapper = c
@@ -68,6 +67,13 @@ pub fn npm_start_as_web(rule: &Rule, app: &App) -> Vec<Finding> {
                 .split_whitespace()
                 .find(|w| *w != "corepack")
                 .unwrap_or("npm");
+            // npm (since 3.8.1) and pnpm pass SIGTERM on to the script they run; in a
+            // Procfile the host's shell, not them, is PID 1, so only yarn, which keeps the
+            // signal, leaves node unwarned there. In an image they are PID 1 themselves.
+            if c.origin == Origin::Procfile && wrapper != "yarn" {
+                return None;
+            }
+            let text = app.text(&c.file)?;
             Some(finding_at(
                 rule,
                 &c.file,
