@@ -8,6 +8,7 @@ use crate::app::App;
 use crate::app::ok;
 use crate::app::processes::OTHER_APP_MANIFESTS;
 use crate::finding::{Fact, Finding};
+use crate::repo::RepoFacts;
 use crate::rules::Rule;
 
 const NODE_LOCKS: &[&str] = &[
@@ -145,7 +146,28 @@ pub fn python_dependency_files(rule: &Rule, app: &App) -> Vec<Finding> {
             ),
         ),
     };
-    vec![rule.repo_finding(file, message)]
+    let mut finding = rule.repo_finding(file, message);
+    if found.is_empty()
+        && let Some(nested) = nested_requirements(facts)
+    {
+        finding.message = format!(
+            "{}; {nested} is in a folder, which only a setting pointing at it makes the host install",
+            finding.message
+        );
+        finding.fact = Some(Fact::NestedRequirements);
+    }
+    vec![finding]
+}
+
+/// The pinned requirements file of a `requirements/` folder (the Django layout of
+/// `requirements/base.txt`, `prod.txt`, `dev.txt`): the production one when named so,
+/// else the base one. Development and test files are no install for production.
+fn nested_requirements(facts: &RepoFacts) -> Option<String> {
+    let files = facts.app_files.get("requirements")?;
+    ["production.txt", "prod.txt", "base.txt", "main.txt", "common.txt"]
+        .iter()
+        .find(|name| files.contains(**name))
+        .map(|name| format!("requirements/{name}"))
 }
 
 /// A Python app by its dependency declarations; a pyproject.toml counts only when it
