@@ -164,10 +164,16 @@ pub fn python_dependency_files(rule: &Rule, app: &App) -> Vec<Finding> {
 /// else the base one. Development and test files are no install for production.
 fn nested_requirements(facts: &RepoFacts) -> Option<String> {
     let files = facts.app_files.get("requirements")?;
-    ["production.txt", "prod.txt", "base.txt", "main.txt", "common.txt"]
-        .iter()
-        .find(|name| files.contains(**name))
-        .map(|name| format!("requirements/{name}"))
+    [
+        "production.txt",
+        "prod.txt",
+        "base.txt",
+        "main.txt",
+        "common.txt",
+    ]
+    .iter()
+    .find(|name| files.contains(**name))
+    .map(|name| format!("requirements/{name}"))
 }
 
 /// A Python app by its dependency declarations; a pyproject.toml counts only when it

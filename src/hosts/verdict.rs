@@ -390,12 +390,20 @@ mod tests {
         finding.start.line = 0;
         finding.fact = None;
         let stack = Stack::default();
-        let blocks = [Some(Impact::Blocks), Some(Impact::Blocks), Some(Impact::Advisory)];
+        let blocks = [
+            Some(Impact::Blocks),
+            Some(Impact::Blocks),
+            Some(Impact::Advisory),
+        ];
         assert_eq!(impacts(std::slice::from_ref(&finding), &stack), blocks);
         finding.fact = Some(Fact::NestedRequirements);
         assert_eq!(
             impacts(std::slice::from_ref(&finding), &stack),
-            [Some(Impact::Blocks), Some(Impact::Degrades), Some(Impact::Advisory)]
+            [
+                Some(Impact::Blocks),
+                Some(Impact::Degrades),
+                Some(Impact::Advisory)
+            ]
         );
     }
 

@@ -43,7 +43,7 @@ pub fn is_deployment_environment(tail: &str) -> bool {
 fn deployment_environments(ctx: &Context, base: &str) -> Vec<Setting> {
     ctx.files(|rel| {
         rel.strip_prefix(base)
-            .is_some_and(|tail| is_deployment_environment(tail))
+            .is_some_and(is_deployment_environment)
     })
     .into_iter()
     .map(|(rel, _)| {
