@@ -150,6 +150,10 @@ pub enum Fact {
     /// What the finding is about runs on Clever Cloud only: package.json's `start`, which
     /// it runs instead of the Procfile that the other hosts follow.
     CleverCloudOnly,
+    /// The app's requirements file sits in a folder (`requirements/base.txt`), which Clever
+    /// Cloud installs when `CC_PIP_REQUIREMENTS_FILE` names it (the message names the file);
+    /// Scalingo reads the root only.
+    NestedRequirements,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -51,6 +51,29 @@ pub fn scalingo_cron_limits(rule: &Rule, app: &App) -> Vec<Finding> {
     findings
 }
 
+/// Interpreters whose first argument is the script they run.
+const INTERPRETERS: &[&str] = &[
+    "python", "python3", "node", "ruby", "php", "bash", "sh", "perl",
+];
+
+/// The script an absolute interpreter is given by a relative path
+/// (`/home/bas/venv/bin/python check_newsletter.py`): a path with a folder or a script's
+/// extension. Options come first; `-m` and `-c` run a module or a string, not a file.
+fn relative_script<'a>(program: &str, args: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    let name = program.rsplit('/').next().unwrap_or(program);
+    let name = name.trim_end_matches(|c: char| c.is_ascii_digit() || c == '.');
+    if !INTERPRETERS.contains(&name) {
+        return None;
+    }
+    let mut args = args.skip_while(|a| a.starts_with('-') && !matches!(*a, "-m" | "-c"));
+    let script = args.next()?;
+    let is_path = script.contains('/')
+        || [".py", ".js", ".mjs", ".rb", ".php", ".sh", ".pl"]
+            .iter()
+            .any(|ext| script.ends_with(ext));
+    (is_path && !script.starts_with(['/', '-', '$', '~'])).then_some(script)
+}
+
 pub fn clever_cron_relative_command(rule: &Rule, app: &App) -> Vec<Finding> {
     let file = "clevercloud/cron.json";
     let (Some(bytes), Some(entries)) = (app.text(file), ok(&app.manifests.clever_cron)) else {
@@ -58,11 +81,17 @@ pub fn clever_cron_relative_command(rule: &Rule, app: &App) -> Vec<Finding> {
     };
     let mut findings = Vec::new();
     for entry in entries {
-        let command = entry.command().split_whitespace().next().unwrap_or("");
+        let mut words = entry.command().split_whitespace();
+        let command = words.next().unwrap_or("");
         let message = if entry.minute_field() == "@reboot" {
             "Clever Cloud does not allow `@reboot` in clevercloud/cron.json".to_string()
         } else if command.starts_with('/') || command.starts_with("$ROOT") {
-            continue;
+            match relative_script(command, words) {
+                Some(script) => format!(
+                    "the cron command runs `{script}` by a relative path; Clever Cloud runs it from no known directory"
+                ),
+                None => continue,
+            }
         } else {
             format!(
                 "the cron command `{command}` is not an absolute path; Clever Cloud runs it from no known directory"

@@ -8,6 +8,7 @@ use crate::app::App;
 use crate::app::ok;
 use crate::app::processes::OTHER_APP_MANIFESTS;
 use crate::finding::{Fact, Finding};
+use crate::repo::RepoFacts;
 use crate::rules::Rule;
 
 const NODE_LOCKS: &[&str] = &[
@@ -145,7 +146,34 @@ pub fn python_dependency_files(rule: &Rule, app: &App) -> Vec<Finding> {
             ),
         ),
     };
-    vec![rule.repo_finding(file, message)]
+    let mut finding = rule.repo_finding(file, message);
+    if found.is_empty()
+        && let Some(nested) = nested_requirements(facts)
+    {
+        finding.message = format!(
+            "{}; {nested} is in a folder, which only a setting pointing at it makes the host install",
+            finding.message
+        );
+        finding.fact = Some(Fact::NestedRequirements);
+    }
+    vec![finding]
+}
+
+/// The pinned requirements file of a `requirements/` folder (the Django layout of
+/// `requirements/base.txt`, `prod.txt`, `dev.txt`): the production one when named so,
+/// else the base one. Development and test files are no install for production.
+fn nested_requirements(facts: &RepoFacts) -> Option<String> {
+    let files = facts.app_files.get("requirements")?;
+    [
+        "production.txt",
+        "prod.txt",
+        "base.txt",
+        "main.txt",
+        "common.txt",
+    ]
+    .iter()
+    .find(|name| files.contains(**name))
+    .map(|name| format!("requirements/{name}"))
 }
 
 /// A Python app by its dependency declarations; a pyproject.toml counts only when it
@@ -165,23 +193,44 @@ fn is_python_app(app: &App) -> bool {
 pub fn runtime_version_unpinned(rule: &Rule, app: &App) -> Vec<Finding> {
     let facts = &app.inventory;
     let mut findings = Vec::new();
-    let node_app = !facts.has_any(OTHER_APP_MANIFESTS);
     let manifests = &app.manifests;
+    // Beside another stack's manifest (a Rails app's Gemfile), package.json is built only
+    // when `.buildpacks` lists the Node.js buildpack, which then reads `engines.node`.
+    let node_buildpack = manifests
+        .buildpacks
+        .as_ref()
+        .is_some_and(|b| b.iter().any(|url| url.contains("nodejs-buildpack")));
+    let node_app = !facts.has_any(OTHER_APP_MANIFESTS) || node_buildpack;
     if let Some(node) = manifests.package()
         && node_app
         && node.engines_node.is_none()
     {
-        let message = match ["/.nvmrc", "/.node-version"]
-            .iter()
-            .find(|f| facts.has(&f[1..]))
+        // The version file the team keeps is where the pin belongs to be moved from.
+        match [".nvmrc", ".node-version"]
+            .into_iter()
+            .find(|f| facts.has(f))
         {
-            Some(f) => format!(
-                "the Node version is pinned only in `{}`, which Scalingo and Clever Cloud do not read",
-                &f[1..]
-            ),
-            None => "package.json does not pin the Node version in `engines.node`".to_string(),
-        };
-        findings.push(rule.repo_finding("package.json", message));
+            Some(file) => {
+                let message = format!(
+                    "the Node version is pinned only in `{file}`, which Scalingo and Clever Cloud do not read"
+                );
+                let pin = manifests.version_files.get(file).map(String::as_bytes);
+                let located = facts.manifest(file).zip(pin).and_then(|(text, pin)| {
+                    let start = text.windows(pin.len()).position(|w| w == pin)?;
+                    Some((text, (start, start + pin.len())))
+                });
+                findings.push(match located {
+                    Some((text, span)) if span.1 > span.0 => {
+                        finding_at(rule, file, text, span, message)
+                    }
+                    _ => rule.repo_finding("package.json", message),
+                });
+            }
+            None => findings.push(rule.repo_finding(
+                "package.json",
+                "package.json does not pin the Node version in `engines.node`".to_string(),
+            )),
+        }
     }
     let python = is_python_app(app) && !facts.has_any(DETECTED_BEFORE_PYTHON);
     // runtime.txt is deprecated on Scalingo but still read first: the version is pinned.

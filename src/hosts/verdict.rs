@@ -238,6 +238,16 @@ fn host_specific(host: Host, stack: &Stack, finding: &Finding) -> Option<(Impact
         _ if finding.fact == Some(Fact::CleverCloudOnly) && host != Host::CleverCloud => {
             Some((Impact::None, String::new()))
         }
+        // Clever Cloud installs any requirements file `CC_PIP_REQUIREMENTS_FILE` names: one
+        // setting, not a build that cannot run.
+        ("python-dependency-files", Host::CleverCloud)
+            if finding.fact == Some(Fact::NestedRequirements) =>
+        {
+            Some((
+                Impact::Degrades,
+                "set `CC_PIP_REQUIREMENTS_FILE` to the requirements file the message names (https://www.clever.cloud/developers/doc/applications/python/)".into(),
+            ))
+        }
         ("missing-procfile", Host::CleverCloud) if stack.app_language() != Some(Lang::Node) => {
             Some((Impact::None, String::new()))
         }
@@ -369,6 +379,32 @@ mod tests {
             &[],
         );
         assert!(reserved[0].fix.contains("reserved"), "{reserved:?}");
+    }
+
+    /// A requirements file in a folder is one Clever Cloud setting away; Scalingo still
+    /// finds no dependency file at the root.
+    #[test]
+    fn nested_requirements_degrade_clever_cloud_only() {
+        let mut finding = port_finding("1");
+        finding.rule = "python-dependency-files".into();
+        finding.start.line = 0;
+        finding.fact = None;
+        let stack = Stack::default();
+        let blocks = [
+            Some(Impact::Blocks),
+            Some(Impact::Blocks),
+            Some(Impact::Advisory),
+        ];
+        assert_eq!(impacts(std::slice::from_ref(&finding), &stack), blocks);
+        finding.fact = Some(Fact::NestedRequirements);
+        assert_eq!(
+            impacts(std::slice::from_ref(&finding), &stack),
+            [
+                Some(Impact::Blocks),
+                Some(Impact::Degrades),
+                Some(Impact::Advisory)
+            ]
+        );
     }
 
     #[test]
