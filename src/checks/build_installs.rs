@@ -89,8 +89,18 @@ fn normalise(name: &str) -> String {
 /// The package names of an install command's arguments.
 fn packages<'a>(args: &'a str, ecosystem: &Ecosystem) -> Vec<(&'a str, String)> {
     let mut out = Vec::new();
-    let mut skip_next = false;
+    let (mut skip_next, mut substitution) = (false, false);
     for word in args.split_whitespace() {
+        // The words of a command substitution (`"$(jq -r .packageManager package.json)"`)
+        // name what the shell computes, not packages.
+        if substitution {
+            substitution = !word.contains(')');
+            continue;
+        }
+        if word.contains("$(") {
+            substitution = !word.contains(')');
+            continue;
+        }
         if skip_next {
             skip_next = false;
             continue;
@@ -245,5 +255,8 @@ mod tests {
             .map(|(_, n)| n)
             .collect();
         assert_eq!(names, ["pm2", "@nestjs/cli"]);
+        let computed = packages(r#" -g "$(jq -r '.packageManager' package.json)" pm2"#, npm);
+        assert_eq!(computed.len(), 1);
+        assert_eq!(computed[0].1, "pm2");
     }
 }

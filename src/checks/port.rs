@@ -128,10 +128,11 @@ pub fn server_default_port(rule: &Rule, app: &App) -> Vec<Finding> {
 /// (`--port $PREFECT_SERVER_API_PORT`), unless the start file or the declared
 /// environment sets it from `PORT`.
 pub fn other_port_variable(rule: &Rule, app: &App) -> Vec<Finding> {
-    // A port option fed by a variable: `--port $API_PORT`, `-b 0.0.0.0:${APP_PORT}`.
+    // A port option fed by a variable: `--port $API_PORT`, `-b 0.0.0.0:${APP_PORT}`; in
+    // `--bind ${HOST}:${PORT}` the host's variable comes first and the port's after it.
     static FROM_VARIABLE: LazyLock<Regex> = LazyLock::new(|| {
         regex(
-            r#"\s(?:--port|-p|--bind|-b|--listen|-l)[\s=]+["']?(?:[\w.\[\]]*:)?\$\{?(?P<var>[A-Za-z_][A-Za-z0-9_]*)"#,
+            r#"\s(?:--port|-p|--bind|-b|--listen|-l)[\s=]+["']?(?:(?:[\w.\[\]]*|\$\{?[A-Za-z_][A-Za-z0-9_]*\}?):)?\$\{?(?P<var>[A-Za-z_][A-Za-z0-9_]*)"#,
         )
     });
     static ANY_SERVER: LazyLock<Regex> = LazyLock::new(|| {
