@@ -50,6 +50,14 @@ impl Instruction {
     }
 }
 
+/// A `COPY` or `ADD` of the final stage from the build context (not `--from` another
+/// stage or image), its options left out.
+pub struct ContextCopy<'a> {
+    pub instruction: &'a Instruction,
+    pub sources: Vec<String>,
+    pub destination: String,
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Dockerfile {
     /// Instructions of the final stage (after its `FROM`), in file order.
@@ -59,6 +67,28 @@ pub struct Dockerfile {
 }
 
 impl Dockerfile {
+    /// The final stage's copies of files from the repository.
+    pub fn context_copies(&self) -> Vec<ContextCopy<'_>> {
+        self.instructions
+            .iter()
+            .filter(|i| matches!(i.keyword.as_str(), "COPY" | "ADD"))
+            .filter_map(|instruction| {
+                let words = instruction.words();
+                if words.iter().any(|w| w.starts_with("--from")) {
+                    return None;
+                }
+                let mut operands: Vec<String> =
+                    words.into_iter().filter(|w| !w.starts_with("--")).collect();
+                let destination = operands.pop()?;
+                Some(ContextCopy {
+                    instruction,
+                    sources: operands,
+                    destination,
+                })
+            })
+            .collect()
+    }
+
     pub fn parse(text: &[u8]) -> Dockerfile {
         let mut dockerfile = Dockerfile::default();
         let lines: Vec<&[u8]> = text.split_inclusive(|b| *b == b'\n').collect();

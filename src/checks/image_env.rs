@@ -15,27 +15,12 @@ pub fn env_file_in_image(rule: &Rule, app: &App) -> Vec<Finding> {
         let Some(text) = app.inventory.manifest(path) else {
             continue;
         };
-        for instruction in image
-            .instructions
-            .iter()
-            .filter(|i| matches!(i.keyword.as_str(), "COPY" | "ADD"))
-        {
-            let words = instruction.words();
-            // `--from=builder` copies out of another stage or image, not the repository.
-            if words.iter().any(|w| w.starts_with("--from")) {
-                continue;
-            }
-            let operands: Vec<&str> = words
-                .iter()
-                .map(String::as_str)
-                .filter(|w| !w.starts_with("--"))
-                .collect();
-            let Some((destination, sources)) = operands.split_last() else {
-                continue;
-            };
+        for copy in image.context_copies() {
+            let (instruction, sources) = (copy.instruction, &copy.sources);
+            let destination = copy.destination.as_str();
             let Some(source) = sources
                 .iter()
-                .copied()
+                .map(String::as_str)
                 .find(|s| is_committed_env_file(app, s))
             else {
                 continue;

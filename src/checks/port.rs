@@ -202,24 +202,8 @@ pub fn image_proxy_port(rule: &Rule, app: &App) -> Vec<Finding> {
     });
     let mut findings: Vec<Finding> = Vec::new();
     for (_, image) in production_images(&app.manifests, &app.inventory) {
-        for instruction in image
-            .instructions
-            .iter()
-            .filter(|i| matches!(i.keyword.as_str(), "COPY" | "ADD"))
-        {
-            let words = instruction.words();
-            if words.iter().any(|w| w.starts_with("--from")) {
-                continue;
-            }
-            let operands: Vec<&str> = words
-                .iter()
-                .map(String::as_str)
-                .filter(|w| !w.starts_with("--"))
-                .collect();
-            let Some((_, sources)) = operands.split_last() else {
-                continue;
-            };
-            for source in sources.iter().map(|s| s.trim_start_matches("./")) {
+        for copy in image.context_copies() {
+            for source in copy.sources.iter().map(|s| s.trim_start_matches("./")) {
                 if !is_nginx_conf(source) || findings.iter().any(|f| f.file == source) {
                     continue;
                 }

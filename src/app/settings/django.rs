@@ -47,15 +47,15 @@ pub(super) fn deployment_modules(ctx: &Context, chain: &[String]) -> Vec<Setting
         .into_iter()
         .filter_map(|(rel, _)| {
             let stem = rel[folder.len()..].strip_suffix(".py")?;
-            super::deployment_named(stem).then(|| Setting {
-                key: Key::Environments,
-                framework: Framework::Django,
-                value: stem.to_string(),
-                file: rel.to_string(),
-                span: (0, 0),
-                variable: Some("DJANGO_SETTINGS_MODULE".into()),
-                local: false,
-                detail: format!("the `{stem}` settings module"),
+            super::deployment_named(stem).then(|| {
+                Setting::deployment_environment(
+                    Framework::Django,
+                    stem,
+                    rel,
+                    (0, 0),
+                    "DJANGO_SETTINGS_MODULE",
+                    format!("the `{stem}` settings module"),
+                )
             })
         })
         .collect()

@@ -134,6 +134,29 @@ pub struct Setting {
     pub detail: String,
 }
 
+impl Setting {
+    /// An environment named for a deployment (`environments`), chosen by `variable`.
+    fn deployment_environment(
+        framework: Framework,
+        name: &str,
+        file: &str,
+        span: (usize, usize),
+        variable: &str,
+        detail: String,
+    ) -> Setting {
+        Setting {
+            key: Key::Environments,
+            framework,
+            value: name.to_string(),
+            file: file.to_string(),
+            span,
+            variable: Some(variable.into()),
+            local: false,
+            detail,
+        }
+    }
+}
+
 /// The effective production settings of one application.
 #[derive(Debug, Clone, Default)]
 pub struct Settings {

@@ -52,16 +52,14 @@ fn deployment_environments(ctx: &Context, base: &str) -> Vec<Setting> {
             .next()
             .unwrap_or(rel)
             .trim_end_matches(".rb");
-        Setting {
-            key: Key::Environments,
-            framework: Framework::Rails,
-            value: name.to_string(),
-            file: rel.to_string(),
-            span: (0, 0),
-            variable: Some("RAILS_ENV".into()),
-            local: false,
-            detail: format!("the `{name}` environment"),
-        }
+        Setting::deployment_environment(
+            Framework::Rails,
+            name,
+            rel,
+            (0, 0),
+            "RAILS_ENV",
+            format!("the `{name}` environment"),
+        )
     })
     .collect()
 }

@@ -8,7 +8,7 @@
 //! not set a variable (`symfony_dotenv.rs`); config/packages/*.yaml read structurally
 //! decide sessions and log handlers (`symfony_packages.rs`).
 
-use super::{Context, Framework, Key, Setting};
+use super::{Context, Framework, Setting};
 use std::sync::LazyLock;
 
 pub fn is_config_file(tail: &str) -> bool {
@@ -78,16 +78,14 @@ fn development(env: &str) -> bool {
 }
 
 fn block(file: &str, env: &str, span: (usize, usize), what: &str) -> Setting {
-    Setting {
-        key: Key::Environments,
-        framework: Framework::Symfony,
-        value: env.to_string(),
-        file: file.to_string(),
+    Setting::deployment_environment(
+        Framework::Symfony,
+        env,
+        file,
         span,
-        variable: Some("APP_ENV".into()),
-        local: false,
-        detail: format!("{what} for the `{env}` environment"),
-    }
+        "APP_ENV",
+        format!("{what} for the `{env}` environment"),
+    )
 }
 
 #[cfg(test)]
