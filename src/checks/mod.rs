@@ -278,6 +278,7 @@ impl Check {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Gate {
     NodeSigterm,
+    NodeOtherSignal,
     NodeServer,
     GoSigterm,
     GoServer,
@@ -299,8 +300,9 @@ pub enum Gate {
 }
 
 impl Gate {
-    const ALL: [Gate; 19] = [
+    const ALL: [Gate; 20] = [
         Gate::NodeSigterm,
+        Gate::NodeOtherSignal,
         Gate::NodeServer,
         Gate::GoSigterm,
         Gate::GoServer,
@@ -337,6 +339,7 @@ impl Gate {
                 "enableshutdownhooks",
                 "stoppable",
             ],
+            Gate::NodeOtherSignal if node => &["sigint", "sighup", "sigusr2"],
             Gate::NodeServer if node => &[".listen(", "worker(", ".process("],
             Gate::GoSigterm if language == Go => &[
                 "signal.notify",

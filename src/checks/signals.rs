@@ -126,7 +126,9 @@ pub fn node_server_facts(rule: &Rule, file: &SourceFile, seen: &Seen, facts: &mu
     let other = OTHER.get_or_init(|| {
         bytes_regex(r#"\bprocess\.(?:on|once|addListener)\(\s*['"`](?:SIGINT|SIGHUP|SIGUSR2)['"`]"#)
     });
-    if let Some(m) = other.find(&file.masked) {
+    if seen.any(Gate::NodeOtherSignal)
+        && let Some(m) = other.find(&file.masked)
+    {
         note_other_signal(rule, file, m, facts);
     }
     // Code that installs a handler, as opposed to prose that mentions the signal.
